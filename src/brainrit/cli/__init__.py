@@ -1,0 +1,75 @@
+"""The ``brainrit`` command.
+
+Each sub-command lives in its own module in this package and registers itself on :data:`app`.
+Errors raised on purpose (:class:`brainrit.errors.BrainritError`) print one line and exit with code 2;
+nothing else is caught, so genuine bugs still show their traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from brainrit import __version__
+from brainrit.errors import BrainritError
+
+app = typer.Typer(
+    name="brainrit",
+    help="Plan and evaluate α-emitter radioimmunotherapy (²¹²Pb-anti-VCAM-1) of brain metastases "
+    "and compare it with whole-brain and stereotactic radiotherapy.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"brainrit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version_callback, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """brainrit command-line interface."""
+
+
+def _register() -> None:
+    # Sub-command modules import only light modules at import time (heavy ones inside the command).
+    from brainrit.cli import commands  # noqa: F401
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    _register()
+    try:
+        app(args=argv, prog_name="brainrit", standalone_mode=False)
+    except BrainritError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        return 2
+    except typer.Exit as exc:
+        return int(exc.exit_code or 0)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        return 1
+    except Exception as exc:
+        # Usage errors (unknown command or option): typer vendors click, so match by behaviour.
+        if callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int):
+            exc.show()
+            return 2
+        raise
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
+
+
+def console() -> None:
+    """Console-script wrapper: exits with :func:`main`'s code."""
+    sys.exit(main())
