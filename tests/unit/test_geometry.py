@@ -98,7 +98,9 @@ def test_random_capillaries_and_segments():
 
 def test_cells_from_csv(tmp_path):
     p = tmp_path / "c.csv"
-    p.write_text("# comment\nx_um,y_um,z_um,cell_radius_um,nucleus_radius_um,label\n0,0,0,5,3,a\n20,0,0,6,4,b\n")
+    p.write_text(
+        "# comment\nx_um,y_um,z_um,cell_radius_um,nucleus_radius_um,label\n0,0,0,5,3,a\n20,0,0,6,4,b\n"
+    )
     pop = g.cells_from_csv(p)
     assert pop.n_cells == 2
     assert pop.cell_radius_um.tolist() == [5, 6]
