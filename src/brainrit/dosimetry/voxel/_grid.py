@@ -53,4 +53,5 @@ def check_image(field: str, image: Any, *, ndim: int | None = 3, unit: str = "")
 def check_same_shape(field: str, shape: tuple[int, ...], expected: tuple[int, ...], what: str) -> None:
     """Raise unless ``shape == expected`` (a grid mismatch)."""
     if tuple(shape) != tuple(expected):
-        raise InputError(field, f"array of shape {tuple(shape)}", f"an array of shape {tuple(expected)} ({what})")
+        got = f"array of shape {tuple(shape)}"
+        raise InputError(field, got, f"an array of shape {tuple(expected)} ({what})")

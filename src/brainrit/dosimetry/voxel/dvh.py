@@ -219,7 +219,8 @@ def dvh(
     """
     dose = check_image("dose_Gy", dose_Gy, unit="Gy")
     vox = as_voxel_mm(voxel_mm)
-    if isinstance(supersample, bool) or not isinstance(supersample, int | np.integer) or not 1 <= supersample <= 16:
+    is_int = isinstance(supersample, int | np.integer) and not isinstance(supersample, bool)
+    if not is_int or not 1 <= supersample <= 16:
         raise InputError("supersample", supersample, "an integer in [1, 16]")
     k = int(supersample)
     try:
@@ -240,7 +241,7 @@ def dvh(
     keep = weights > 0
     doses, weights = doses[keep], weights[keep]
     if doses.size == 0:
-        raise InputError("mask", "a mask with no voxel inside", "a mask selecting at least one voxel of the grid")
+        raise InputError("mask", "a mask with no voxel inside", "a mask selecting at least one voxel")
     return _build(doses, weights, bin_width_Gy)
 
 
@@ -299,7 +300,8 @@ def _samples_callable(
             mask(origin[0] + gi * vox[0], origin[1] + gj * vox[1], origin[2] + gk * vox[2]), dtype=bool
         )
         if inside.shape != gi.shape:
-            raise InputError("mask", f"callable returning shape {inside.shape}", "a callable returning one bool per point")
+            got = f"callable returning shape {inside.shape}"
+            raise InputError("mask", got, "a callable returning one bool per point")
         if not inside.any():
             continue
         coords = np.stack([gi[inside], gj[inside], gk[inside]])
@@ -322,11 +324,11 @@ def _samples_array(dose: np.ndarray, mask: Any, k: int) -> tuple[np.ndarray, np.
         if m.shape == shape:
             return _samples_sub(dose, m.astype(float), k)
         raise InputError(
-            "mask", f"bool array of shape {m.shape}", f"shape {shape} (the dose grid) or {fine} (supersample × finer)"
+            "mask", f"bool array of shape {m.shape}", f"shape {shape} (dose grid) or {fine} (finer grid)"
         )
     frac = array_finite("mask", m, low=0.0, high=1.0)
     if frac.shape != shape:
-        raise InputError("mask", f"array of shape {frac.shape}", f"an occupancy array of shape {shape} in [0, 1]")
+        raise InputError("mask", f"array of shape {frac.shape}", f"occupancy of shape {shape} in [0, 1]")
     if k == 1:
         sel = frac > 0
         return dose[sel], frac[sel]
