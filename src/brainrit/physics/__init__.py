@@ -25,7 +25,19 @@ from brainrit.physics.alpha import (
     alpha_residual_energy_MeV,
     alpha_stopping_power,
 )
+from brainrit.physics.electrons import (
+    COLE_MAX_ENERGY_KEV,
+    ELECTRON_COMPONENTS,
+    cole_energy_keV,
+    cole_range_table,
+    cole_range_um,
+    cole_stopping_power_keV_per_um,
+    electron_csda_range_um,
+    electron_range_table,
+    electron_stopping_power,
+)
 from brainrit.physics.materials import MATERIALS, Material, get_material
+from brainrit.physics.photons import photon_mu_cm, photon_mu_en_rho_cm2_g, photon_mu_rho_cm2_g
 from brainrit.physics.rangetable import (
     RangeTable,
     deposited_along_segment_MeV,
@@ -36,6 +48,8 @@ from brainrit.physics.tables import TABLE_NAMES, load_table, table_provenance
 
 __all__ = [
     "ALPHA_COMPONENTS",
+    "COLE_MAX_ENERGY_KEV",
+    "ELECTRON_COMPONENTS",
     "MATERIALS",
     "TABLE_NAMES",
     "Material",
@@ -45,10 +59,20 @@ __all__ = [
     "alpha_range_table",
     "alpha_residual_energy_MeV",
     "alpha_stopping_power",
+    "cole_energy_keV",
+    "cole_range_table",
+    "cole_range_um",
+    "cole_stopping_power_keV_per_um",
     "deposited_along_segment_MeV",
+    "electron_csda_range_um",
+    "electron_range_table",
+    "electron_stopping_power",
     "energy_MeV_from_range",
     "get_material",
     "load_table",
+    "photon_mu_cm",
+    "photon_mu_en_rho_cm2_g",
+    "photon_mu_rho_cm2_g",
     "range_um_from_energy",
     "table_provenance",
 ]
