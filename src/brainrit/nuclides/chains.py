@@ -1,0 +1,250 @@
+"""Decay chains: members, half-lives, decay modes, branching and decays per parent decay.
+
+Half-lives, decay modes and branching fractions are those of ICRP Publication 107 (ICRP 2008,
+*Nuclear Decay Data for Dosimetric Calculations*, Ann. ICRP 38(3)) as shipped in radioactivedecay's
+``icrp107_ame2020_nubase2020`` dataset (Malins & Lemoine 2022, J. Open Source Softw. 7:3318).
+
+``decays_per_parent_decay`` is obtained by propagating branching fractions down the chain in
+topological order: it is the number of decays of a member per decay of the chain parent, summed over
+all time (equivalently the activity ratio member/parent in secular equilibrium). For ²¹²Pb:
+²¹²Bi 1, ²¹²Po 0.6406, ²⁰⁸Tl 0.3594.
+
+Notes
+-----
+- ICRP-107 sends ⁸⁹Zr directly to stable ⁸⁹Y: the 15.7 s ⁸⁹ᵐY isomer is not a chain member and its
+  909 keV γ is listed among ⁸⁹Zr's emissions.
+- ²¹⁷At: ICRP-107 carries only the α branch (0.99988); the 1.2e-4 β⁻ branch to ²¹⁷Rn is absent, so the
+  branching fractions of ²¹⁷At sum to 0.99988.
+- A spontaneous-fission branch appears in ``decay_modes`` ("SF") but has no daughter entry.
+
+Examples
+--------
+>>> chain = decay_chain("Pb-212")
+>>> [(m.name, round(m.decays_per_parent_decay, 4)) for m in chain.members]
+[('Pb-212', 1.0), ('Bi-212', 1.0), ('Po-212', 0.6406), ('Tl-208', 0.3594), ('Pb-208', 0.0)]
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from brainrit.errors import InputError
+from brainrit.nuclides._rd import radioactivedecay
+from brainrit.nuclides.names import parse_name
+
+__all__ = ["ChainMember", "DecayChain", "decay_chain", "format_half_life"]
+
+_MODE_ASCII = {"α": "A", "β": "B", " & ": "/"}
+
+
+def _mode(text: str) -> str:
+    for greek, ascii_ in _MODE_ASCII.items():
+        text = text.replace(greek, ascii_)
+    return text
+
+
+@dataclass(frozen=True)
+class ChainMember:
+    """One nuclide of a decay chain.
+
+    Attributes
+    ----------
+    name : str
+        Canonical name, e.g. ``"Po-212"``.
+    half_life_s : float
+        Half-life in s (ICRP-107); ``math.inf`` when stable.
+    stable : bool
+        True for stable nuclides.
+    decay_modes : tuple of str
+        Mode of each branch in ASCII (``"A"`` α, ``"B-"`` β⁻, ``"B+/EC"``, ``"EC"``, ``"IT"``, ``"SF"``),
+        in the order of ``daughters`` (SF, with no daughter, comes last).
+    daughters : tuple of (str, float)
+        Daughter name and branching fraction. Empty for stable members and for cut members.
+    decays_per_parent_decay : float
+        Decays of this member per decay of the chain parent (all time; = activity ratio in secular
+        equilibrium). 0 for stable and cut members.
+    cut : bool
+        True when the user named this member as a chain end-point (its own decays are not followed).
+    """
+
+    name: str
+    half_life_s: float
+    stable: bool
+    decay_modes: tuple[str, ...]
+    daughters: tuple[tuple[str, float], ...]
+    decays_per_parent_decay: float
+    cut: bool = False
+
+    @property
+    def decay_constant_per_s(self) -> float:
+        """ln 2 / T½ in 1/s (0 when stable)."""
+        return 0.0 if self.stable else math.log(2.0) / self.half_life_s
+
+
+@dataclass(frozen=True)
+class DecayChain:
+    """A parent and all its progeny, parent first, in topological order, stable end-points included."""
+
+    parent: str
+    members: tuple[ChainMember, ...]
+
+    def member(self, name: str) -> ChainMember:
+        """The member called ``name`` (any spelling accepted by :func:`parse_name`)."""
+        canonical = parse_name(name)
+        for m in self.members:
+            if m.name == canonical:
+                return m
+        raise InputError(
+            "member", name, "a member of the " + self.parent + " chain: " + ", ".join(self.names)
+        )
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Names of all members, in chain order."""
+        return tuple(m.name for m in self.members)
+
+    @property
+    def radioactive(self) -> tuple[ChainMember, ...]:
+        """Members whose decays are followed: neither stable nor cut."""
+        return tuple(m for m in self.members if not m.stable and not m.cut)
+
+
+def format_half_life(half_life_s: float) -> str:
+    """Readable half-life, e.g. ``'10.64 h'``, ``'299 ns'``; ``'stable'`` for ``inf``.
+
+    Examples
+    --------
+    >>> format_half_life(38304.0), format_half_life(3633.0), format_half_life(2.99e-7)
+    ('10.64 h', '60.55 min', '299 ns')
+    """
+    if math.isinf(half_life_s):
+        return "stable"
+    units = (
+        ("y", 365.2422 * 86400.0),
+        ("d", 86400.0),
+        ("h", 3600.0),
+        ("min", 60.0),
+        ("s", 1.0),
+        ("ms", 1e-3),
+        ("µs", 1e-6),
+        ("ns", 1e-9),
+    )
+    for i, (unit, seconds) in enumerate(units):
+        if half_life_s >= seconds:
+            # prefer minutes over hours and hours over days while the value stays below 100
+            if unit in ("d", "h") and half_life_s / units[i + 1][1] < 100.0:
+                unit, seconds = units[i + 1]
+            return f"{half_life_s / seconds:.4g} {unit}"
+    return f"{half_life_s:.3g} s"
+
+
+def decay_chain(parent: str, *, cut: Iterable[str] = ()) -> DecayChain:
+    """Decay chain of ``parent`` down to stable nuclides or to the members named in ``cut``.
+
+    Parameters
+    ----------
+    parent : str
+        Parent nuclide, any spelling accepted by :func:`parse_name`.
+    cut : iterable of str, optional
+        Progeny treated as end-points: kept as members (``cut=True``) but neither their decays nor their
+        own progeny are followed, e.g. ``cut=["Bi-207"]`` (T½ 32.9 y) in the ²¹¹At chain.
+
+    Returns
+    -------
+    DecayChain
+        Half-lives and branching from ICRP-107 (via radioactivedecay's ICRP-107 dataset).
+
+    Raises
+    ------
+    InputError
+        Unknown parent, a cut name that is not a progeny of ``parent``, or a cut equal to the parent.
+
+    Examples
+    --------
+    >>> chain = decay_chain("At-211", cut=["Bi-207"])
+    >>> [(m.name, m.cut, round(m.decays_per_parent_decay, 3)) for m in chain.members]
+    [('At-211', False, 1.0), ('Po-211', False, 0.582), ('Bi-207', True, 0.0), ('Pb-207', False, 0.0)]
+    """
+    name = parse_name(parent)
+    if isinstance(cut, str):
+        cut = [cut]
+    try:
+        cut_names = tuple(sorted({parse_name(c) for c in cut}))
+    except TypeError:
+        raise InputError("cut", cut, "an iterable of nuclide names such as ['Bi-207']") from None
+    full = _chain(name, ())
+    for c in cut_names:
+        if c == name:
+            raise InputError("cut", c, f"a progeny of {name}, not the parent itself")
+        if c not in full.names:
+            raise InputError("cut", c, f"a member of the {name} chain: " + ", ".join(full.names[1:]))
+    return _chain(name, cut_names)
+
+
+@functools.lru_cache(maxsize=256)
+def _chain(name: str, cut_names: tuple[str, ...]) -> DecayChain:
+    rd = radioactivedecay()
+    info: dict[str, tuple[float, tuple[str, ...], tuple[tuple[str, float], ...]]] = {}
+    order_found: list[str] = []
+    stack = [name]
+    while stack:  # discover members breadth-first
+        current = stack.pop(0)
+        if current in info:
+            continue
+        nuc = rd.Nuclide(current)
+        half_life = float(nuc.half_life("s"))
+        modes: list[str] = []
+        daughters: list[tuple[str, float]] = []
+        sf: list[str] = []
+        if current not in cut_names:
+            for d, b, m in zip(nuc.progeny(), nuc.branching_fractions(), nuc.decay_modes(), strict=True):
+                if d == "SF":
+                    sf.append(_mode(m))
+                    continue
+                daughters.append((str(d), float(b)))
+                modes.append(_mode(m))
+        else:
+            modes = [_mode(m) for m in nuc.decay_modes()]
+        info[current] = (half_life, tuple(modes + sf), tuple(daughters))
+        order_found.append(current)
+        stack.extend(d for d, _ in daughters)
+    # Kahn's topological sort, ties broken by discovery order
+    indegree = dict.fromkeys(order_found, 0)
+    for n in order_found:
+        for d, _ in info[n][2]:
+            indegree[d] += 1
+    ready = [n for n in order_found if indegree[n] == 0]
+    order: list[str] = []
+    while ready:
+        n = ready.pop(0)
+        order.append(n)
+        for d, _ in info[n][2]:
+            indegree[d] -= 1
+            if indegree[d] == 0:
+                ready.append(d)
+        ready.sort(key=order_found.index)
+    per_parent = dict.fromkeys(order, 0.0)
+    per_parent[name] = 1.0
+    for n in order:
+        for d, b in info[n][2]:
+            per_parent[d] += per_parent[n] * b
+    members = []
+    for n in order:
+        half_life, modes_n, daughters_n = info[n]
+        stable = math.isinf(half_life)
+        is_cut = n in cut_names
+        members.append(
+            ChainMember(
+                name=n,
+                half_life_s=half_life,
+                stable=stable,
+                decay_modes=modes_n,
+                daughters=daughters_n,
+                decays_per_parent_decay=0.0 if (stable or is_cut) else per_parent[n],
+                cut=is_cut,
+            )
+        )
+    return DecayChain(parent=name, members=tuple(members))
