@@ -24,8 +24,8 @@ material        ρ       α (ASTAR)                      electrons (ESTAR)      
   lengths divided by 1.04. Reason: the ESTAR collision stopping power of ICRP brain is within
   0.3 % of liquid water per unit mass from 20 keV to 10 GeV (same mean excitation energy and Z/A
   dependence that governs α electronic stopping), whereas ASTAR ICRP skeletal muscle is 1.1 %
-  below water at 5-9 MeV. The alternative (muscle) changes the 5.3 / 8.78 MeV α ranges by
-  < 1.2 %; ``tests/unit/test_physics_materials.py`` states the number.
+  below water at 5-9 MeV. The alternative (muscle) would lengthen the α ranges in brain by
+  +0.63 % at 5.304 MeV and +0.93 % at 8.785 MeV (``tests/unit/test_physics_materials.py``).
 - ``bone`` is provided for photons only (ICRU-44 cortical bone, 1.92 g/cm³).
 
 Examples

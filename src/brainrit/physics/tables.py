@@ -90,7 +90,6 @@ def _read_text(name: str) -> str:
         raise DataError(f"physics table {name}.csv is missing from brainrit/data") from None
 
 
-@functools.cache
 def load_table(name: str) -> Table:
     """Load a packaged NIST table (cached).
 
@@ -117,7 +116,11 @@ def load_table(name: str) -> Table:
     >>> load_table("nist_xray_attenuation_water").columns
     ('energy_MeV', 'mu_rho', 'mu_en_rho')
     """
-    key = choice("table", name, TABLE_NAMES)
+    return _load(choice("table", name, TABLE_NAMES))
+
+
+@functools.cache
+def _load(key: str) -> Table:
     text = _read_text(key)
     provenance: list[str] = []
     header: tuple[str, ...] | None = None
