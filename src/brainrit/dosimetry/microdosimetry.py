@@ -92,6 +92,7 @@ DEFAULT_ALPHA_LQ_PER_GY = 0.3
 DEFAULT_ALPHA_BETA_GY = 10.0
 
 _MEV_TO_J = 1.602176634e-13
+_ALPHA_MASS_U = 4.001506  # α-particle mass (u), CODATA 2018
 #: Decays per chunk: fixes the number of chunks from the problem alone (never from the worker count).
 _CHUNK_DECAYS = 32_768
 _N_EVENT_BINS = 200
@@ -273,6 +274,10 @@ class Source:
         this source — model them with a second source (``Source("tissue", nuclide="Bi-212", weight=0.36)``).
     cells : array_like of int, optional
         Indices of the labelled cells (cell compartments only); default all cells.
+    recoil : bool
+        Score the α-recoil nucleus (E_R = E_α·m_α/m_daughter, range ~0.1 µm, deposited at the decay
+        site): it adds to the event of the nucleus the decay sits in (as in the MIRD cellular S-values of
+        :mod:`brainrit.dosimetry.cellular`). Default True; monoenergetic sources have no recoil.
 
     Examples
     --------
@@ -289,6 +294,7 @@ class Source:
     weight: float = 1.0
     retained: Mapping[str, float] = field(default_factory=dict)
     cells: np.ndarray | None = None
+    recoil: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "compartment", choice("compartment", self.compartment, COMPARTMENTS))
@@ -345,6 +351,8 @@ class _Program:
     # per member: probability of an α when the α branch cannot be identified from the daughters
     loose_alpha: tuple[float, ...]
     names: tuple[str, ...]
+    # per member: recoil energy of the daughter nucleus per MeV of α energy (0: recoil not scored)
+    recoil_per_MeV: tuple[float, ...]
 
 
 def _mass_number(name: str) -> int:
@@ -356,7 +364,7 @@ def _mass_number(name: str) -> int:
 def _program(src: Source) -> _Program:
     if src.alpha_energy_MeV is not None:
         lines = (np.array([src.alpha_energy_MeV]), np.array([1.0]))
-        return _Program(1, ((),), (lines,), (1.0,), ("alpha",))
+        return _Program(1, ((),), (lines,), (1.0,), ("alpha",), (0.0,))
     from brainrit.nuclides import decay_chain, emissions, parse_name
 
     try:
@@ -368,9 +376,12 @@ def _program(src: Source) -> _Program:
     for k in src.retained:
         if k not in index:
             raise InputError(f"retained[{k!r}]", k, "a member of the chain: " + ", ".join(index))
-    branches, lines, loose, names = [], [], [], []
+    branches, lines, loose, names, recoil = [], [], [], [], []
     for m in members:
         names.append(m.name)
+        a_parent = _mass_number(m.name)
+        # momentum conservation: E_R = E_α·m_α/m_D (m_α = 4.0015 u; m_D ≈ (A − 4) u, error < 0.1 %)
+        recoil.append(_ALPHA_MASS_U / (a_parent - 4) if src.recoil and a_parent > 8 else 0.0)
         if m.stable:
             branches.append(())
             lines.append(None)
@@ -381,7 +392,6 @@ def _program(src: Source) -> _Program:
         e_a, y_a = np.asarray(e_a, float), np.asarray(y_a, float)
         keep = y_a > 0
         e_a, y_a = e_a[keep], y_a[keep]
-        a_parent = _mass_number(m.name)
         br = []
         has_alpha_branch = False
         for d, frac in m.daughters:
@@ -396,7 +406,7 @@ def _program(src: Source) -> _Program:
         else:
             lines.append(None)
             loose.append(0.0)
-    return _Program(len(members), tuple(branches), tuple(lines), tuple(loose), tuple(names))
+    return _Program(len(members), tuple(branches), tuple(lines), tuple(loose), tuple(names), tuple(recoil))
 
 
 def _single_member(name: str):
@@ -405,10 +415,13 @@ def _single_member(name: str):
     return decay_chain(name).members[0]
 
 
-def _sample_alphas(prog: _Program, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """α emissions of ``n`` parent decays: (decay index, energy MeV) per α, in a fixed order."""
+def _sample_alphas(
+    prog: _Program, n: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """α emissions of ``n`` parent decays: (decay index, α energy MeV, recoil energy MeV) per α."""
     idx_out: list[np.ndarray] = []
     e_out: list[np.ndarray] = []
+    r_out: list[np.ndarray] = []
 
     def emit(m: int, sel: np.ndarray) -> None:
         if sel.size == 0 or prog.alpha_lines[m] is None:
@@ -416,7 +429,9 @@ def _sample_alphas(prog: _Program, n: int, rng: np.random.Generator) -> tuple[np
         energies, cum = prog.alpha_lines[m]
         k = np.searchsorted(cum, rng.random(sel.size) * cum[-1], side="right")
         idx_out.append(sel)
-        e_out.append(energies[np.minimum(k, energies.size - 1)])
+        e = energies[np.minimum(k, energies.size - 1)]
+        e_out.append(e)
+        r_out.append(e * prog.recoil_per_MeV[m])
 
     reach: list[list[np.ndarray]] = [[] for _ in range(prog.n_members)]
     reach[0].append(np.arange(n, dtype=np.int64))
@@ -443,8 +458,8 @@ def _sample_alphas(prog: _Program, n: int, rng: np.random.Generator) -> tuple[np
                     sel = sel[rng.random(sel.size) < kept]
                 reach[j].append(sel)
     if not idx_out:
-        return np.zeros(0, np.int64), np.zeros(0)
-    return np.concatenate(idx_out), np.concatenate(e_out)
+        return np.zeros(0, np.int64), np.zeros(0), np.zeros(0)
+    return np.concatenate(idx_out), np.concatenate(e_out), np.concatenate(r_out)
 
 
 def _unit_vectors(n: int, rng: np.random.Generator) -> np.ndarray:
@@ -466,8 +481,12 @@ def _cap_frames(cap) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, fl
     return a, ex, ey, ez, length
 
 
-def _positions(geom: MicroGeometry, src: Source, n: int, rng: np.random.Generator) -> np.ndarray:
+def _positions(
+    geom: MicroGeometry, src: Source, n: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Decay positions (n, 3) µm and the cell of each decay (-1 outside cell compartments)."""
     comp = src.compartment
+    no_cell = np.full(n, -1, np.int64)
     if comp in _CELL_COMPARTMENTS:
         cells = src.cells if src.cells is not None else None
         k = rng.integers(0, geom.n_nuclei if cells is None else cells.size, n)
@@ -483,7 +502,7 @@ def _positions(geom: MicroGeometry, src: Source, n: int, rng: np.random.Generato
             r = rc * np.cbrt(u)
         else:  # cytoplasm
             r = np.cbrt(rn**3 + u * (rc**3 - rn**3))
-        return geom.centres_um[k] + r[:, None] * _unit_vectors(n, rng)
+        return geom.centres_um[k] + r[:, None] * _unit_vectors(n, rng), k
     if comp == "tissue":
         lo, hi = geom.box_um
         out = np.empty((n, 3))
@@ -499,7 +518,7 @@ def _positions(geom: MicroGeometry, src: Source, n: int, rng: np.random.Generato
                 inside |= (t >= 0) & (t <= length) & (rho2 < cap.lumen_radius_um**2)
             out[todo[~inside]] = p[~inside]
             todo = todo[inside]
-        return out
+        return out, no_cell
     # capillary compartments: choose a capillary by area (surface) or volume
     caps = geom.capillaries
     frames = [_cap_frames(c) for c in caps]
@@ -526,19 +545,22 @@ def _positions(geom: MicroGeometry, src: Source, n: int, rng: np.random.Generato
     ex = np.array([f[1] for f in frames])[k]
     ey = np.array([f[2] for f in frames])[k]
     ez = np.array([f[3] for f in frames])[k]
-    return a + t[:, None] * ez + (r * np.cos(phi))[:, None] * ex + (r * np.sin(phi))[:, None] * ey
+    return a + t[:, None] * ez + (r * np.cos(phi))[:, None] * ex + (r * np.sin(phi))[:, None] * ey, no_cell
 
 
 def _chunk_tracks(
     geom: MicroGeometry, src: Source, prog: _Program, n: int, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """α tracks of ``n`` decays: start points (M, 3) µm, unit directions (M, 3), energies (M,) MeV."""
-    pos = _positions(geom, src, n, rng)
-    which, energies = _sample_alphas(prog, n, rng)
+    """α tracks of ``n`` decays: start points (M, 3) µm, unit directions (M, 3), α energies (M,) MeV,
+    recoil energies (M,) MeV, and the cell of every decay (n,) (-1 outside cell compartments)."""
+    pos, cell = _positions(geom, src, n, rng)
+    which, energies, recoil = _sample_alphas(prog, n, rng)
     return (
         np.ascontiguousarray(pos[which]),
         _unit_vectors(which.size, rng),
         np.ascontiguousarray(energies, dtype=np.float64),
+        np.ascontiguousarray(recoil, dtype=np.float64),
+        cell,
     )
 
 
@@ -647,6 +669,7 @@ def _walk_tracks(
     pos,
     dirs,
     energy,
+    recoil,
     centres,
     radius,
     gy_per_mev,
@@ -674,7 +697,7 @@ def _walk_tracks(
     nb = ev_hist.shape[0] - 2
     for k in range(pos.shape[0]):
         e0 = energy[k]
-        acc[3] += e0
+        acc[3] += e0 + recoil[k]
         rng_um = range_um_from_energy(e0, table_e, table_r)
         if rng_um <= 0.0:
             continue
@@ -736,6 +759,8 @@ def _walk_tracks(
                 if s_out <= s_in:
                     continue
                 dep = deposited_along_segment_MeV(e0, s_in, s_out, table_e, table_r)
+                if c < 0.0:  # the decay sits in this nucleus: its recoil nucleus stops here
+                    dep += recoil[k]
                 if dep <= 0.0:
                     continue
                 zi = dep * gy_per_mev[i]
@@ -775,7 +800,7 @@ def _walk_tracks(
                     break
                 tmz += tdz
         acc[4] += track_dep
-        frac = track_dep / e0
+        frac = track_dep / (e0 + recoil[k])
         if frac > acc[5]:
             acc[5] = frac
 
@@ -1068,6 +1093,7 @@ def simulate(
     workers: int = 1,
     progress: bool = False,
     low_let_dose_Gy: float | np.ndarray | None = None,
+    electron_self_dose: bool = True,
     range_table: Any = None,
 ) -> MicrodosimetryResult:
     """Monte Carlo α tracks from decays in compartments: hits and specific energy of every nucleus.
@@ -1092,7 +1118,13 @@ def simulate(
     low_let_dose_Gy : float or ndarray (N,), optional
         Low-LET (electron + photon) absorbed dose of each nucleus (Gy), e.g. from
         ``brainrit.dosimetry.cellular`` S-values or ``vascular.dose_profile``; used by the LQ part of the
-        survival. When omitted the result records that electrons are **not** included.
+        survival. When omitted, see ``electron_self_dose``; the result's ``notes`` and
+        ``electrons_included`` say what low-LET dose is in.
+    electron_self_dose : bool
+        When ``low_let_dose_Gy`` is omitted: add, for radionuclide sources in cell compartments, the mean
+        electron and photon dose of each labelled cell's own nucleus (decays in that cell × the cellular
+        S-value N ← source without the α classes, :func:`brainrit.dosimetry.cellular.s_value`). Electron
+        cross-dose is not included. Default True.
     range_table : RangeTable, optional
         α range–energy table override (default ``brainrit.physics.alpha_range_table`` of the geometry's
         material and density).
@@ -1158,8 +1190,8 @@ def simulate(
     grid = _build_grid(geom)
     mass = geom.nucleus_mass_kg()
     gy_per_mev = _MEV_TO_J / mass
-    e_max = float(table_e[-1])
-    z_top = e_max * float(gy_per_mev.max())
+    e_top = max(_max_energy(pr) for pr in programs)
+    z_top = e_top * float(gy_per_mev.max())
     log_hi = math.log(z_top) + 1e-9
     log_lo = log_hi - _EVENT_DECADES * math.log(10.0)
     inv_dlog = _N_EVENT_BINS / (log_hi - log_lo)
@@ -1167,7 +1199,10 @@ def simulate(
 
     def run_chunk(job: tuple[tuple[int, int], np.random.SeedSequence]):
         (si, nd), ss = job
-        p, d, energies = _chunk_tracks(geom, srcs[si], programs[si], nd, np.random.default_rng(ss))
+        p, d, energies, recoil, cell = _chunk_tracks(
+            geom, srcs[si], programs[si], nd, np.random.default_rng(ss)
+        )
+        per_cell = np.bincount(cell[cell >= 0], minlength=n)
         hits = np.zeros(n, np.int64)
         z = np.zeros(n)
         hist = np.zeros(_N_EVENT_BINS + 2, np.int64)
@@ -1176,7 +1211,8 @@ def simulate(
         _walk_tracks(
             p,
             d,
-            np.ascontiguousarray(energies),
+            energies,
+            recoil,
             geom.centres_um,
             geom.nucleus_radius_um,
             gy_per_mev,
@@ -1195,13 +1231,14 @@ def simulate(
             acc,
             stamp,
         )
-        return hits, z, hist, acc, int(energies.size)
+        return si, hits, z, hist, acc, int(energies.size), per_cell
 
     hits = np.zeros(n, np.int64)
     z = np.zeros(n)
     hist = np.zeros(_N_EVENT_BINS + 2, np.int64)
     acc = np.zeros(6)
     n_tracks = 0
+    decays_in_cell = np.zeros((len(srcs), n), np.int64)
     jobs = list(zip(plan, seeds, strict=True))
     bar = _progress_bar(progress, len(jobs))
     try:
@@ -1211,7 +1248,8 @@ def simulate(
         else:
             pool = ThreadPoolExecutor(max_workers=int(workers))
             outputs = pool.map(run_chunk, jobs)
-        for h_c, z_c, hist_c, acc_c, nt in outputs:  # chunk order: identical sums for any worker count
+        for si, h_c, z_c, hist_c, acc_c, nt, pc in outputs:  # chunk order: same sums for any worker count
+            decays_in_cell[si] += pc
             hits += h_c
             z += z_c
             hist += hist_c
@@ -1232,20 +1270,36 @@ def simulate(
     notes = [
         "alpha particles: straight tracks, continuous slowing down (range-energy table of brainrit.physics), "
         "no range straggling, delta rays deposited locally",
-        "alpha recoil nuclei, electrons and photons are not tracked",
+        "alpha recoil nuclei deposit their energy at the decay site (scored when it lies in a nucleus)",
+        "electrons and photons are not tracked",
         "chain daughters decay where the parent decayed unless 'retained' says otherwise",
     ]
-    if low_let_dose_Gy is None:
-        low = np.zeros(n)
-        notes.append("low-LET (electron) dose NOT included: survival and TCP use the alpha part only")
-    else:
+    if low_let_dose_Gy is not None:
+        electrons = True
         notes.append("low-LET (electron) dose included as given by the caller (low_let_dose_Gy)")
+    else:
+        low = np.zeros(n)
+        electrons = False
+        if electron_self_dose:
+            for si, src in enumerate(srcs):
+                s_cell = _electron_self_s_value(geom, src, programs[si])
+                if s_cell is not None:
+                    low += decays_in_cell[si] * s_cell
+                    electrons = True
+        if electrons:
+            notes.append(
+                "low-LET dose: electron (and photon) SELF-dose of labelled cells only, from the cellular "
+                "S-values of brainrit.dosimetry.cellular (Cole's range-energy relation); electron cross-dose "
+                "between cells and from capillary or tissue sources NOT included"
+            )
+        else:
+            notes.append("low-LET (electron) dose NOT included: survival and TCP use the alpha part only")
     return MicrodosimetryResult(
         hits=hits,
         z_Gy=z,
         nucleus_mass_kg=mass,
         low_let_dose_Gy=np.array(low, dtype=float),
-        electrons_included=low_let_dose_Gy is not None,
+        electrons_included=electrons,
         single_event_edges_Gy=edges,
         single_event_counts=hist[1:-1].copy(),
         single_event_underflow=int(hist[0]),
@@ -1264,6 +1318,59 @@ def simulate(
         notes=tuple(notes),
         distance_to_capillary_um=geom.distance_to_nearest_capillary_um(),
     )
+
+
+def _max_energy(prog: _Program) -> float:
+    """Largest α + recoil energy a program can emit (MeV); 1 MeV when it emits none."""
+    top = 0.0
+    for m, lines in enumerate(prog.alpha_lines):
+        if lines is not None:
+            top = max(top, float(lines[0].max()) * (1.0 + prog.recoil_per_MeV[m]))
+    return top if top > 0 else 1.0
+
+
+def _reach_probability(prog: _Program) -> np.ndarray:
+    """Expected decays of each chain member at the source site per parent decay."""
+    p = np.zeros(prog.n_members)
+    p[0] = 1.0
+    for m in range(prog.n_members):
+        for j, frac, _is_alpha, kept in prog.branches[m]:
+            if j >= 0:
+                p[j] += p[m] * frac * kept
+    return p
+
+
+_CELLULAR_SOURCE = {"nucleus": "N", "cytoplasm": "Cy", "cell_surface": "CS", "cell": "C"}
+_HIGH_LET_CLASSES = ("alpha", "alpha_recoil")
+
+
+def _electron_self_s_value(geom: MicroGeometry, src: Source, prog: _Program) -> np.ndarray | None:
+    """Low-LET S(N ← source) of each cell's own nucleus (Gy per parent decay in that cell), or None."""
+    if src.nuclide is None or src.compartment not in _CELLULAR_SOURCE:
+        return None
+    from brainrit.dosimetry.cellular import s_value
+
+    reach = _reach_probability(prog)
+    pairs = np.stack([geom.cell_radius_um, geom.nucleus_radius_um], axis=1)
+    uniq, inverse = np.unique(pairs, axis=0, return_inverse=True)
+    material = geom.material if geom.material in ("water", "soft_tissue", "brain") else "water"
+    s_uniq = np.zeros(uniq.shape[0])
+    for u, (rc, rn) in enumerate(uniq):
+        for m, name in enumerate(prog.names):
+            if reach[m] <= 0 or not prog.branches[m]:  # not reached, or stable
+                continue
+            by_class = s_value(
+                name,
+                "N",
+                _CELLULAR_SOURCE[src.compartment],
+                float(rc),
+                float(rn),
+                material=material,
+                chain=False,
+                by_class=True,
+            )
+            s_uniq[u] += reach[m] * sum(v for k, v in by_class.items() if k not in _HIGH_LET_CLASSES)
+    return s_uniq[np.ravel(inverse)]
 
 
 def _progress_bar(enabled: bool, total: int):
