@@ -1,0 +1,232 @@
+"""Voxel-grid geometry shared by the external-beam dose models.
+
+Conventions (used by :mod:`brainrit.ebrt` and :mod:`brainrit.phantoms`):
+
+* Arrays are indexed ``[i, j, k]`` along the patient axes ``x, y, z`` of the DICOM patient
+  coordinate system (LPS: +x towards the patient's left, +y posterior, +z superior), in mm.
+* ``voxel_mm`` = ``(dx, dy, dz)``; ``origin_mm`` = position of the *centre* of voxel ``[0, 0, 0]``.
+  Voxel ``[i, j, k]`` has its centre at ``origin_mm + (i*dx, j*dy, k*dz)``.
+* Structures are boolean masks with the grid's shape; a voxel belongs to a structure when its centre
+  lies inside it.
+
+Examples
+--------
+>>> import numpy as np
+>>> from brainrit.ebrt.geometry import sphere_mask
+>>> m = sphere_mask((21, 21, 21), (1.0, 1.0, 1.0), (-10.0, -10.0, -10.0), (0.0, 0.0, 0.0), 5.0)
+>>> int(m.sum())   # lattice points within 5 mm; 4/3·π·5³ = 523.6
+515
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from brainrit.checks import positive
+from brainrit.errors import InputError
+
+__all__ = [
+    "Lesion",
+    "axes_mm",
+    "check_grid",
+    "check_mask",
+    "ellipsoid_mask",
+    "sample_trilinear",
+    "signed_distance_mm",
+    "sphere_mask",
+    "voxel_volume_cm3",
+]
+
+
+@dataclass(frozen=True)
+class Lesion:
+    """A spherical metastasis.
+
+    Parameters
+    ----------
+    name : str
+        Unique name, e.g. ``"met1"``.
+    centre_mm : numpy.ndarray
+        Centre (x, y, z) in patient coordinates, mm.
+    diameter_mm : float
+        Diameter, mm (> 0).
+    visible : bool
+        Whether standard contrast MRI can see it (a target for SRS). Micrometastases are ``False``.
+    """
+
+    name: str
+    centre_mm: np.ndarray = field(repr=False)
+    diameter_mm: float
+    visible: bool = True
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise InputError("lesion.name", self.name, "a non-empty string")
+        c = np.asarray(self.centre_mm, dtype=float)
+        if c.shape != (3,) or not np.all(np.isfinite(c)):
+            raise InputError(f"lesion {self.name}: centre_mm", self.centre_mm, "3 finite coordinates (mm)")
+        c.setflags(write=False)
+        object.__setattr__(self, "centre_mm", c)
+        object.__setattr__(
+            self, "diameter_mm", positive(f"lesion {self.name}: diameter_mm", self.diameter_mm)
+        )
+        object.__setattr__(self, "visible", bool(self.visible))
+
+    @property
+    def radius_mm(self) -> float:
+        """Radius in mm."""
+        return 0.5 * self.diameter_mm
+
+    @property
+    def volume_cm3(self) -> float:
+        """Sphere volume π d³/6 in cm³."""
+        return float(np.pi * self.diameter_mm**3 / 6.0 / 1000.0)
+
+
+def check_grid(
+    shape: Sequence[int], voxel_mm: Sequence[float] | float, origin_mm: Sequence[float] = (0.0, 0.0, 0.0)
+) -> tuple[tuple[int, int, int], np.ndarray, np.ndarray]:
+    """Validate a grid description and return ``(shape, voxel_mm, origin_mm)`` as tuple/arrays."""
+    try:
+        shp = tuple(int(n) for n in shape)
+    except (TypeError, ValueError):
+        raise InputError("shape", shape, "3 positive integers") from None
+    if len(shp) != 3 or min(shp) < 1:
+        raise InputError("shape", shape, "3 positive integers")
+    vox = np.broadcast_to(np.asarray(voxel_mm, dtype=float), (3,)).copy()
+    if not np.all(np.isfinite(vox)) or np.any(vox <= 0):
+        raise InputError("voxel_mm", voxel_mm, "1 or 3 finite numbers > 0 (mm)")
+    org = np.asarray(origin_mm, dtype=float)
+    if org.shape != (3,) or not np.all(np.isfinite(org)):
+        raise InputError("origin_mm", origin_mm, "3 finite coordinates (mm)")
+    return shp, vox, org
+
+
+def voxel_volume_cm3(voxel_mm: Sequence[float] | float) -> float:
+    """Volume of one voxel in cm³."""
+    vox = np.broadcast_to(np.asarray(voxel_mm, dtype=float), (3,))
+    return float(np.prod(vox) / 1000.0)
+
+
+def axes_mm(
+    shape: Sequence[int], voxel_mm: Sequence[float] | float, origin_mm: Sequence[float]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Voxel-centre coordinates along x, y and z (mm)."""
+    shp, vox, org = check_grid(shape, voxel_mm, origin_mm)
+    return tuple(org[a] + vox[a] * np.arange(shp[a]) for a in range(3))  # type: ignore[return-value]
+
+
+def check_mask(name: str, mask: np.ndarray, shape: Sequence[int]) -> np.ndarray:
+    """Return ``mask`` as a boolean array of ``shape``; raise a clear error otherwise."""
+    arr = np.asarray(mask)
+    if arr.shape != tuple(shape):
+        raise InputError(
+            f"masks[{name!r}]", f"array of shape {arr.shape}", f"an array of shape {tuple(shape)}"
+        )
+    if arr.dtype != bool:
+        if not np.all((arr == 0) | (arr == 1)):
+            raise InputError(f"masks[{name!r}]", "non-binary values", "a boolean (0/1) mask")
+        arr = arr.astype(bool)
+    return arr
+
+
+def _box(
+    shp: tuple[int, int, int], vox: np.ndarray, org: np.ndarray, centre: np.ndarray, half_mm: float
+) -> tuple[slice, ...] | None:
+    lo = np.floor((centre - half_mm - org) / vox).astype(int)
+    hi = np.ceil((centre + half_mm - org) / vox).astype(int) + 1
+    lo = np.maximum(lo, 0)
+    hi = np.minimum(hi, np.asarray(shp))
+    if np.any(hi <= lo):
+        return None
+    return tuple(slice(int(a), int(b)) for a, b in zip(lo, hi, strict=True))
+
+
+def ellipsoid_mask(
+    shape: Sequence[int],
+    voxel_mm: Sequence[float] | float,
+    origin_mm: Sequence[float],
+    centre_mm: Sequence[float],
+    semi_axes_mm: Sequence[float],
+    rotation: np.ndarray | None = None,
+) -> np.ndarray:
+    """Boolean mask of the voxels whose centre lies in an (optionally rotated) ellipsoid.
+
+    Parameters
+    ----------
+    semi_axes_mm : sequence of 3 float
+        Semi-axes along the ellipsoid's own axes (mm).
+    rotation : (3, 3) array, optional
+        Columns are the ellipsoid's axes expressed in patient coordinates (orthonormal).
+        ``None`` = aligned with x, y, z.
+    """
+    shp, vox, org = check_grid(shape, voxel_mm, origin_mm)
+    c = np.asarray(centre_mm, dtype=float)
+    a = np.asarray(semi_axes_mm, dtype=float)
+    if a.shape != (3,) or np.any(~np.isfinite(a)) or np.any(a <= 0):
+        raise InputError("semi_axes_mm", semi_axes_mm, "3 finite numbers > 0 (mm)")
+    rot = np.eye(3) if rotation is None else np.asarray(rotation, dtype=float)
+    out = np.zeros(shp, dtype=bool)
+    box = _box(shp, vox, org, c, float(a.max()))
+    if box is None:
+        return out
+    x, y, z = (org[ax] + vox[ax] * np.arange(box[ax].start, box[ax].stop) - c[ax] for ax in range(3))
+    px, py, pz = np.meshgrid(x, y, z, indexing="ij", sparse=True)
+    q = 0.0
+    for ax in range(3):  # coordinate along ellipsoid axis `ax`
+        u = px * rot[0, ax] + py * rot[1, ax] + pz * rot[2, ax]
+        q = q + (u / a[ax]) ** 2
+    out[box] = q <= 1.0
+    return out
+
+
+def sphere_mask(
+    shape: Sequence[int],
+    voxel_mm: Sequence[float] | float,
+    origin_mm: Sequence[float],
+    centre_mm: Sequence[float],
+    radius_mm: float,
+) -> np.ndarray:
+    """Boolean mask of the voxels whose centre lies within ``radius_mm`` of ``centre_mm``."""
+    r = positive("radius_mm", radius_mm)
+    return ellipsoid_mask(shape, voxel_mm, origin_mm, centre_mm, (r, r, r))
+
+
+def signed_distance_mm(mask: np.ndarray, voxel_mm: Sequence[float] | float) -> np.ndarray:
+    """Signed distance (mm) from each voxel centre to the surface of ``mask``.
+
+    Positive outside, negative inside. The surface is placed half-way between a voxel inside and
+    its outside neighbour, so a boundary voxel sits at -0.5 voxel and its outer neighbour at +0.5.
+    """
+    from scipy.ndimage import distance_transform_edt
+
+    m = np.asarray(mask, dtype=bool)
+    vox = np.broadcast_to(np.asarray(voxel_mm, dtype=float), (3,))
+    if not m.any():
+        raise InputError("mask", "an empty mask", "a mask with at least one voxel")
+    outside = distance_transform_edt(~m, sampling=vox)
+    inside = distance_transform_edt(m, sampling=vox)
+    half = 0.5 * float(vox.min())
+    return np.where(m, -(inside - half), outside - half)
+
+
+def sample_trilinear(
+    volume: np.ndarray,
+    voxel_mm: Sequence[float] | float,
+    origin_mm: Sequence[float],
+    points_mm: np.ndarray,
+) -> np.ndarray:
+    """Trilinear interpolation of ``volume`` at points (N, 3) in mm; NaN outside the grid."""
+    from scipy.ndimage import map_coordinates
+
+    vol = np.asarray(volume, dtype=float)
+    _, vox, org = check_grid(vol.shape, voxel_mm, origin_mm)
+    pts = np.atleast_2d(np.asarray(points_mm, dtype=float))
+    idx = ((pts - org) / vox).T
+    shp = np.asarray(vol.shape)[:, None]
+    inside = np.all((idx >= -1e-9) & (idx <= shp - 1 + 1e-9), axis=0)
+    vals = map_coordinates(vol, np.clip(idx, 0, shp - 1), order=1, mode="nearest")
+    return np.where(inside, vals, np.nan)

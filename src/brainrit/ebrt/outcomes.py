@@ -1,0 +1,476 @@
+"""Outcomes per arm (TCP per lesion, brain necrosis NTCP, V12, hippocampal cognitive risk, P+) and a
+comparison table of arms.
+
+Models (all from :mod:`brainrit.radiobiology`, parameters from its cited library):
+
+* **TCP per lesion**: Poisson LQ on the lesion's dose samples, ``exp[−Σ ρ v_i S(D_i)]``
+  (:func:`~brainrit.radiobiology.tcp_voxel`, Webb & Nahum 1993), ``α = 0.3 Gy⁻¹``, ``α/β = 10 Gy``
+  (``lq_brain_metastasis``), ``ρ = 10⁷ cm⁻³`` (``tcp_webb_nahum_generic``). The per-voxel fractionation
+  of a composite arm enters through the Lea–Catcheside factor of acute fractions,
+  ``G = Σ_c D_c²/n_c / D²`` (reference file §1.2), so that ``αD(1 + GD/(α/β)) = α·Σ_c BED_c``. With
+  ``alpha_sd_per_Gy > 0`` the Webb–Nahum population TCP is used on the lesion's equivalent uniform BED.
+  Lesions covered by voxels use the voxel doses (weights rescaled to the exact sphere volume); sub-voxel
+  micrometastases use the dose interpolated at their centre. The arm's headline ``TCP`` is the product
+  over the lesions the arm treats: every lesion for whole-brain arms, visible lesions only for focal
+  (SRS/fSRS) arms; ``TCP all lesions`` always includes the micrometastases (for focal arms it shows
+  what the untreated, unseen disease costs).
+* **Brain necrosis**: LKB on the normal brain (brain minus lesions), voxel EQD2 with α/β = 2 Gy
+  (``brain_necrosis_lkb``: TD50 60 Gy, m 0.15, n 0.25; Burman 1991). For arms with a single-fraction
+  (SRS) component, V12 of that component in normal brain and the HyTEC V12 risk
+  (:func:`~brainrit.radiobiology.ntcp_srs_v12`, Milano 2021); the necrosis NTCP is then
+  ``1 − (1 − NTCP_LKB,rest)(1 − NTCP_V12)`` with LKB over the other (fractionated) courses only, so
+  the SRS hot spot is not counted twice (``NTCP necrosis LKB`` reports LKB over everything). fSRS:
+  V20 (3 fx) or V24 (5 fx) are reported (HyTEC limits < 20 cm³); their risk is not modelled, LKB is used.
+* **Hippocampi** (both): D100 %, Dmax (physical), D40 % EQD2 (α/β = 2 Gy) against the Gondi 2012
+  threshold of 7.3 Gy, and the probability of HVLT-R impairment from V55 (EQD2) with the Okoukoni 2017
+  logistic (``P cognitive``; baseline 14.9 % at V55 = 0).
+* **P+** = TCP × (1 − NTCP necrosis); ``P+ incl. cognition`` also multiplies by (1 − P cognitive)
+  (:func:`~brainrit.radiobiology.p_plus`, independent end-points).
+
+Examples
+--------
+>>> import numpy as np
+>>> from brainrit.ebrt.arms import Arm, ArmComponent
+>>> from brainrit.ebrt.geometry import Lesion
+>>> shape = (20, 20, 20)
+>>> brain = np.ones(shape, bool)
+>>> arm = Arm("uniform 30/10", (ArmComponent("WBRT", np.full(shape, 30.0), 10, "WBRT"),),
+...           (1.0, 1.0, 1.0), (0.0, 0.0, 0.0))
+>>> micro = Lesion("m", np.array([10.0, 10.0, 10.0]), 0.1, visible=False)   # 0.1 mm: 5.2 clonogens
+>>> out = arm_outcomes(arm, {"brain": brain}, [micro])
+>>> round(out.lesion_tcp["m"], 6)   # exp(-ρ V exp(-0.3 × 39)), ρ V = 1e7 × 5.236e-7
+0.999957
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import numpy as np
+
+from brainrit.checks import non_negative, positive
+from brainrit.ebrt.arms import Arm
+from brainrit.ebrt.geometry import Lesion, check_mask, sample_trilinear, sphere_mask, voxel_volume_cm3
+from brainrit.errors import DataError, InputError
+
+__all__ = [
+    "METRICS",
+    "ArmOutcome",
+    "ComparisonTable",
+    "OutcomeModel",
+    "arm_outcomes",
+    "compare_arms",
+    "default_model",
+]
+
+#: Columns of the comparison table: (name, unit).
+METRICS: tuple[tuple[str, str], ...] = (
+    ("TCP", ""),
+    ("TCP visible", ""),
+    ("TCP micrometastases", ""),
+    ("TCP all lesions", ""),
+    ("NTCP necrosis", ""),
+    ("NTCP necrosis LKB", ""),
+    ("V12 normal brain", "cm3"),
+    ("V20/V24 normal brain (fSRS)", "cm3"),
+    ("brain mean dose", "Gy"),
+    ("brain D95", "Gy"),
+    ("brain EQD2 mean (a/b 2)", "Gy"),
+    ("hippocampi D100", "Gy"),
+    ("hippocampi Dmax", "Gy"),
+    ("hippocampi D40 EQD2", "Gy"),
+    ("Gondi D40 > 7.3 Gy", ""),
+    ("P cognitive (V55)", ""),
+    ("P+", ""),
+    ("P+ incl. cognition", ""),
+)
+
+
+@dataclass(frozen=True)
+class OutcomeModel:
+    """Radiobiological parameters of the outcome evaluation (defaults: :func:`default_model`)."""
+
+    alpha_per_Gy: float = 0.3
+    alpha_sd_per_Gy: float = 0.0
+    tumour_alpha_beta_Gy: float = 10.0
+    clonogen_density_per_cm3: float = 1.0e7
+    brain_alpha_beta_Gy: float = 2.0
+    lkb_td50_Gy: float = 60.0
+    lkb_m: float = 0.15
+    lkb_n: float = 0.25
+    hippocampus_alpha_beta_Gy: float = 2.0
+
+    def __post_init__(self) -> None:
+        positive("alpha_per_Gy", self.alpha_per_Gy)
+        non_negative("alpha_sd_per_Gy", self.alpha_sd_per_Gy)
+        positive("tumour_alpha_beta_Gy", self.tumour_alpha_beta_Gy)
+        non_negative("clonogen_density_per_cm3", self.clonogen_density_per_cm3)
+        positive("brain_alpha_beta_Gy", self.brain_alpha_beta_Gy)
+        positive("lkb_td50_Gy", self.lkb_td50_Gy)
+        positive("lkb_m", self.lkb_m)
+        positive("lkb_n", self.lkb_n)
+        positive("hippocampus_alpha_beta_Gy", self.hippocampus_alpha_beta_Gy)
+
+
+TUMOUR_PARAMETER_SETS = (
+    "lq_brain_metastasis",
+    "tcp_webb_nahum_generic",
+    "tcp_srs_audit_lq_rho1e7",
+    "tcp_srs_audit_lq_rho1e9",
+)
+
+
+def default_model(tumour: str = "lq_brain_metastasis", **overrides: float) -> OutcomeModel:
+    """Outcome model from the radiobiology parameter library, with overrides.
+
+    Parameters
+    ----------
+    tumour : str
+        Tumour parameter set: ``"lq_brain_metastasis"`` (default: α 0.3 Gy⁻¹, α/β 10 Gy, master table
+        #1–2, with ρ = 10⁷ cm⁻³ of ``tcp_webb_nahum_generic``); ``"tcp_webb_nahum_generic"`` (population:
+        ᾱ 0.35, σ 0.08 Gy⁻¹, ρ 10⁷ cm⁻³, α/β 10 Gy; Webb & Nahum 1993); ``"tcp_srs_audit_lq_rho1e7"`` /
+        ``"tcp_srs_audit_lq_rho1e9"`` (LQ fitted to 8 single-fraction SRS series: α 0.49 / 0.59 Gy⁻¹,
+        α/β 16.7 / 15.7 Gy; PO08 audit abstract, reference file §2.5).
+    **overrides
+        Any :class:`OutcomeModel` field.
+
+    Normal brain: ``brain_necrosis_lkb`` (Burman 1991, α/β 2 Gy); hippocampi: ``lq_hippocampus`` (α/β 2 Gy).
+    """
+    from brainrit.checks import choice
+    from brainrit.radiobiology import parameters
+
+    name = choice("tumour", tumour, TUMOUR_PARAMETER_SETS)
+    lq = parameters("lq_brain_metastasis")
+    wn = parameters("tcp_webb_nahum_generic")
+    lkb = parameters("brain_necrosis_lkb")
+    values: dict[str, float] = {
+        "alpha_per_Gy": lq["alpha_per_Gy"],
+        "tumour_alpha_beta_Gy": lq["alpha_beta_Gy"],
+        "clonogen_density_per_cm3": wn["clonogen_density_per_cm3"],
+        "brain_alpha_beta_Gy": lkb["alpha_beta_Gy"],
+        "lkb_td50_Gy": lkb["td50_Gy"],
+        "lkb_m": lkb["m"],
+        "lkb_n": lkb["n"],
+        "hippocampus_alpha_beta_Gy": parameters("lq_hippocampus")["alpha_beta_Gy"],
+    }
+    if name == "tcp_webb_nahum_generic":
+        values["alpha_per_Gy"] = wn["alpha_mean_per_Gy"]
+        values["alpha_sd_per_Gy"] = wn["alpha_sd_per_Gy"]
+    elif name.startswith("tcp_srs_audit"):
+        audit = parameters(name)
+        values["alpha_per_Gy"] = audit["alpha_per_Gy"]
+        values["tumour_alpha_beta_Gy"] = audit["alpha_beta_Gy"]
+        values["clonogen_density_per_cm3"] = audit["clonogen_density_per_cm3"]
+    unknown = set(overrides) - set(OutcomeModel.__dataclass_fields__)
+    if unknown:
+        raise InputError("overrides", sorted(unknown)[0], "a field of OutcomeModel")
+    values.update(overrides)
+    return OutcomeModel(**values)
+
+
+@dataclass(frozen=True)
+class ArmOutcome:
+    """Outcomes of one arm: per-lesion TCP and the table metrics (see :data:`METRICS`)."""
+
+    arm: str
+    lesion_tcp: Mapping[str, float]
+    metrics: Mapping[str, float]
+    notes: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class ComparisonTable:
+    """Rows = arms, columns = metrics; ``values[i, j]`` = metric ``j`` of arm ``i`` (NaN: not applicable)."""
+
+    arms: tuple[str, ...]
+    metrics: tuple[str, ...]
+    units: tuple[str, ...]
+    values: np.ndarray
+
+    def row(self, arm: str) -> dict[str, float]:
+        """Metrics of one arm."""
+        if arm not in self.arms:
+            raise InputError("arm", arm, "one of " + ", ".join(repr(a) for a in self.arms))
+        i = self.arms.index(arm)
+        return {m: float(v) for m, v in zip(self.metrics, self.values[i], strict=True)}
+
+    def column(self, metric: str) -> dict[str, float]:
+        """One metric for every arm."""
+        if metric not in self.metrics:
+            raise InputError("metric", metric, "one of " + ", ".join(repr(m) for m in self.metrics))
+        j = self.metrics.index(metric)
+        return {a: float(v) for a, v in zip(self.arms, self.values[:, j], strict=True)}
+
+    def with_row(self, arm: str, metrics: Mapping[str, float]) -> ComparisonTable:
+        """A new table with one more row (e.g. the RIT arm computed by the pipeline); missing = NaN."""
+        bad = set(metrics) - set(self.metrics)
+        if bad:
+            raise InputError("metrics", sorted(bad)[0], "one of the table's metrics")
+        row = np.array([float(metrics.get(m, math.nan)) for m in self.metrics])
+        return ComparisonTable((*self.arms, arm), self.metrics, self.units, np.vstack([self.values, row]))
+
+    def as_dict(self) -> dict[str, dict[str, float | None]]:
+        """``{arm: {metric: value or None}}`` (JSON-ready)."""
+        return {
+            a: {m: (None if not np.isfinite(v) else float(v)) for m, v in zip(self.metrics, r, strict=True)}
+            for a, r in zip(self.arms, self.values, strict=True)
+        }
+
+    def to_text(self, metrics: Sequence[str] | None = None, digits: int = 3) -> str:
+        """A Markdown table (for logs and the report)."""
+        cols = list(metrics) if metrics is not None else list(self.metrics)
+        for c in cols:
+            self.column(c)  # validates
+        units = [self.units[self.metrics.index(c)] for c in cols]
+        head = ["arm"] + [f"{c} ({u})" if u else c for c, u in zip(cols, units, strict=True)]
+        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        for a in self.arms:
+            r = self.row(a)
+            cells = ["—" if not np.isfinite(r[c]) else f"{r[c]:.{digits}g}" for c in cols]
+            lines.append("| " + " | ".join([a, *cells]) + " |")
+        return "\n".join(lines)
+
+
+def _component_samples(
+    arm: Arm, index: tuple[np.ndarray, ...] | None, point: np.ndarray | None
+) -> np.ndarray:
+    """Dose of each component (rows) at voxel ``index`` or at ``point`` (trilinear)."""
+    if index is not None:
+        return np.stack([c.dose_Gy[index].astype(float) for c in arm.components])
+    return np.stack(
+        [sample_trilinear(c.dose_Gy, arm.voxel_mm, arm.origin_mm, point[None, :]) for c in arm.components]
+    )
+
+
+def _dose_and_g(arm: Arm, doses: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Total dose and Lea–Catcheside G of acute fractions, per sample."""
+    n = np.array([c.n_fractions for c in arm.components], dtype=float)[:, None]
+    total = doses.sum(axis=0)
+    sq = (doses**2 / n).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        g = np.where(total > 0, sq / np.maximum(total, 1e-300) ** 2, 1.0)
+    return total, np.clip(g, 0.0, 1.0)
+
+
+def _eqd2(arm: Arm, doses: np.ndarray, alpha_beta_Gy: float) -> np.ndarray:
+    total, g = _dose_and_g(arm, doses)
+    return total * (1.0 + g * total / alpha_beta_Gy) / (1.0 + 2.0 / alpha_beta_Gy)
+
+
+def _lesion_tcp(arm: Arm, les: Lesion, model: OutcomeModel) -> float:
+    from brainrit.radiobiology import tcp_population_bed, tcp_voxel
+
+    shape = arm.shape
+    m = sphere_mask(shape, arm.voxel_mm, arm.origin_mm, les.centre_mm, les.radius_mm)
+    if m.any():
+        doses = _component_samples(arm, np.nonzero(m), None)
+    else:
+        doses = _component_samples(arm, None, les.centre_mm)
+        if not np.all(np.isfinite(doses)):
+            raise DataError(
+                f"dose grid does not cover lesion {les.name!r} at {les.centre_mm.tolist()} mm "
+                f"(arm {arm.name!r}, grid origin {arm.origin_mm} mm, shape {shape})"
+            )
+    n_samples = doses.shape[1]
+    v = np.full(n_samples, les.volume_cm3 / n_samples)
+    total, g = _dose_and_g(arm, doses)
+    if model.alpha_sd_per_Gy == 0.0:
+        return float(
+            tcp_voxel(
+                total, v, model.clonogen_density_per_cm3, model.alpha_per_Gy, model.tumour_alpha_beta_Gy, g=g
+            )
+        )
+    bed = total * (1.0 + g * total / model.tumour_alpha_beta_Gy)
+    s_mean = float(np.sum(v * np.exp(-model.alpha_per_Gy * bed)) / np.sum(v))
+    bed_eq = -math.log(max(s_mean, 1e-300)) / model.alpha_per_Gy
+    n0 = model.clonogen_density_per_cm3 * les.volume_cm3
+    return float(tcp_population_bed(bed_eq, model.alpha_per_Gy, model.alpha_sd_per_Gy, n0))
+
+
+def _check_lesions_on_grid(arm: Arm, lesions: Sequence[Lesion]) -> None:
+    shp = np.asarray(arm.shape)
+    org, vox = np.asarray(arm.origin_mm), np.asarray(arm.voxel_mm)
+    lo, hi = org - 0.5 * vox, org + (shp - 0.5) * vox
+    for les in lesions:
+        if not isinstance(les, Lesion):
+            raise InputError("lesions", les, "Lesion objects")
+        if np.any(les.centre_mm - les.radius_mm < lo) or np.any(les.centre_mm + les.radius_mm > hi):
+            raise DataError(
+                f"dose grid does not cover lesion {les.name!r} (centre {les.centre_mm.tolist()} mm, "
+                f"diameter {les.diameter_mm:g} mm); grid spans {lo.tolist()} to {hi.tolist()} mm"
+            )
+
+
+def arm_outcomes(
+    arm: Arm,
+    masks: Mapping[str, np.ndarray],
+    lesions: Sequence[Lesion] = (),
+    *,
+    model: OutcomeModel | None = None,
+) -> ArmOutcome:
+    """TCP per lesion, necrosis NTCP (LKB, V12), hippocampal metrics and P+ for one arm.
+
+    Parameters
+    ----------
+    arm : Arm
+    masks : Mapping[str, ndarray of bool]
+        Must hold ``"brain"``; ``"hippocampi"`` (or ``"hippocampus_left"`` + ``"hippocampus_right"``)
+        enables the cognition metrics. Same shape as the arm's grid.
+    lesions : sequence of Lesion
+        All metastases, visible and micro.
+    model : OutcomeModel, optional
+        Default :func:`default_model`.
+
+    Raises
+    ------
+    InputError
+        Missing brain mask, wrong mask shape, an empty brain.
+    DataError
+        A lesion or structure not covered by the dose grid.
+    """
+    from brainrit.dosimetry.voxel.dvh import dvh
+    from brainrit.radiobiology import hippocampal_v55_okoukoni, ntcp_lkb, ntcp_srs_v12, p_plus, parameters
+
+    mdl = model if model is not None else default_model()
+    if "brain" not in masks:
+        raise InputError("masks", sorted(masks), "a mapping with a 'brain' mask")
+    shape = arm.shape
+    brain = check_mask("brain", masks["brain"], shape)
+    if not brain.any():
+        raise InputError("masks['brain']", "an empty mask", "a mask with at least one voxel")
+    lesions = tuple(lesions)
+    _check_lesions_on_grid(arm, lesions)
+    notes: list[str] = []
+
+    # --- tumour control
+    tcp = {les.name: _lesion_tcp(arm, les, mdl) for les in lesions}
+    vis = [tcp[les.name] for les in lesions if les.visible]
+    mic = [tcp[les.name] for les in lesions if not les.visible]
+    tcp_vis = float(np.prod(vis)) if vis else math.nan
+    tcp_mic = float(np.prod(mic)) if mic else math.nan
+    tcp_all = float(np.prod(list(tcp.values()))) if tcp else math.nan
+    headline = tcp_all if arm.whole_brain else tcp_vis
+    if not arm.whole_brain and mic:
+        notes.append("focal arm: micrometastases excluded from TCP (see 'TCP all lesions')")
+
+    # --- normal brain
+    normal = brain.copy()
+    for les in lesions:
+        normal &= ~sphere_mask(shape, arm.voxel_mm, arm.origin_mm, les.centre_mm, les.radius_mm)
+    idx = np.nonzero(normal)
+    doses = _component_samples(arm, idx, None)
+    total = doses.sum(axis=0)
+    eq_brain = _eqd2(arm, doses, mdl.brain_alpha_beta_Gy)
+    vfrac = np.full(eq_brain.size, 1.0 / eq_brain.size)
+    ntcp_lkb_v = float(ntcp_lkb(eq_brain, vfrac, mdl.lkb_td50_Gy, mdl.lkb_m, mdl.lkb_n))
+    vox_cm3 = voxel_volume_cm3(arm.voxel_mm)
+    single = [i for i, c in enumerate(arm.components) if c.n_fractions == 1 and c.technique == "SRS"]
+    v12 = math.nan
+    ntcp_v12 = math.nan
+    if single:
+        v12 = float(np.sum(doses[single].sum(axis=0) >= 12.0)) * vox_cm3
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # domain warning (V12 > 20 cm³) recorded as a note instead
+            ntcp_v12 = float(ntcp_srs_v12(v12))
+        if v12 > 20.0:
+            notes.append(f"V12 = {v12:.3g} cm³ is outside the HyTEC model's 0–20 cm³ range")
+    v_fsrs = math.nan
+    for i, c in enumerate(arm.components):
+        if c.technique == "fSRS" and c.n_fractions in (3, 5):
+            thr = 20.0 if c.n_fractions == 3 else 24.0
+            v_fsrs = float(np.sum(doses[i] >= thr)) * vox_cm3
+    if single:
+        # SRS necrosis from V12 (HyTEC); LKB only for the other (fractionated) courses, so the SRS hot
+        # spot is not counted twice
+        rest = [i for i in range(len(arm.components)) if i not in single]
+        ntcp_rest = 0.0
+        if rest:
+            sub = Arm("rest", tuple(arm.components[i] for i in rest), arm.voxel_mm, arm.origin_mm)
+            eq_rest = _eqd2(sub, doses[rest], mdl.brain_alpha_beta_Gy)
+            ntcp_rest = float(ntcp_lkb(eq_rest, vfrac, mdl.lkb_td50_Gy, mdl.lkb_m, mdl.lkb_n))
+        ntcp_nec = 1.0 - (1.0 - ntcp_rest) * (1.0 - ntcp_v12)
+    else:
+        ntcp_nec = ntcp_lkb_v
+
+    # --- hippocampi
+    hip = None
+    if "hippocampi" in masks:
+        hip = check_mask("hippocampi", masks["hippocampi"], shape)
+    elif "hippocampus_left" in masks and "hippocampus_right" in masks:
+        hip = check_mask("hippocampus_left", masks["hippocampus_left"], shape) | check_mask(
+            "hippocampus_right", masks["hippocampus_right"], shape
+        )
+    h_d100 = h_dmax = h_d40 = gondi = p_cog = math.nan
+    if hip is not None and hip.any():
+        hd = _component_samples(arm, np.nonzero(hip), None)
+        htot = hd.sum(axis=0)
+        hidx = np.nonzero(hip)
+        phys = np.zeros(shape)
+        phys[hidx] = htot
+        h_dvh = dvh(phys, hip, arm.voxel_mm)
+        h_d100, h_dmax = h_dvh.D(100), h_dvh.max_Gy
+        heq = _eqd2(arm, hd, mdl.hippocampus_alpha_beta_Gy)
+        phys[hidx] = heq
+        h_d40 = dvh(phys, hip, arm.voxel_mm).D(40)
+        # voxel EQD2 already combines the arm's components: compare with the Gondi threshold directly
+        gondi = float(h_d40 > parameters("hippocampus_gondi_d40")["threshold_eqd2_Gy"])
+        v55 = 100.0 * float(np.mean(heq >= 55.0))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # V55 > 50 % is outside Okoukoni's data; value still reported
+            p_cog = float(hippocampal_v55_okoukoni(v55))
+    elif hip is None:
+        notes.append("no hippocampus mask: cognition metrics not computed")
+
+    # brain D95 from the whole-brain voxels (lesions included)
+    d95 = dvh(arm.dose_Gy, brain, arm.voxel_mm).D(95)
+    pp = float(p_plus(headline, ntcp_nec)) if np.isfinite(headline) else math.nan
+    pp_cog = (
+        float(p_plus(headline, [ntcp_nec, p_cog]))
+        if np.isfinite(headline) and np.isfinite(p_cog)
+        else math.nan
+    )
+    metrics = {
+        "TCP": headline,
+        "TCP visible": tcp_vis,
+        "TCP micrometastases": tcp_mic,
+        "TCP all lesions": tcp_all,
+        "NTCP necrosis": ntcp_nec,
+        "NTCP necrosis LKB": ntcp_lkb_v,
+        "V12 normal brain": v12,
+        "V20/V24 normal brain (fSRS)": v_fsrs,
+        "brain mean dose": float(total.mean()),
+        "brain D95": d95,
+        "brain EQD2 mean (a/b 2)": float(eq_brain.mean()),
+        "hippocampi D100": h_d100,
+        "hippocampi Dmax": h_dmax,
+        "hippocampi D40 EQD2": h_d40,
+        "Gondi D40 > 7.3 Gy": gondi,
+        "P cognitive (V55)": p_cog,
+        "P+": pp,
+        "P+ incl. cognition": pp_cog,
+    }
+    return ArmOutcome(arm.name, MappingProxyType(tcp), MappingProxyType(metrics), tuple(notes))
+
+
+def compare_arms(
+    arms: Sequence[Arm],
+    masks: Mapping[str, np.ndarray],
+    lesions: Sequence[Lesion] = (),
+    *,
+    model: OutcomeModel | None = None,
+) -> ComparisonTable:
+    """Comparison table (rows = arms, columns = :data:`METRICS`) on the same patient or mouse."""
+    arms = tuple(arms)
+    if not arms:
+        raise InputError("arms", arms, "at least one Arm")
+    names = [a.name for a in arms]
+    if len(set(names)) != len(names):
+        raise InputError("arms", names, "arms with unique names")
+    mdl = model if model is not None else default_model()
+    rows = [arm_outcomes(a, masks, lesions, model=mdl).metrics for a in arms]
+    values = np.array([[r[m] for m, _ in METRICS] for r in rows], dtype=float)
+    return ComparisonTable(tuple(names), tuple(m for m, _ in METRICS), tuple(u for _, u in METRICS), values)

@@ -1,0 +1,155 @@
+"""Compose external-beam arms on a phantom (phantoms may import ebrt; ebrt never imports phantoms).
+
+Arms (human): ``"WBRT-30/10"``, ``"WBRT-20/5"``, ``"WBRT-37.5/15"``, ``"HA-WBRT-30/10"``,
+``"SRS-RTOG9005"`` (each visible lesion at its RTOG 90-05 dose), ``"fSRS-27/3"``, ``"fSRS-30/5"``, and
+composites ``"<WBRT regimen>+SRS"`` (WBRT followed by an SRS boost, RTOG 9508 style — Andrews DW et al.
+Lancet 2004;363:1665–1672 [K]). Mouse: the ``mouse-WBRT-*`` regimens with the 225 kVp beam.
+
+Examples
+--------
+>>> from brainrit.phantoms import mouse_brain
+>>> from brainrit.phantoms.arms import build_arm
+>>> arm = build_arm(mouse_brain(voxel_mm=0.2), "mouse-WBRT-4/1")
+>>> arm.n_fractions, arm.whole_brain
+(1, True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from brainrit.checks import choice
+from brainrit.ebrt.arms import Arm, ArmComponent
+from brainrit.ebrt.regimens import REGIMENS, Regimen, get_regimen
+from brainrit.ebrt.srs import DEFAULT_GRADIENT_INDEX, srs_dose
+from brainrit.ebrt.wbrt import ha_wbrt_dose, wbrt_dose
+from brainrit.errors import InputError
+from brainrit.phantoms.brain import Phantom
+
+__all__ = ["HUMAN_ARMS", "MOUSE_ARMS", "build_arm", "standard_arms"]
+
+HUMAN_ARMS = (
+    "WBRT-30/10",
+    "WBRT-20/5",
+    "WBRT-37.5/15",
+    "HA-WBRT-30/10",
+    "SRS-RTOG9005",
+    "fSRS-27/3",
+    "fSRS-30/5",
+    "WBRT-30/10+SRS",
+)
+MOUSE_ARMS = ("mouse-WBRT-4/1", "mouse-WBRT-8/1", "mouse-WBRT-16/1", "mouse-WBRT-24/1")
+
+
+def _beam_kwargs(phantom: Phantom) -> dict[str, object]:
+    if phantom.species == "mouse":
+        return {"beam": "225kVp", "margin_mm": 1.0, "scalp_mm": phantom.scalp_mm}
+    return {"beam": "6MV", "margin_mm": 10.0, "scalp_mm": phantom.scalp_mm}
+
+
+def _focal(
+    phantom: Phantom, reg: Regimen, gradient_index: float, max_to_prescription: float, cache: dict
+) -> ArmComponent:
+    targets = phantom.visible_lesions
+    if not targets:
+        raise InputError(
+            "phantom.lesions", "no visible lesion", f"at least one visible lesion for {reg.name}"
+        )
+    key = ("focal", reg.name, gradient_index, max_to_prescription)
+    if key not in cache:
+        centres = np.array([t.centre_mm for t in targets])
+        diam = [t.diameter_mm for t in targets]
+        rx = None if reg.technique == "SRS" else [reg.total_dose_Gy] * len(targets)
+        cache[key] = srs_dose(
+            phantom.shape,
+            phantom.voxel_mm,
+            phantom.origin_mm,
+            centres,
+            diam,
+            rx,
+            gradient_index=gradient_index,
+            max_to_prescription=max_to_prescription,
+        )
+    return ArmComponent(reg.name, cache[key], reg.n_fractions, reg.technique)
+
+
+def _whole(phantom: Phantom, reg: Regimen, cache: dict) -> ArmComponent:
+    brain = phantom.masks["brain"]
+    kw = _beam_kwargs(phantom)
+    key = ("wbrt", reg.total_dose_Gy)
+    if key not in cache:
+        cache[key] = wbrt_dose(brain, phantom.voxel_mm, phantom.origin_mm, reg.total_dose_Gy, **kw)  # type: ignore[arg-type]
+    if reg.technique == "WBRT":
+        return ArmComponent(reg.name, cache[key], reg.n_fractions, reg.technique)
+    dose = ha_wbrt_dose(
+        brain,
+        phantom.masks["hippocampi"],
+        phantom.voxel_mm,
+        phantom.origin_mm,
+        reg.total_dose_Gy,
+        wbrt=cache[key],
+    )
+    return ArmComponent(reg.name, dose, reg.n_fractions, reg.technique)
+
+
+def build_arm(
+    phantom: Phantom,
+    name: str,
+    *,
+    gradient_index: float = DEFAULT_GRADIENT_INDEX,
+    max_to_prescription: float = 1.0,
+    _cache: dict | None = None,
+) -> Arm:
+    """Build one arm on ``phantom`` by regimen name (or ``"<whole-brain regimen>+SRS"``)."""
+    cache = {} if _cache is None else _cache
+    allowed = (
+        *REGIMENS,
+        *(f"{r}+SRS" for r, v in REGIMENS.items() if v.whole_brain and v.species == "human"),
+    )
+    key = choice("arm", name, allowed)
+    geo = (phantom.voxel_mm, phantom.origin_mm)
+    if key.endswith("+SRS"):
+        wb = get_regimen(key[: -len("+SRS")])
+        boost = get_regimen("SRS-RTOG9005")
+        comps = (
+            _whole(phantom, wb, cache),
+            _focal(phantom, boost, gradient_index, max_to_prescription, cache),
+        )
+        desc = f"{wb.source}; boost: {boost.source}"
+        return Arm(key, comps, *geo, whole_brain=True, description=desc)
+    reg = get_regimen(key)
+    if reg.species != phantom.species:
+        raise InputError("arm", name, f"a {phantom.species} regimen (this one is for {reg.species})")
+    if reg.whole_brain:
+        return Arm(key, (_whole(phantom, reg, cache),), *geo, whole_brain=True, description=reg.source)
+    comp = _focal(phantom, reg, gradient_index, max_to_prescription, cache)
+    return Arm(key, (comp,), *geo, whole_brain=False, description=reg.source)
+
+
+def standard_arms(
+    phantom: Phantom,
+    names: Iterable[str] | None = None,
+    *,
+    gradient_index: float = DEFAULT_GRADIENT_INDEX,
+    max_to_prescription: float = 1.0,
+) -> tuple[Arm, ...]:
+    """All standard arms for the phantom's species (focal arms only when a lesion is visible)."""
+    if names is None:
+        if phantom.species == "mouse":
+            names = MOUSE_ARMS
+        else:
+            names = [n for n in HUMAN_ARMS if phantom.visible_lesions or "SRS" not in n]
+    cache: dict = {}
+    return tuple(
+        build_arm(
+            phantom, n, gradient_index=gradient_index, max_to_prescription=max_to_prescription, _cache=cache
+        )
+        for n in names
+    )
+
+
+def arm_names(phantom: Phantom) -> Sequence[str]:
+    """Default arm names for the phantom (see :func:`standard_arms`)."""
+    return MOUSE_ARMS if phantom.species == "mouse" else HUMAN_ARMS
