@@ -80,7 +80,9 @@ def test_phantom_frozen_and_masks_read_only(human2: Phantom) -> None:
 
 
 def test_lesions_added_with_masks_and_visibility(human1: Phantom) -> None:
-    p = add_lesions(human1, [metastasis("m15", (30.0, -30.0, 20.0), 15.0), metastasis("tiny", (-30, -20, 30), 1.0)])
+    p = add_lesions(
+        human1, [metastasis("m15", (30.0, -30.0, 20.0), 15.0), metastasis("tiny", (-30, -20, 30), 1.0)]
+    )
     assert [les.name for les in p.lesions] == ["m15", "tiny"]
     big, tiny = p.lesion("m15"), p.lesion("tiny")
     assert big.visible and not tiny.visible  # human Gd-MRI threshold 2 mm
@@ -107,7 +109,7 @@ def test_lesion_outside_brain_raises(human2: Phantom) -> None:
 def test_overlapping_structures_raise(human2: Phantom) -> None:
     a = metastasis("a", (30.0, -30.0, 20.0), 10.0)
     b = metastasis("b", (36.0, -30.0, 20.0), 10.0)
-    with pytest.raises(InputError, match="lesions a and b.*non-overlapping"):
+    with pytest.raises(InputError, match=r"lesions a and b.*non-overlapping"):
         add_lesions(human2, [a, b])
     with pytest.raises(InputError, match="overlap with hippocampus_left"):
         add_lesions(human2, [metastasis("h", (26.0, 5.0, -28.0), 4.0)])
