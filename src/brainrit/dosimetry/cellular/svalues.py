@@ -16,7 +16,7 @@ Examples
 --------
 >>> s = s_value_monoenergetic("electron", 0.001, "C", "C", 5.0, 3.0)
 >>> round(s / 3.06e-4, 2)   # 1 keV is nearly all absorbed in the cell: ≈ E/m
-1.0
+0.99
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ def compartment_mass_kg(
     Examples
     --------
     >>> round(compartment_mass_kg("C", 2.0, 1.0) / 3.351e-14, 3)   # REFERENCES_decay_physics §2
-    0.99
+    1.0
     """
     tb = src.tables(material)
     return compartment_volume_um3(compartment, cell_radius_um, nucleus_radius_um) * tb.density_g_cm3 * 1e-15
