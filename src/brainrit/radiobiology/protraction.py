@@ -143,9 +143,12 @@ def g_factor(times_h: ArrayLike, dose_rates_Gy_per_h: ArrayLike, repair_half_tim
     if np.any(h <= 0):
         i = int(np.argmax(h <= 0))
         raise InputError(f"times_h[{i + 1}]", float(t[i + 1]), f"strictly increasing (> {t[i]:g})")
+    if r.max() <= 0:
+        raise InputError("dose_rates_Gy_per_h", "all zero", "a dose-rate curve with a total dose > 0")
+    r = r / r.max()  # G is scale-free; normalising avoids under/overflow of D²
     r0, r1 = r[:-1], r[1:]
     dose = float(np.sum(0.5 * h * (r0 + r1)))
-    if dose <= 0:
+    if dose <= 0:  # pragma: no cover - guarded above
         raise InputError("dose_rates_Gy_per_h", "all zero", "a dose-rate curve with a total dose > 0")
     mu = LN2 / trep
     x = mu * h

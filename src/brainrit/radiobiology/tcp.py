@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.special import ndtr
+from scipy.special import expit, ndtr
 
 from brainrit.checks import array_finite, non_negative, positive
 from brainrit.errors import InputError
@@ -79,7 +79,7 @@ def tcp_binomial(surviving_fraction: ArrayLike, n_clonogens: ArrayLike) -> Any:
     """
     s = _sf("surviving_fraction", surviving_fraction)
     n = integer_count("n_clonogens", n_clonogens, minimum=0)
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):
         out = np.where(n == 0, 1.0, np.exp(n * np.log1p(-s)))
     return as_output(out)
 
@@ -147,9 +147,8 @@ def tcp_logistic(dose_Gy: ArrayLike, d50_Gy: float, gamma50: float) -> Any:
     d = nonneg("dose_Gy", dose_Gy)
     d50 = positive("d50_Gy", d50_Gy)
     g = positive("gamma50", gamma50)
-    with np.errstate(divide="ignore"):
-        logit = 4.0 * g * (np.log(d50) - np.log(np.maximum(d, 1e-300)))
-        out = np.where(d > 0, 1.0 / (1.0 + np.exp(logit)), 0.0)
+    logit = 4.0 * g * (np.log(np.maximum(d, 1e-300)) - math.log(d50))
+    out = np.where(d > 0, expit(logit), 0.0)
     return as_output(out)
 
 
@@ -243,11 +242,12 @@ def tcp_population_bed(
     res[(flat_n > 0) & (flat_b == 0)] = 0.0
     if np.any(live):
         bb, nn = flat_b[live], flat_n[live]
-        lo = np.log(nn / _LOW_X) / bb
-        hi = np.log(nn / _HIGH_X) / bb
-        lo = np.maximum.reduce([lo, np.zeros_like(lo), np.full_like(lo, mean - _NSIG * sd)])
-        hi = np.minimum(hi, mean + _NSIG * sd)
-        hi = np.maximum(hi, lo)
+        top = mean + _NSIG * sd
+        with np.errstate(over="ignore", divide="ignore"):
+            lo = np.log(nn / _LOW_X) / bb
+            hi = np.log(nn / _HIGH_X) / bb
+        lo = np.minimum(np.maximum(lo, max(0.0, mean - _NSIG * sd)), top)
+        hi = np.maximum(np.minimum(hi, top), lo)
         # composite Gauss–Legendre over [lo, hi]
         edges = lo[:, None] + (hi - lo)[:, None] * np.linspace(0.0, 1.0, _N_PANELS + 1)[None, :]
         half = 0.5 * np.diff(edges, axis=1)  # (M, P)
