@@ -196,3 +196,22 @@ def test_energy_deposited_never_exceeds_energy_emitted(spacing, rn, energy, comp
     assert np.sum(res.z_Gy * mass) / 1.602176634e-13 == pytest.approx(
         res.energy_deposited_MeV, rel=1e-9, abs=1e-12
     )
+
+
+@pytest.mark.parametrize(("compartment", "code"), [("nucleus", "N"), ("cell_surface", "CS")])
+def test_pb212_chain_mean_z_equals_cellular_s_value(compartment, code):
+    """²¹²Pb chain in equilibrium (ICRP-107 lines, branching 0.6406/0.3594): mean nucleus α specific energy
+    per ²¹²Pb decay (α + recoil) = brainrit.dosimetry.cellular.s_value("Pb-212", "N", source) restricted to
+    the α and α-recoil classes (MIRD cellular formalism, Goddu et al. 1994). R_C = 5, R_N = 3 µm.
+    Tolerance: 4 standard errors + 0.5 % (the cellular module integrates the same kernels numerically)."""
+    from brainrit.dosimetry.cellular import s_value
+
+    n = 150_000
+    geom = MicroGeometry(CellPopulation([[0.0, 0.0, 0.0]], 5.0, 3.0))
+    res = simulate(geom, Source(compartment, nuclide="Pb-212"), n_decays=n, seed=8)
+    sv = s_value("Pb-212", "N", code, 5.0, 3.0, by_class=True)
+    ref = sv["alpha"] + sv["alpha_recoil"]
+    p = res.n_events / n  # at most one α event per decay for one nucleus (one α per ²¹²Pb decay)
+    m1 = res.single_event_mean_Gy
+    se = math.sqrt((p * (res.single_event_var_Gy2 + m1 * m1) - (p * m1) ** 2) / n)
+    assert abs(res.z_Gy[0] / n - ref) < 4 * se + 5e-3 * ref
