@@ -1,0 +1,136 @@
+"""Outcome table on a hand-computed case, plus the outcome errors.
+
+Case: 21³ grid of 1 mm voxels, all brain; an 8 mm visible metastasis at the centre and a 0.5 mm
+micrometastasis between voxel centres; clonogen density 10⁵ cm⁻³ (so TCPs are not 0 or 1), α = 0.3 Gy⁻¹,
+α/β = 10 Gy (tumour), brain LKB TD50 60 Gy, m 0.15, n 0.25, α/β 2 Gy (Burman 1991).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+from scipy.special import ndtr
+
+from brainrit.ebrt import Arm, ArmComponent, Lesion
+from brainrit.ebrt.geometry import sphere_mask
+from brainrit.ebrt.outcomes import METRICS, arm_outcomes, compare_arms, default_model
+from brainrit.errors import DataError, InputError
+
+SHAPE, VOX, ORG = (21, 21, 21), (1.0, 1.0, 1.0), (-10.0, -10.0, -10.0)
+MET = Lesion("met", np.zeros(3), 8.0, True)
+MIC = Lesion("mic", np.array([6.5, 6.5, 6.5]), 0.5, False)
+RHO = 1e5
+
+
+@pytest.fixture(scope="module")
+def case() -> tuple[tuple[Arm, Arm], dict[str, np.ndarray]]:
+    brain = np.ones(SHAPE, bool)
+    hip = np.zeros(SHAPE, bool)
+    hip[2:5, 2:8, 2:5] = True
+    wbrt = Arm("WBRT", (ArmComponent("WBRT-30/10", np.full(SHAPE, 30.0), 10, "WBRT"),), VOX, ORG, True)
+    les = sphere_mask(SHAPE, VOX, ORG, MET.centre_mm, MET.radius_mm)
+    srs = Arm("SRS", (ArmComponent("SRS", np.where(les, 24.0, 0.0), 1, "SRS"),), VOX, ORG, False)
+    return (wbrt, srs), {"brain": brain, "hippocampi": hip}
+
+
+def test_hand_computed_table(case: tuple[tuple[Arm, Arm], dict[str, np.ndarray]]) -> None:
+    arms, masks = case
+    model = default_model(clonogen_density_per_cm3=RHO)
+    table = compare_arms(arms, masks, [MET, MIC], model=model)
+    assert table.arms == ("WBRT", "SRS") and table.metrics == tuple(m for m, _ in METRICS)
+
+    # --- WBRT 30 Gy/10: BED10 = 39 Gy everywhere
+    s = math.exp(-0.3 * 39.0)
+    n_met = RHO * math.pi * 8.0**3 / 6 / 1000  # 26,808 clonogens
+    n_mic = RHO * math.pi * 0.5**3 / 6 / 1000  # 6.5 clonogens
+    tcp_met, tcp_mic = math.exp(-n_met * s), math.exp(-n_mic * s)
+    ntcp = float(ndtr((37.5 - 60.0) / (0.15 * 60.0)))  # EQD2(α/β 2) = 37.5 Gy uniform → Φ(−2.5)
+    p_cog = 1 / (1 + math.exp(1.742))  # Okoukoni V55 = 0
+    w = table.row("WBRT")
+    assert tcp_met == pytest.approx(0.8007, abs=1e-4)
+    assert w["TCP visible"] == pytest.approx(tcp_met, rel=1e-9)
+    assert w["TCP micrometastases"] == pytest.approx(tcp_mic, rel=1e-9)
+    assert w["TCP"] == pytest.approx(tcp_met * tcp_mic, rel=1e-9)
+    assert w["NTCP necrosis"] == pytest.approx(ntcp, rel=1e-6) == pytest.approx(0.00621, abs=1e-5)
+    assert math.isnan(w["V12 normal brain"])
+    assert w["brain mean dose"] == pytest.approx(30.0) and w["brain D95"] == pytest.approx(30.0)
+    assert w["hippocampi D100"] == pytest.approx(30.0) and w["hippocampi Dmax"] == pytest.approx(30.0)
+    assert w["hippocampi D40 EQD2"] == pytest.approx(37.5)
+    assert w["Gondi D40 > 7.3 Gy"] == 1.0
+    assert w["P cognitive (V55)"] == pytest.approx(p_cog, rel=1e-9)
+    assert w["P+"] == pytest.approx(tcp_met * tcp_mic * (1 - ntcp), rel=1e-6)
+    assert w["P+ incl. cognition"] == pytest.approx(tcp_met * tcp_mic * (1 - ntcp) * (1 - p_cog), rel=1e-6)
+
+    # --- SRS 24 Gy × 1 to the lesion only: micrometastasis untreated, excluded from the headline TCP
+    r = table.row("SRS")
+    tcp_srs = math.exp(-n_met * math.exp(-0.3 * 24.0 * (1 + 24.0 / 10.0)))
+    b1 = (math.log(0.15 / 0.85) - math.log(0.10 / 0.90)) / 5.0  # HyTEC anchors V12 5 → 10 %, 10 → 15 %
+    ntcp_v12 = 1 / (1 + math.exp(-(math.log(0.10 / 0.90) - 5.0 * b1)))  # at V12 = 0
+    assert r["TCP"] == pytest.approx(tcp_srs, rel=1e-9) == r["TCP visible"]
+    assert r["TCP micrometastases"] == pytest.approx(math.exp(-n_mic), rel=1e-9)
+    assert r["TCP all lesions"] == pytest.approx(tcp_srs * math.exp(-n_mic), rel=1e-9)
+    assert r["V12 normal brain"] == 0.0
+    assert r["NTCP necrosis"] == pytest.approx(ntcp_v12, rel=1e-4) == pytest.approx(0.0654, abs=1e-4)
+    assert r["NTCP necrosis LKB"] == pytest.approx(float(ndtr(-1 / 0.15)), rel=1e-6)  # 0 Gy
+    assert r["hippocampi Dmax"] == 0.0 and r["Gondi D40 > 7.3 Gy"] == 0.0
+    assert r["P+"] == pytest.approx(tcp_srs * (1 - ntcp_v12), rel=1e-4)
+
+    out = arm_outcomes(arms[1], masks, [MET, MIC], model=model)
+    assert set(out.lesion_tcp) == {"met", "mic"} and any("micrometastases excluded" in n for n in out.notes)
+    # JSON-ready, Markdown rendering, extra row for the RIT arm
+    json.dumps(table.as_dict())
+    assert table.as_dict()["WBRT"]["V12 normal brain"] is None
+    text = table.to_text(["TCP", "V12 normal brain"])
+    assert "| SRS |" in text and "—" in text and "(cm3)" in text
+    t2 = table.with_row("RIT 212Pb", {"TCP": 0.5})
+    assert t2.arms[-1] == "RIT 212Pb" and t2.row("RIT 212Pb")["TCP"] == 0.5
+    assert math.isnan(t2.row("RIT 212Pb")["P+"])
+    assert table.column("TCP")["WBRT"] == w["TCP"]
+
+
+def test_population_model_and_parameter_sets(case: tuple[tuple[Arm, Arm], dict[str, np.ndarray]]) -> None:
+    arms, masks = case
+    wn = default_model("tcp_webb_nahum_generic")
+    assert (wn.alpha_per_Gy, wn.alpha_sd_per_Gy, wn.clonogen_density_per_cm3) == (0.35, 0.08, 1e7)
+    audit = default_model("tcp_srs_audit_lq_rho1e7")
+    assert (audit.alpha_per_Gy, audit.tumour_alpha_beta_Gy) == (0.49, 16.7)
+    from brainrit.radiobiology import tcp_population
+
+    got = arm_outcomes(arms[0], masks, [MET], model=wn).lesion_tcp["met"]
+    want = tcp_population(30.0, 10, 0.35, 0.08, 10.0, 1e7, MET.volume_cm3)
+    assert got == pytest.approx(float(want), rel=1e-9)
+
+
+def test_outcome_errors(case: tuple[tuple[Arm, Arm], dict[str, np.ndarray]]) -> None:
+    arms, masks = case
+    with pytest.raises(InputError, match="'brain' mask"):
+        arm_outcomes(arms[0], {"hippocampi": masks["hippocampi"]}, [])
+    with pytest.raises(InputError, match=r"masks\['brain'\]"):
+        arm_outcomes(arms[0], {"brain": np.ones((5, 5, 5), bool)}, [])
+    with pytest.raises(InputError, match="empty"):
+        arm_outcomes(arms[0], {"brain": np.zeros(SHAPE, bool)}, [])
+    with pytest.raises(DataError, match="dose grid does not cover lesion 'far'"):
+        arm_outcomes(arms[0], masks, [Lesion("far", np.array([9.0, 0.0, 0.0]), 4.0)])
+    with pytest.raises(InputError, match="unique names"):
+        compare_arms([arms[0], arms[0]], masks, [])
+    with pytest.raises(InputError, match="at least one Arm"):
+        compare_arms([], masks, [])
+    with pytest.raises(InputError, match="OutcomeModel"):
+        default_model(alpha=0.3)
+    with pytest.raises(InputError, match="tumour"):
+        default_model("lq_glioma")
+    with pytest.raises(InputError, match="alpha_per_Gy"):
+        default_model(alpha_per_Gy=-1.0)
+    table = compare_arms(arms, masks, [MET])
+    with pytest.raises(InputError, match="arm"):
+        table.row("HA-WBRT")
+    with pytest.raises(InputError, match="metric"):
+        table.column("NTCP")
+    with pytest.raises(InputError, match="metrics"):
+        table.with_row("x", {"bogus": 1.0})
+    # without hippocampi the cognition columns are NaN and a note says so
+    out = arm_outcomes(arms[0], {"brain": masks["brain"]}, [MET])
+    assert math.isnan(out.metrics["hippocampi D40 EQD2"]) and out.notes
