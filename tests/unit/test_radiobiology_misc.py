@@ -11,6 +11,7 @@ from importlib.resources import files
 import numpy as np
 import pytest
 
+from brainrit import errors as rb_errors
 from brainrit import radiobiology as rb
 from brainrit.radiobiology import ntcp as ntcp_mod
 
@@ -272,3 +273,35 @@ def test_optimiser_with_arrays():
     opt = rb.activity_for_max_p_plus(a, [tcp(x) for x in a], [ntcp(x) for x in a], ntcp_limit=0.03)
     assert opt.limited_by_ntcp
     assert opt.activity_MBq == pytest.approx(20 * (-math.log(0.97)) ** (1 / 3), rel=1e-3)
+
+
+def test_population_voxel_consistency():
+    bed = rb.bed_fractionated(60.0, 30, 10.0)
+    uniform = rb.tcp_population_bed(bed, 0.35, 0.08, 1e8)
+    assert rb.tcp_population_voxel(np.full(10, bed), 1e7, 0.35, 0.08) == pytest.approx(uniform, abs=1e-12)
+    # σ = 0 reduces to the voxel Poisson TCP
+    b = np.array([50.0, 70.0, 80.0])
+    n = np.array([1e5, 1e6, 1e6])
+    poisson = math.exp(-np.sum(n * np.exp(-0.3 * b)))
+    assert rb.tcp_population_voxel(b, n, 0.3, 0.0) == pytest.approx(poisson, rel=1e-12)
+    assert rb.tcp_population_voxel(b, 0.0, 0.3, 0.1) == 1.0
+    # a voxel with no dose and N clonogens caps TCP at e^{-N}
+    assert rb.tcp_population_voxel([0.0, 200.0], [2.0, 1e7], 0.35, 0.08) <= math.exp(-2.0) + 1e-12
+    with pytest.raises(rb_errors.InputError, match="n_clonogens"):
+        rb.tcp_population_voxel([50.0, 60.0], [1.0, 2.0, 3.0], 0.3, 0.1)
+
+
+def test_ntcp_lkb_from_dvh_object():
+    from brainrit.dosimetry.voxel.dvh import dvh
+
+    rng = np.random.default_rng(5)
+    dose = rng.uniform(20.0, 60.0, (12, 12, 12))
+    mask = np.ones(dose.shape, dtype=bool)
+    h = dvh(dose, mask, 1.0, bin_width_Gy=0.01)
+    direct = rb.ntcp_lkb_eqd2(dose.ravel(), np.full(dose.size, 1 / dose.size), 30, 2.0, 60.0, 0.15, 0.25)
+    via = rb.ntcp_lkb_dvh(h, 60.0, 0.15, 0.25, n_fractions=30, alpha_beta_Gy=2.0)
+    assert via == pytest.approx(direct, rel=2e-3)  # binning to 0.01 Gy
+    with pytest.raises(rb_errors.InputError, match="dvh"):
+        rb.ntcp_lkb_dvh(object(), 60.0, 0.15, 0.25)
+    with pytest.raises(rb_errors.InputError, match="n_fractions"):
+        rb.ntcp_lkb_dvh(h, 60.0, 0.15, 0.25, n_fractions=30)

@@ -42,6 +42,7 @@ from brainrit.radiobiology.ntcp import (
     hippocampal_v55_okoukoni,
     ntcp_brain_necrosis_quantec,
     ntcp_lkb,
+    ntcp_lkb_dvh,
     ntcp_lkb_eqd2,
     ntcp_logistic,
     ntcp_relative_seriality,
@@ -73,6 +74,7 @@ from brainrit.radiobiology.tcp import (
     tcp_poisson_empirical,
     tcp_population,
     tcp_population_bed,
+    tcp_population_voxel,
     tcp_voxel,
 )
 from brainrit.radiobiology.uncomplicated import ActivityOptimum, activity_for_max_p_plus, p_plus
@@ -112,6 +114,7 @@ __all__ = [
     "list_parameter_sets",
     "ntcp_brain_necrosis_quantec",
     "ntcp_lkb",
+    "ntcp_lkb_dvh",
     "ntcp_lkb_eqd2",
     "ntcp_logistic",
     "ntcp_relative_seriality",
@@ -135,6 +138,7 @@ __all__ = [
     "tcp_poisson_empirical",
     "tcp_population",
     "tcp_population_bed",
+    "tcp_population_voxel",
     "tcp_voxel",
     "total_dose_for_bed",
     "total_dose_for_eqd2",

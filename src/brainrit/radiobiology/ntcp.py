@@ -35,6 +35,7 @@ __all__ = [
     "hippocampal_v55_okoukoni",
     "ntcp_brain_necrosis_quantec",
     "ntcp_lkb",
+    "ntcp_lkb_dvh",
     "ntcp_lkb_eqd2",
     "ntcp_logistic",
     "ntcp_relative_seriality",
@@ -135,6 +136,38 @@ def ntcp_lkb_eqd2(
     """
     d = array_finite("dvh_dose_Gy", dvh_dose_Gy, low=0.0)
     return ntcp_lkb(dvh_to_eqd2(d, n_fractions, alpha_beta_Gy), dvh_volume_fraction, td50_Gy, m, n)
+
+
+def ntcp_lkb_dvh(
+    dvh: Any,
+    td50_Gy: float,
+    m: float,
+    n: float,
+    *,
+    n_fractions: int | None = None,
+    alpha_beta_Gy: float | None = None,
+) -> float:
+    """LKB NTCP from a :class:`brainrit.dosimetry.voxel.dvh.DVH` (or any object with ``differential()``).
+
+    With ``n_fractions`` and ``alpha_beta_Gy`` each bin is first converted to EQD2 (:func:`ntcp_lkb_eqd2`);
+    without them the doses are used as they are (already EQD2, or 2-Gy fractions).
+
+    Examples
+    --------
+    >>> class Flat:
+    ...     def differential(self):
+    ...         return np.array([30.0]), np.array([1.0])
+    >>> round(ntcp_lkb_dvh(Flat(), 60.0, 0.15, 0.25, n_fractions=10, alpha_beta_Gy=2.0), 4)
+    0.0062
+    """
+    if not callable(getattr(dvh, "differential", None)):
+        raise InputError("dvh", type(dvh).__name__, "a DVH object with a differential() method")
+    dose, frac = dvh.differential()
+    if (n_fractions is None) != (alpha_beta_Gy is None):
+        raise InputError("n_fractions", n_fractions, "given together with alpha_beta_Gy (or both omitted)")
+    if n_fractions is None:
+        return ntcp_lkb(dose, frac, td50_Gy, m, n)
+    return ntcp_lkb_eqd2(dose, frac, n_fractions, alpha_beta_Gy, td50_Gy, m, n)  # type: ignore[arg-type]
 
 
 def ntcp_logistic(eud_Gy: ArrayLike, td50_Gy: float, gamma50: float) -> Any:

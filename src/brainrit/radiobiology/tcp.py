@@ -39,6 +39,7 @@ __all__ = [
     "tcp_poisson_empirical",
     "tcp_population",
     "tcp_population_bed",
+    "tcp_population_voxel",
     "tcp_voxel",
 ]
 
@@ -259,6 +260,93 @@ def tcp_population_bed(
         tail = ndtr(-(hi - mean) / sd)  # mass above the window, where TCP = 1
         res[live] = np.clip((integral + tail) / norm, 0.0, 1.0)
     return as_output(res.reshape(b.shape))
+
+
+def tcp_population_voxel(
+    bed_Gy: ArrayLike,
+    n_clonogens: ArrayLike,
+    alpha_mean_per_Gy: float,
+    alpha_sd_per_Gy: float,
+) -> float:
+    """Webb–Nahum population TCP for a non-uniform dose (Phys Med Biol 1993;38:653, reference file §2.3).
+
+    ``TCP_pop = ∫₀^∞ g(α) exp[−Σ_i N_i e^{−α·BED_i}] dα / ∫₀^∞ g(α) dα`` with g normal(ᾱ, σ) truncated
+    at 0 and α/β fixed (so each voxel's BED is independent of α). The α window where the integrand varies
+    (Σ N_i e^{−α·BED_i} between 40 and 10⁻¹⁷, found by root-finding on its logarithm) is integrated with
+    composite 16-point Gauss–Legendre, panels sized so that the log of that sum changes by <= 4 across each;
+    error < 1e-9 against adaptive quadrature (validation tests). Cost O(N_voxels × nodes), ≈ 0.1 s for 10⁴
+    voxels.
+
+    Parameters
+    ----------
+    bed_Gy : array
+        BED of each voxel / sample (Gy), >= 0.
+    n_clonogens : float or array
+        Clonogens in each voxel (density × voxel volume), >= 0; broadcast against ``bed_Gy``.
+    alpha_mean_per_Gy, alpha_sd_per_Gy : float
+        Mean (> 0) and SD (>= 0) of α before truncation (Gy⁻¹).
+
+    Examples
+    --------
+    A uniform dose split over voxels equals the uniform-dose result:
+
+    >>> a = tcp_population_voxel([72.0, 72.0], [5e7, 5e7], 0.35, 0.08)
+    >>> round(a, 10) == round(tcp_population_bed(72.0, 0.35, 0.08, 1e8), 10)
+    True
+    """
+    from scipy.optimize import brentq
+    from scipy.special import logsumexp
+
+    b = nonneg("bed_Gy", bed_Gy)
+    nn = nonneg("n_clonogens", n_clonogens)
+    try:
+        b, nn = (x.ravel() for x in np.broadcast_arrays(b, nn))
+    except ValueError:
+        raise InputError("n_clonogens", f"shape {nn.shape}", f"broadcastable with bed_Gy {b.shape}") from None
+    mean = positive("alpha_mean_per_Gy", alpha_mean_per_Gy)
+    sd = non_negative("alpha_sd_per_Gy", alpha_sd_per_Gy)
+    keep = nn > 0
+    b, nn = b[keep], nn[keep]
+    if b.size == 0:
+        return 1.0
+    logn = np.log(nn)
+
+    def log_f(alpha: np.ndarray | float) -> np.ndarray:
+        a = np.atleast_1d(np.asarray(alpha, dtype=float))
+        out = np.empty(a.size)
+        step = max(1, 2_000_000 // b.size)
+        for i in range(0, a.size, step):
+            out[i : i + step] = logsumexp(logn[None, :] - a[i : i + step, None] * b[None, :], axis=1)
+        return out
+
+    if sd == 0.0:
+        return float(np.exp(-np.exp(log_f(mean)[0])))
+    bottom, top = max(0.0, mean - _NSIG * sd), mean + _NSIG * sd
+
+    def edge(target: float) -> float:
+        g = lambda a: float(log_f(a)[0]) - target  # noqa: E731
+        if g(bottom) <= 0.0:
+            return bottom
+        if g(top) >= 0.0:
+            return top
+        return brentq(g, bottom, top, xtol=1e-14 * top, rtol=1e-12)
+
+    lo, hi = edge(math.log(_LOW_X)), edge(math.log(_HIGH_X))
+    # ln f is convex in α, so its steepest slope in the window is at ``lo``: s = Σ w_i BED_i with
+    # w ∝ N_i e^{−α·BED_i}. Panels are sized so that ln f changes by <= 4 across each one.
+    w = logn - lo * b
+    w = np.exp(w - w.max())
+    slope = float(np.sum(w * b) / np.sum(w))
+    n_panels = int(np.clip(math.ceil((hi - lo) * slope / 4.0), _N_PANELS, 2000))
+    edges = np.linspace(lo, hi, n_panels + 1)
+    half = 0.5 * np.diff(edges)
+    mid = 0.5 * (edges[1:] + edges[:-1])
+    alpha = (mid[:, None] + half[:, None] * _GL_X[None, :]).ravel()
+    weight = (half[:, None] * _GL_W[None, :]).ravel()
+    pdf = np.exp(-0.5 * ((alpha - mean) / sd) ** 2) / (sd * math.sqrt(2 * math.pi))
+    integral = float(np.sum(weight * pdf * np.exp(-np.exp(log_f(alpha)))))
+    tail = float(ndtr(-(hi - mean) / sd)) * float(np.exp(-np.exp(log_f(hi)[0])))
+    return float(np.clip((integral + tail) / ndtr(mean / sd), 0.0, 1.0))
 
 
 def tcp_population(
