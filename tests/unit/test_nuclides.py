@@ -323,3 +323,32 @@ def test_import_is_light():
     code = "import sys, brainrit.nuclides; print('radioactivedecay' in sys.modules, 'sympy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_stable_parent_has_no_decays():
+    with pytest.raises(InputError, match="radioactive"):
+        cumulated_decays("Pb-208", 1.0, 0.0, 1.0)
+    with pytest.raises(InputError, match="radioactive"):
+        equilibrium_activity_ratios("Pb-208")
+    assert energy_per_decay("Pb-208", chain=True) == dict.fromkeys(RADIATION_CLASSES, 0.0)
+
+
+def test_degenerate_decay_constants_raise_data_error():
+    """Two linked members with equal half-lives make the Bateman form singular: a DataError, not inf/NaN."""
+    from brainrit.errors import DataError
+    from brainrit.nuclides import DecayChain, bateman_matrix
+
+    a = ChainMember("X-1", 10.0, False, ("B-",), (("X-2", 1.0),), 1.0)
+    b = ChainMember("X-2", 10.0, False, ("B-",), (("X-3", 1.0),), 1.0)
+    c = ChainMember("X-3", math.inf, True, (), (), 0.0)
+    with pytest.raises(DataError, match="equal decay constants"):
+        bateman_matrix(DecayChain("X-1", (a, b, c)))
+
+
+def test_two_member_bateman_closed_form():
+    """Pb-212 → Bi-212 from pure parent (Bateman 1910): decays of Bi-212 in [0, T] =
+    A0 λB/(λB − λP) [(1 − e^{−λP T})/λP − (1 − e^{−λB T})/λB]."""
+    lp, lb = math.log(2) / 38304.0, math.log(2) / 3633.0
+    T = 5 * 3600.0
+    expected = 1e6 * lb / (lb - lp) * ((1 - math.exp(-lp * T)) / lp - (1 - math.exp(-lb * T)) / lb)
+    assert cumulated_decays("Pb-212", 1.0, 0.0, 5.0)["Bi-212"] == pytest.approx(expected, rel=1e-12)
