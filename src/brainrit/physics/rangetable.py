@@ -148,6 +148,18 @@ def build_range_table(
 
 
 @numba.njit(cache=True, nogil=True)
+def _locate(x, xp, lo, hi):  # pragma: no cover - compiled
+    """Index ``i`` in ``[lo, hi)`` with ``xp[i] <= x < xp[i + 1]``, given ``xp[lo] <= x < xp[hi]``."""
+    while hi - lo > 1:
+        mid = (lo + hi) >> 1
+        if xp[mid] <= x:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+@numba.njit(cache=True, nogil=True)
 def _interp(x, xp, fp):  # pragma: no cover - compiled
     """Linear interpolation of a strictly ascending table; NaN beyond the top, fp[0] at/below xp[0]."""
     n = xp.shape[0]
@@ -157,16 +169,9 @@ def _interp(x, xp, fp):  # pragma: no cover - compiled
         return np.nan  # above the table, or NaN input
     if x <= xp[0]:
         return fp[0]
-    lo = 0
-    hi = n - 1
-    while hi - lo > 1:
-        mid = (lo + hi) >> 1
-        if xp[mid] <= x:
-            lo = mid
-        else:
-            hi = mid
-    t = (x - xp[lo]) / (xp[hi] - xp[lo])
-    return fp[lo] + t * (fp[hi] - fp[lo])
+    lo = _locate(x, xp, 0, n - 1)
+    dx = (x - xp[lo]) / (xp[lo + 1] - xp[lo])
+    return fp[lo] + dx * (fp[lo + 1] - fp[lo])
 
 
 @numba.njit(cache=True, nogil=True)
@@ -193,31 +198,65 @@ def energy_MeV_from_range(range_um, table_E, table_R):  # pragma: no cover - com
 
 
 @numba.njit(cache=True, nogil=True)
+def _locate_below(x, xp, start):  # pragma: no cover - compiled
+    """Like :func:`_locate` for ``x < xp[start + 1]``, galloping down from ``start`` (cheap when close)."""
+    hi = start + 1
+    lo = start
+    step = 1
+    while lo > 0 and xp[lo] > x:
+        hi = lo
+        lo -= step
+        step <<= 1
+        if lo < 0:
+            lo = 0
+    return _locate(x, xp, lo, hi)
+
+
+@numba.njit(cache=True, nogil=True)
 def deposited_along_segment_MeV(energy_MeV, start_um, stop_um, table_E, table_R):  # pragma: no cover
     """Energy (MeV) lost between path lengths ``start_um`` < ``stop_um`` of a track.
 
     The particle starts at path length 0 with ``energy_MeV`` (straight track, CSDA, local δ-rays):
     ``E(R0 - start) - E(R0 - stop)`` with ``R0 = R(energy_MeV)``, clipped so that the result is in
-    ``[0, energy_MeV]``. Negative ``start_um`` is treated as 0; ``stop_um <= start_um`` gives 0.
+    ``[0, energy_MeV]``. Negative ``start_um`` is treated as 0; ``stop_um <= start_um`` gives 0;
+    NaN input or an energy above the table gives NaN. The interpolation is the same as
+    :func:`range_um_from_energy` / :func:`energy_MeV_from_range` (bit for bit); the two range
+    look-ups gallop down from the energy's grid index, so short segments cost little.
     Exact identities: ``f(E, 0, s >= R0) == E`` and ``f(E, a, b) + f(E, b, c) == f(E, a, c)`` to rounding.
     """
     if not stop_um > start_um or not energy_MeV > 0.0:
         if energy_MeV != energy_MeV or start_um != start_um or stop_um != stop_um:
             return np.nan
         return 0.0
-    r0 = range_um_from_energy(energy_MeV, table_E, table_R)
-    if r0 != r0:
+    n = table_E.shape[0]
+    if energy_MeV < table_E[n - 1]:
+        i0 = _locate(energy_MeV, table_E, 0, n - 1)
+        t = (energy_MeV - table_E[i0]) / (table_E[i0 + 1] - table_E[i0])
+        r0 = table_R[i0] + t * (table_R[i0 + 1] - table_R[i0])
+    elif energy_MeV == table_E[n - 1]:
+        i0 = n - 2
+        r0 = table_R[n - 1]
+    else:
         return np.nan
     if start_um >= r0:
         return 0.0
     if start_um <= 0.0:
         e1 = energy_MeV
+        i1 = i0
     else:
-        e1 = energy_MeV_from_range(r0 - start_um, table_E, table_R)
+        x = r0 - start_um
+        i1 = _locate_below(x, table_R, i0)
+        dx = (x - table_R[i1]) / (table_R[i1 + 1] - table_R[i1])
+        e1 = table_E[i1] + dx * (table_E[i1 + 1] - table_E[i1])
+        if e1 > energy_MeV:  # start within rounding of 0
+            e1 = energy_MeV
     if stop_um >= r0:
         e2 = 0.0
     else:
-        e2 = energy_MeV_from_range(r0 - stop_um, table_E, table_R)
+        x = r0 - stop_um
+        i2 = _locate_below(x, table_R, i1)
+        dx = (x - table_R[i2]) / (table_R[i2 + 1] - table_R[i2])
+        e2 = table_E[i2] + dx * (table_E[i2 + 1] - table_E[i2])
     d = e1 - e2
     return d if d > 0.0 else 0.0
 
@@ -241,7 +280,7 @@ def _residual_many(energy, path, table_E, table_R, out):  # pragma: no cover - c
         if path[i] <= 0.0:
             out[i] = energy[i]
         else:
-            out[i] = energy_MeV_from_range(r0 - path[i], table_E, table_R)
+            out[i] = min(energy_MeV_from_range(r0 - path[i], table_E, table_R), energy[i])
 
 
 @numba.njit(cache=True, nogil=True)
