@@ -352,3 +352,12 @@ def test_two_member_bateman_closed_form():
     T = 5 * 3600.0
     expected = 1e6 * lb / (lb - lp) * ((1 - math.exp(-lp * T)) / lp - (1 - math.exp(-lb * T)) / lb)
     assert cumulated_decays("Pb-212", 1.0, 0.0, 5.0)["Bi-212"] == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("name", [*VCAM1_COMPARISON_NUCLIDES, "I-131", "I-125"])
+def test_summary_for_every_comparison_nuclide(name):
+    s = nuclide_summary(name)
+    json.dumps(s, allow_nan=False)
+    assert s["chain"][0]["name"] == name and s["chain"][-1]["stable"]
+    for line in s["alpha_lines"]:
+        assert 10.0 < line["csda_range_water_um"] < 100.0  # 3-9 MeV α in water (ASTAR)
