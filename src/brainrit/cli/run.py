@@ -1,0 +1,100 @@
+"""``brainrit run``, ``brainrit demo``, ``brainrit scenarios`` and ``brainrit scenario show``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from brainrit.cli import app
+
+scenario_app = typer.Typer(help="Built-in scenarios: show one as annotated TOML.", no_args_is_help=True)
+app.add_typer(scenario_app, name="scenario")
+
+DEMO_SCENARIO = "human-early-bm"
+
+
+def _run_and_write(scenario, out: Path, *, seed: int | None, force: bool, quiet: bool, as_json: bool) -> None:
+    from brainrit.pipeline import run_scenario
+    from brainrit.pipeline.outputs import check_output_dir, results_dict, write_outputs
+
+    out = out.expanduser().absolute()
+    check_output_dir(out, force=force)  # fail before the long work, not after
+    result = run_scenario(scenario, seed=seed, progress=not quiet and not as_json)
+    written = write_outputs(result, out, force=force, html=scenario.outputs.html)
+    if as_json:
+        typer.echo(json.dumps(results_dict(result), indent=2, ensure_ascii=False))
+    elif not quiet:
+        _print_summary(result, written)
+
+
+def _print_summary(result, out: Path) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    comp = result.stages.get("comparison")
+    if comp is not None and comp.status == "ok" and comp.tables:
+        t = comp.tables[0]
+        table = Table(title=t.title)
+        for c in t.columns:
+            table.add_column(c, justify="right" if c != t.columns[0] else "left")
+        from brainrit.report.html import fmt
+
+        for r in t.rows:
+            table.add_row(*(fmt(v) for v in r))
+        console.print(table)
+    for key, st in result.stages.items():
+        if st.status != "ok":
+            console.print(f"[yellow]{st.title}: {st.message}[/yellow]")
+    console.print(
+        f"outputs written to [bold]{out}[/bold] (report.html, results.json, summary.csv, provenance.json)"
+    )
+
+
+@app.command("run")
+def run_command(
+    scenario_file: Path = typer.Argument(..., help="Scenario TOML file.", show_default=False),
+    out: Path = typer.Option(
+        ..., "--out", "-o", help="Output folder (created; must not exist unless --force)."
+    ),
+    seed: int | None = typer.Option(None, "--seed", help="Override the scenario's seed."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing output folder."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress bars or summary."),
+    as_json: bool = typer.Option(False, "--json", help="Print results.json to stdout."),
+) -> None:
+    """Run a scenario end to end and write report.html, results.json, summary.csv and provenance.json."""
+    from brainrit.scenario import load
+
+    _run_and_write(load(scenario_file), out, seed=seed, force=force, quiet=quiet, as_json=as_json)
+
+
+@app.command("demo")
+def demo_command(
+    out: Path = typer.Option(Path("brainrit-demo"), "--out", "-o", help="Output folder."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing output folder."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress bars or summary."),
+) -> None:
+    """Run the built-in clinical scenario `human-early-bm` and write its report."""
+    from brainrit.scenario import builtin_scenario
+
+    _run_and_write(builtin_scenario(DEMO_SCENARIO), out, seed=None, force=force, quiet=quiet, as_json=False)
+
+
+@app.command("scenarios")
+def scenarios_command() -> None:
+    """List the built-in scenarios."""
+    from brainrit.scenario import builtin_names, builtin_scenario
+
+    for name in builtin_names():
+        sc = builtin_scenario(name)
+        typer.echo(f"{name:<22} {sc.study.species:<6} {sc.study.description}")
+
+
+@scenario_app.command("show")
+def scenario_show(name: str = typer.Argument(..., help="Name of a built-in scenario.")) -> None:
+    """Print a built-in scenario as annotated TOML (a starting point for your own)."""
+    from brainrit.scenario import builtin_text
+
+    typer.echo(builtin_text(name), nl=False)

@@ -1,0 +1,211 @@
+"""Write a pipeline result to a folder: results.json, summary.csv, provenance.json, report.html.
+
+Everything is written into a temporary folder beside the target and renamed into place at the end,
+so a failure never leaves a half-written output; an existing folder is replaced only with ``force``.
+
+Examples
+--------
+>>> from brainrit.pipeline.outputs import to_jsonable
+>>> import numpy as np
+>>> to_jsonable({"a": np.float64(1.5), "b": np.array([1, 2]), "c": float("nan")})
+{'a': 1.5, 'b': [1, 2], 'c': None}
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import math
+import os
+import platform
+import shutil
+import tempfile
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from brainrit import __version__
+from brainrit.errors import OutputError
+from brainrit.pipeline.runner import PipelineResult
+
+__all__ = ["RESULTS_SCHEMA_VERSION", "results_dict", "scenario_hash", "to_jsonable", "write_outputs"]
+
+RESULTS_SCHEMA_VERSION = "1.0"
+DEPENDENCIES = (
+    "numpy",
+    "scipy",
+    "numba",
+    "radioactivedecay",
+    "icrp107-database",
+    "pydantic",
+    "matplotlib",
+    "jinja2",
+    "typer",
+    "rich",
+)
+DATA_SOURCES = {
+    "decay_data": "ICRP Publication 107 (2008) via icrp107-database; chains via radioactivedecay (ICRP-107 dataset)",
+    "alpha_stopping": "NIST SRD 124 ASTAR (ICRU Report 49)",
+    "electron_stopping": "NIST SRD 124 ESTAR",
+    "photon_attenuation": "NIST SRD 126 (Hubbell & Seltzer)",
+    "radiobiology": "brainrit/data/radiobiology_parameters.toml (REFERENCES_radiobiology.md)",
+    "kinetics": "brainrit/data/kinetics_physiology.toml, kinetics_targets.toml",
+}
+
+
+def to_jsonable(value: Any) -> Any:
+    """Convert numpy scalars/arrays, tuples and non-finite floats (→ None) to plain JSON values."""
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [to_jsonable(v) for v in value.tolist()]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, bool | int | float | str) or value is None:
+        return value
+    return str(value)
+
+
+def scenario_hash(result: PipelineResult) -> str:
+    """SHA-256 of the validated scenario (canonical JSON), hex."""
+    text = json.dumps(result.scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def results_dict(result: PipelineResult) -> dict[str, Any]:
+    """The content of results.json (documented in the README, versioned by ``schema_version``)."""
+    stages = {}
+    for key, st in result.stages.items():
+        stages[key] = {
+            "title": st.title,
+            "status": st.status,
+            "message": st.message,
+            "data": st.data,
+            "tables": {t.key: {"title": t.title, "rows": t.as_records()} for t in st.tables},
+            "notes": list(st.notes),
+            "elapsed_s": st.elapsed_s,
+        }
+    return to_jsonable(
+        {
+            "schema_version": RESULTS_SCHEMA_VERSION,
+            "brainrit_version": __version__,
+            "scenario": result.scenario.model_dump(mode="json"),
+            "seed": result.seed,
+            "stages": stages,
+        }
+    )
+
+
+def provenance_dict(result: PipelineResult) -> dict[str, Any]:
+    """The content of provenance.json: versions, data sources, scenario hash, seed, timings."""
+    versions = {}
+    for dist in DEPENDENCIES:
+        try:
+            versions[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            versions[dist] = None
+    return {
+        "brainrit_version": __version__,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "dependencies": versions,
+        "data_sources": DATA_SOURCES,
+        "scenario_hash_sha256": scenario_hash(result),
+        "seed": result.seed,
+        "started_utc": result.started_utc,
+        "timings_s": result.timings_s,
+    }
+
+
+def summary_rows(result: PipelineResult) -> tuple[list[str], list[list[Any]]]:
+    """Rows of summary.csv: one per arm from the comparison stage (or per stage status if none)."""
+    comp = result.stages.get("comparison")
+    if comp is not None and comp.status == "ok" and comp.tables:
+        table = comp.tables[0]
+        return list(table.columns), [list(r) for r in table.rows]
+    header = ["stage", "status", "elapsed_s"]
+    return header, [[k, s.status, round(s.elapsed_s, 3)] for k, s in result.stages.items()]
+
+
+def write_outputs(
+    result: PipelineResult, out_dir: str | Path, *, force: bool = False, html: bool = True
+) -> Path:
+    """Write all outputs of ``result`` into ``out_dir`` atomically.
+
+    Parameters
+    ----------
+    result : PipelineResult
+    out_dir : path
+        Folder to create. If it exists, it is replaced only when ``force`` is True.
+    force : bool
+        Replace an existing folder.
+    html : bool
+        Also write report.html.
+
+    Returns
+    -------
+    pathlib.Path
+        The output folder.
+
+    Raises
+    ------
+    OutputError
+        The folder exists (without ``force``), or its parent cannot be written.
+    """
+    out = Path(out_dir).expanduser().absolute()
+    check_output_dir(out, force=force)
+    parent = out.parent
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
+    except OSError as exc:
+        raise OutputError(f"out: cannot write in {str(parent)!r}: {exc.strerror}") from None
+    try:
+        _write_json(tmp / "results.json", results_dict(result))
+        _write_json(tmp / "provenance.json", to_jsonable(provenance_dict(result)))
+        header, rows = summary_rows(result)
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(header)
+        writer.writerows(rows)
+        (tmp / "summary.csv").write_text(buf.getvalue(), encoding="utf-8")
+        if html:
+            from brainrit.report.html import render_report
+
+            (tmp / "report.html").write_text(render_report(result), encoding="utf-8")
+        os.chmod(tmp, 0o755)
+        if out.exists():
+            backup = parent / f".{out.name}.old-{os.getpid()}"
+            out.rename(backup)
+            tmp.rename(out)
+            shutil.rmtree(backup, ignore_errors=True)
+        else:
+            tmp.rename(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
+
+
+def check_output_dir(out: Path, *, force: bool) -> None:
+    """Raise :class:`OutputError` unless ``out`` can be (re)written; call before long work."""
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"out: {str(out)!r} exists and is not a folder")
+    if out.exists() and not force:
+        raise OutputError(f"out: folder {str(out)!r} already exists; use --force to replace it")
+    parent = out.parent
+    if not parent.is_dir():
+        raise OutputError(f"out: parent folder {str(parent)!r} does not exist")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputError(f"out: cannot write in {str(parent)!r} (permission denied)")
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, indent=2, allow_nan=False, ensure_ascii=False) + "\n", encoding="utf-8")

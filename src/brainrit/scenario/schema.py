@@ -1,0 +1,300 @@
+"""The scenario schema: what a study file may contain, with units in every field name.
+
+Validated with pydantic v2. Every section forbids unknown keys (a misspelt key is an error with a
+did-you-mean, not a silently ignored default). Every default states its source in its description;
+``brainrit scenario show NAME`` prints them as comments.
+
+Examples
+--------
+>>> from brainrit.scenario.schema import Scenario
+>>> s = Scenario.model_validate({"study": {"name": "x", "species": "mouse"},
+...                              "administration": {"activity_MBq": 0.37}})
+>>> s.radiopharmaceutical.nuclide, s.radiopharmaceutical.daughter_release_fraction
+('Pb-212', 0.36)
+>>> [a.name for a in s.arms]
+[]
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+SCHEMA_VERSION = "1.0"
+
+PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+NonNegFloat = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Fraction = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+class Study(_Section):
+    """Who and what: species decides reference physiology, phantom and default voxel size."""
+
+    name: str = Field(min_length=1, description="Short name of the study, used in the report title.")
+    species: Literal["mouse", "human"] = Field(description="Reference species: `mouse` or `human`.")
+    description: str = Field("", description="Free text shown at the top of the report.")
+    seed: int = Field(
+        20211, ge=0, description="Seed of every random stage; same seed gives the same numbers (any workers)."
+    )
+
+
+class Radiopharmaceutical(_Section):
+    """The radionuclide, its carrier and its target."""
+
+    nuclide: str = Field(
+        "Pb-212", description="Parent radionuclide (any ICRP-107 name, e.g. Pb-212, At-211)."
+    )
+    vector: str = Field("anti-VCAM-1 monoclonal antibody", description="Carrier molecule (free text).")
+    target: str = Field(
+        "VCAM-1", description="Named target parameter set of brainrit.kinetics (VCAM-1 shipped with sources)."
+    )
+    daughter_release_fraction: Fraction = Field(
+        0.36,
+        description="Fraction of 212Bi released from the chelate after 212Pb beta decay "
+        "(Mirzadeh et al. 1993, Bioconjug Chem 4:33; REFERENCES_radiobiology.md table 7 #20).",
+    )
+
+
+class Administration(_Section):
+    """Injected activity: give exactly one of `activity_MBq` or `activity_MBq_per_kg`."""
+
+    activity_MBq: PositiveFloat | None = Field(None, description="Injected activity per injection, MBq.")
+    activity_MBq_per_kg: PositiveFloat | None = Field(
+        None, description="Injected activity per kg of body mass, MBq/kg (multiplied by body_mass_kg)."
+    )
+    body_mass_kg: PositiveFloat | None = Field(
+        None, description="Body mass, kg; default 0.025 (nude mouse) or 73 (ICRP 89 reference male)."
+    )
+    injections: int = Field(1, ge=1, le=20, description="Number of injections.")
+    interval_h: NonNegFloat = Field(0.0, description="Time between injections, h.")
+
+    @model_validator(mode="after")
+    def _one_activity(self) -> Administration:
+        if (self.activity_MBq is None) == (self.activity_MBq_per_kg is None):
+            raise ValueError("give exactly one of activity_MBq or activity_MBq_per_kg")
+        if self.injections > 1 and self.interval_h <= 0:
+            raise ValueError("interval_h must be > 0 when injections > 1")
+        return self
+
+
+class Kinetics(_Section):
+    """How the decays are distributed in time and space."""
+
+    model: Literal["compartmental", "biodistribution"] = Field(
+        "compartmental",
+        description="`compartmental`: brainrit.kinetics reference model for the species; "
+        "`biodistribution`: fit the CSV given in biodistribution_csv.",
+    )
+    biodistribution_csv: str | None = Field(
+        None,
+        description="CSV with columns organ,time_h,percent_ID_per_g,sd,n (relative to the scenario file).",
+    )
+    t_end_h: PositiveFloat | None = Field(
+        None, description="End of simulated time, h (default: 10 half-lives)."
+    )
+    parameters: dict[str, float] = Field(
+        default_factory=dict, description="Overrides of named kinetic parameters (see brainrit.kinetics)."
+    )
+
+    @model_validator(mode="after")
+    def _csv_needed(self) -> Kinetics:
+        if self.model == "biodistribution" and not self.biodistribution_csv:
+            raise ValueError("biodistribution_csv is required when model = 'biodistribution'")
+        return self
+
+
+class MicroGeometry(_Section):
+    """Perivascular micro-geometry of an early metastasis (REFERENCES_radiobiology.md §5.3)."""
+
+    capillary_lumen_radius_um: PositiveFloat = Field(
+        3.0, description="Capillary lumen radius, µm (human cortex lumen ≈ 6 µm diameter; Germanò 2001)."
+    )
+    endothelium_thickness_um: PositiveFloat = Field(
+        0.4, description="Endothelial cytoplasm thickness, µm (0.3–0.5 µm; Germanò 2001)."
+    )
+    intercapillary_distance_um: PositiveFloat = Field(
+        40.0, description="Distance between neighbouring capillaries, µm (≈ 40 µm; Germanò 2001)."
+    )
+    cell_radius_um: PositiveFloat = Field(
+        6.0, description="Tumour-cell radius, µm (generic, 10–14 µm cells)."
+    )
+    nucleus_radius_um: PositiveFloat = Field(
+        4.0, description="Nucleus radius, µm (nucleus diameter 8 µm, generic; table 7 #16)."
+    )
+    cuff_thickness_um: PositiveFloat = Field(
+        50.0,
+        description="Thickness of the perivascular tumour-cell cuff, µm (vessel co-option, Carbonell 2009).",
+    )
+    material: Literal["water", "soft_tissue", "brain"] = Field(
+        "water", description="Medium for particle ranges."
+    )
+
+    @model_validator(mode="after")
+    def _nucleus_inside(self) -> MicroGeometry:
+        if self.nucleus_radius_um >= self.cell_radius_um:
+            raise ValueError(
+                f"nucleus_radius_um ({self.nucleus_radius_um}) must be < cell_radius_um ({self.cell_radius_um})"
+            )
+        return self
+
+
+class Lesion(_Section):
+    """A metastasis (or a group of identical ones)."""
+
+    name: str = Field(min_length=1, description="Label shown in tables.")
+    diameter_mm: PositiveFloat = Field(description="Diameter, mm (micrometastases: < 1 mm).")
+    count: int = Field(1, ge=1, le=10000, description="How many identical lesions this entry stands for.")
+    position_mm: tuple[float, float, float] | None = Field(
+        None, description="Centre in phantom coordinates, mm (None: placed automatically inside the brain)."
+    )
+    cell_density_per_cm3: PositiveFloat = Field(
+        1e8, description="Tumour-cell density, cells/cm³ (10⁸–10⁹; REFERENCES_radiobiology.md §5.2)."
+    )
+    visible: bool = Field(True, description="Seen on contrast MRI (treated by SRS arms) or hidden.")
+
+
+class Radiobiology(_Section):
+    """LQ and outcome-model parameters (REFERENCES_radiobiology.md §7, master table)."""
+
+    alpha_beta_tumour_Gy: PositiveFloat = Field(10.0, description="α/β of brain metastases, Gy (#1).")
+    alpha_beta_brain_Gy: PositiveFloat = Field(2.0, description="α/β of normal brain for necrosis, Gy (#6).")
+    alpha_tumour_per_Gy: PositiveFloat = Field(0.3, description="Photon α of metastasis cells, 1/Gy (#2).")
+    alpha_sd_per_Gy: NonNegFloat = Field(0.08, description="Inter-patient SD of α, 1/Gy (Webb & Nahum; #3).")
+    clonogen_density_per_cm3: PositiveFloat = Field(1e7, description="Clonogen density, 1/cm³ (#4).")
+    repair_half_time_tumour_h: PositiveFloat = Field(0.5, description="Tumour repair half-time, h (#10).")
+    repair_half_time_brain_h: PositiveFloat = Field(
+        1.5, description="CNS repair half-time, h (Ang 1987; #8)."
+    )
+    rbe_alpha: PositiveFloat = Field(5.0, description="RBE of α particles (MIRD 22; #13).")
+    z0_Gy: PositiveFloat = Field(0.5, description="Microdosimetric z₀ of α survival exp(-z/z₀), Gy (#15).")
+    ntcp_limit: Annotated[float, Field(gt=0, lt=1)] = Field(
+        0.05, description="Highest acceptable brain-necrosis NTCP when optimising the activity."
+    )
+
+
+class _ArmBase(_Section):
+    name: str = Field(min_length=1, description="Label of the arm in tables and plots.")
+
+
+class WBRTArm(_ArmBase):
+    """Whole-brain radiotherapy."""
+
+    type: Literal["wbrt"]
+    dose_Gy: PositiveFloat = Field(30.0, description="Prescribed dose, Gy (30 Gy/10 fx standard).")
+    n_fractions: int = Field(10, ge=1, le=60, description="Number of fractions.")
+
+
+class HAWBRTArm(WBRTArm):
+    """Hippocampal-avoidance WBRT (RTOG 0933 / NRG CC001 limits)."""
+
+    type: Literal["ha-wbrt"]  # type: ignore[assignment]
+    hippocampus_d100_Gy: PositiveFloat = Field(9.0, description="Hippocampal D100% limit, Gy (RTOG 0933).")
+    hippocampus_dmax_Gy: PositiveFloat = Field(16.0, description="Hippocampal Dmax limit, Gy (RTOG 0933).")
+
+
+class SRSArm(_ArmBase):
+    """Stereotactic radiosurgery (1 fraction) of visible lesions."""
+
+    type: Literal["srs"]
+    dose_Gy: PositiveFloat | None = Field(
+        None, description="Prescription, Gy; None: RTOG 90-05 by size (24/18/15 Gy for ≤20/21–30/31–40 mm)."
+    )
+    n_fractions: int = Field(1, ge=1, le=1, description="Always 1 (use type = 'fsrs' for more).")
+    gradient_index: Annotated[float, Field(gt=1)] = Field(
+        3.0, description="Paddick gradient index V50%/V100% (GK 2.5–3.4; Paddick 2006)."
+    )
+
+
+class FSRSArm(_ArmBase):
+    """Fractionated SRS of visible lesions."""
+
+    type: Literal["fsrs"]
+    dose_Gy: PositiveFloat = Field(27.0, description="Prescription, Gy (27 Gy/3 or 30 Gy/5; HyTEC).")
+    n_fractions: int = Field(3, ge=2, le=10, description="Number of fractions.")
+    gradient_index: Annotated[float, Field(gt=1)] = Field(3.0, description="Paddick gradient index.")
+
+
+class WBRTSRSArm(_ArmBase):
+    """WBRT with an SRS boost of visible lesions."""
+
+    type: Literal["wbrt+srs"]
+    wbrt_dose_Gy: PositiveFloat = Field(30.0, description="WBRT dose, Gy.")
+    wbrt_fractions: int = Field(10, ge=1, le=60, description="WBRT fractions.")
+    srs_dose_Gy: PositiveFloat | None = Field(None, description="SRS boost, Gy; None: RTOG 90-05 by size.")
+    gradient_index: Annotated[float, Field(gt=1)] = Field(3.0, description="Paddick gradient index.")
+
+
+class RITArm(_ArmBase):
+    """Radioimmunotherapy with the scenario's radiopharmaceutical and administration."""
+
+    type: Literal["rit"]
+    activity_scale: PositiveFloat = Field(
+        1.0, description="Multiplier on the administered activity for this arm (1 = as administered)."
+    )
+
+
+Arm = Annotated[
+    WBRTArm | HAWBRTArm | SRSArm | FSRSArm | WBRTSRSArm | RITArm,
+    Field(discriminator="type"),
+]
+
+
+class Outputs(_Section):
+    """What `brainrit run` writes besides results.json, summary.csv and provenance.json."""
+
+    html: bool = Field(True, description="Write report.html (self-contained, works offline).")
+    activity_scan_points: int = Field(
+        13, ge=3, le=200, description="Points of the TCP/NTCP-versus-activity curves (log-spaced)."
+    )
+    activity_scan_range: tuple[PositiveFloat, PositiveFloat] = Field(
+        (0.1, 10.0), description="Activity scan as multiples of the administered activity (low, high)."
+    )
+
+
+class Scenario(_Section):
+    """A whole study. Sections: study, radiopharmaceutical, administration, kinetics, microgeometry,
+    lesions, radiobiology, arms, outputs."""
+
+    schema_version: str = Field(SCHEMA_VERSION, description="Version of this schema.")
+    study: Study
+    radiopharmaceutical: Radiopharmaceutical = Field(default_factory=Radiopharmaceutical)
+    administration: Administration
+    kinetics: Kinetics = Field(default_factory=Kinetics)
+    microgeometry: MicroGeometry = Field(default_factory=MicroGeometry)
+    lesions: list[Lesion] = Field(default_factory=list, description="Metastases, visible and hidden.")
+    radiobiology: Radiobiology = Field(default_factory=Radiobiology)
+    arms: list[Arm] = Field(default_factory=list, description="Treatment arms compared in the report.")
+    outputs: Outputs = Field(default_factory=Outputs)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Scenario:
+        for what, names in (
+            ("arms", [a.name for a in self.arms]),
+            ("lesions", [x.name for x in self.lesions]),
+        ):
+            seen: set[str] = set()
+            for n in names:
+                if n in seen:
+                    raise ValueError(f"{what}: name {n!r} is used twice; names must be unique")
+                seen.add(n)
+        if self.schema_version != SCHEMA_VERSION:
+            raise ValueError(f"schema_version must be {SCHEMA_VERSION!r}, got {self.schema_version!r}")
+        return self
+
+    @property
+    def body_mass_kg(self) -> float:
+        """Body mass used for MBq/kg, kg (0.025 mouse, 73 human; ICRP 89)."""
+        if self.administration.body_mass_kg is not None:
+            return self.administration.body_mass_kg
+        return 0.025 if self.study.species == "mouse" else 73.0
+
+    @property
+    def injected_activity_MBq(self) -> float:
+        """Activity of one injection, MBq."""
+        a = self.administration
+        return a.activity_MBq if a.activity_MBq is not None else a.activity_MBq_per_kg * self.body_mass_kg
