@@ -302,17 +302,20 @@ def hippocampal_d40_gondi(
     >>> r.value_Gy, r.exceeds
     (37.5, True)
     """
-    from brainrit.radiobiology.lq import eqd2
+    from brainrit.radiobiology.parameters import parameters
 
-    e = float(eqd2(non_negative("d40_Gy", d40_Gy), n_fractions, alpha_beta_Gy))
-    outside_domain("Gondi D40% hippocampal model", "D40% EQD2 (Gy)", e, 0.0, 40.0, "Gondi 2012; Jaspers 2019")
-    return HippocampalThresholdResult(
-        metric="D40% EQD2 (α/β=2 Gy), bilateral hippocampi",
-        value_Gy=e,
-        threshold_Gy=7.3,
-        exceeds=e > 7.3,
-        interpretation="above 7.3 Gy: OR 19.3 for delayed-recall impairment at 18 months",
-        source="Gondi V et al. IJROBP 2012;83(4):e487-e493",
+    p = parameters("hippocampus_gondi_d40")
+    thr = p["threshold_eqd2_Gy"]
+    return _hippocampal_threshold(
+        ("d40_Gy", d40_Gy, "D40%"),
+        n_fractions,
+        alpha_beta_Gy,
+        threshold_Gy=thr,
+        inclusive=False,
+        domain_high_Gy=40.0,
+        model="Gondi D40% hippocampal model (domain: Gondi 2012; Jaspers 2019)",
+        interpretation=f"above {thr:g} Gy: OR {p['odds_ratio']:g} for delayed-recall impairment at 18 months",
+        source=p.entries["threshold_eqd2_Gy"].source,
     )
 
 
@@ -332,17 +335,48 @@ def hippocampal_d50_ma(
     >>> hippocampal_d50_ma(10.0, 10).exceeds
     False
     """
+    from brainrit.radiobiology.parameters import parameters
+
+    p = parameters("hippocampus_ma_d50")
+    thr, risk = p["d50_Gy"], p["risk"]
+    return _hippocampal_threshold(
+        ("d50_Gy", d50_Gy, "D50%"),
+        n_fractions,
+        alpha_beta_Gy,
+        threshold_Gy=thr,
+        inclusive=True,
+        domain_high_Gy=60.0,
+        model="Ma D50% hippocampal model (domain: Ma 2017)",
+        interpretation=f"at or above {thr:g} Gy: >= {risk:.0%} risk of HVLT-R delayed-recall decline (6 mo)",
+        source=p.entries["d50_Gy"].source,
+    )
+
+
+def _hippocampal_threshold(
+    dose: tuple[str, float, str],
+    n_fractions: int,
+    alpha_beta_Gy: float,
+    *,
+    threshold_Gy: float,
+    inclusive: bool,
+    domain_high_Gy: float,
+    model: str,
+    interpretation: str,
+    source: str,
+) -> HippocampalThresholdResult:
+    """EQD2 of a hippocampal dose metric classified against a published threshold."""
     from brainrit.radiobiology.lq import eqd2
 
-    e = float(eqd2(non_negative("d50_Gy", d50_Gy), n_fractions, alpha_beta_Gy))
-    outside_domain("Ma D50% hippocampal model", "D50% EQD2 (Gy)", e, 0.0, 60.0, "Ma 2017")
+    field, value, label = dose
+    e = float(eqd2(non_negative(field, value), n_fractions, alpha_beta_Gy))
+    outside_domain(model, f"{label} EQD2 (Gy)", e, 0.0, domain_high_Gy, source)
     return HippocampalThresholdResult(
-        metric="D50% EQD2 (α/β=2 Gy), bilateral hippocampi",
+        metric=f"{label} EQD2 (α/β={float(alpha_beta_Gy):g} Gy), bilateral hippocampi",
         value_Gy=e,
-        threshold_Gy=22.1,
-        exceeds=e >= 22.1,
-        interpretation="at or above 22.1 Gy: >= 20 % risk of HVLT-R delayed-recall decline at 6 months",
-        source="Ma TM et al. Radiother Oncol 2017;125:234-240",
+        threshold_Gy=threshold_Gy,
+        exceeds=e >= threshold_Gy if inclusive else e > threshold_Gy,
+        interpretation=interpretation,
+        source=source,
     )
 
 
