@@ -45,7 +45,7 @@ def _print_summary(result, out: Path) -> None:
         for r in t.rows:
             table.add_row(*(fmt(v) for v in r))
         console.print(table)
-    for key, st in result.stages.items():
+    for st in result.stages.values():
         if st.status != "ok":
             console.print(f"[yellow]{st.title}: {st.message}[/yellow]")
     console.print(

@@ -48,7 +48,8 @@ DEPENDENCIES = (
     "rich",
 )
 DATA_SOURCES = {
-    "decay_data": "ICRP Publication 107 (2008) via icrp107-database; chains via radioactivedecay (ICRP-107 dataset)",
+    "decay_data": "ICRP Publication 107 (2008) via icrp107-database; chains via radioactivedecay "
+    "(ICRP-107 dataset)",
     "alpha_stopping": "NIST SRD 124 ASTAR (ICRU Report 49)",
     "electron_stopping": "NIST SRD 124 ESTAR",
     "photon_attenuation": "NIST SRD 126 (Hubbell & Seltzer)",

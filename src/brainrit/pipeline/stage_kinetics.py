@@ -44,7 +44,8 @@ def run(ctx: Context) -> StageResult:
     }
     ratio = result.ratio("metastasis", "brain")
     notes = [
-        f"Injected activity {activity:.4g} MBq × {n_inj} injection(s); model solved by {result.method or 'brainrit.kinetics'}.",
+        f"Injected activity {activity:.4g} MBq × {n_inj} injection(s); "
+        f"model solved by {result.method or 'brainrit.kinetics'}.",
         "Decays per gram sum every chain member (²¹²Pb, ²¹²Bi, ²¹²Po, ²⁰⁸Tl for ²¹²Pb).",
     ]
     if n_inj > 1:

@@ -154,8 +154,10 @@ def run(ctx: Context) -> StageResult:
         },
     }
     notes = (
-        f"Tumour G factor {g_tumour:.3g}, brain G factor {g_brain:.3g} (numerical, from the dose-rate history).",
-        f"α LET at emission {let:.1f} keV/µm → z̄₁ = {z1:.3f} Gy for a {2 * sc.microgeometry.nucleus_radius_um:g} µm nucleus.",
+        f"Tumour G factor {g_tumour:.3g}, brain G factor {g_brain:.3g} "
+        "(numerical, from the dose-rate history).",
+        f"α LET at emission {let:.1f} keV/µm → z̄₁ = {z1:.3f} Gy "
+        f"for a {2 * sc.microgeometry.nucleus_radius_um:g} µm nucleus.",
         "Hippocampal dose = healthy-brain dose (RIT irradiates the brain uniformly at organ scale).",
         "Mean lesion dose assumes every lesion takes up the metastasis concentration of the kinetics model.",
     )

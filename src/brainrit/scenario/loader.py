@@ -66,9 +66,8 @@ def load(path: str | Path) -> Scenario:
     if csv is not None:
         csv_path = Path(csv) if Path(csv).is_absolute() else (p.parent / csv)
         if not csv_path.is_file():
-            raise ScenarioError(
-                f"kinetics.biodistribution_csv: file not found: {str(csv_path)!r}{_line_suffix(text, ['kinetics', 'biodistribution_csv'])}"
-            )
+            where = _line_suffix(text, ["kinetics", "biodistribution_csv"])
+            raise ScenarioError(f"kinetics.biodistribution_csv: file not found: {str(csv_path)!r}{where}")
         kin = scenario.kinetics.model_copy(update={"biodistribution_csv": str(csv_path.resolve())})
         scenario = scenario.model_copy(update={"kinetics": kin})
     return scenario

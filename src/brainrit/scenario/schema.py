@@ -138,7 +138,8 @@ class MicroGeometry(_Section):
     def _nucleus_inside(self) -> MicroGeometry:
         if self.nucleus_radius_um >= self.cell_radius_um:
             raise ValueError(
-                f"nucleus_radius_um ({self.nucleus_radius_um}) must be < cell_radius_um ({self.cell_radius_um})"
+                f"nucleus_radius_um ({self.nucleus_radius_um}) must be < "
+                f"cell_radius_um ({self.cell_radius_um})"
             )
         return self
 
