@@ -374,3 +374,42 @@ def test_result_method_errors():
         r.by_distance([10, 5])
     with pytest.raises(InputError, match="n_realisations"):
         tcp_distribution(g, Source("cell", alpha_energy_MeV=5.0), n_realisations=0, n_decays=1, seed=0)
+
+
+def test_activity_response_and_distance_histograms(vessel):
+    src = Source("endothelial_surface", alpha_energy_MeV=8.78)
+    rows = md.activity_response(
+        vessel, src, decays_per_MBq=2000.0, activities_MBq=[0.0, 1.0, 5.0], seed=3, band_edges_um=[0, 15, 40]
+    )
+    assert [r["activity_MBq"] for r in rows] == [0.0, 1.0, 5.0]
+    assert rows[0]["n_decays"] == 0 and rows[0]["fraction_unhit"] == 1.0 and rows[0]["tcp"] == 0.0
+    assert rows[2]["mean_z_Gy"] > rows[1]["mean_z_Gy"] > 0
+    assert rows[2]["fraction_unhit"] <= rows[1]["fraction_unhit"]
+    assert len(rows[1]["bands"]) == 2
+    again = md.activity_response(vessel, src, decays_per_MBq=2000.0, activities_MBq=[0.0, 1.0, 5.0], seed=3)
+    assert [r["mean_z_Gy"] for r in again] == [r["mean_z_Gy"] for r in rows]
+    low = md.activity_response(
+        vessel, src, decays_per_MBq=10.0, activities_MBq=[2.0], seed=0, low_let_dose_Gy_per_MBq=0.5
+    )
+    assert low[0]["mean_low_let_dose_Gy"] == pytest.approx(1.0) and low[0]["electrons_included"]
+    r = simulate(vessel, src, n_decays=3000, seed=1)
+    bands = r.by_distance([0, 15, 40], z_bins_Gy=[0.0, 1.0, 10.0, 1000.0])
+    for b in bands:
+        assert sum(b["z_histogram"]) == pytest.approx(1.0)
+    assert r.single_event_laplace(1e9) == pytest.approx(1.0)
+    assert 0 < r.single_event_laplace(0.5) < 1
+    assert simulate(vessel, src, n_decays=0, seed=1).single_event_laplace(0.5) == 1.0
+    for kw, field in [
+        ({"decays_per_MBq": -1.0}, "decays_per_MBq"),
+        ({"activities_MBq": []}, "activities_MBq"),
+        ({"activities_MBq": [-1.0]}, "activities_MBq[0]"),
+        ({"low_let_dose_Gy_per_MBq": -1.0}, "low_let_dose_Gy_per_MBq"),
+    ]:
+        args = {"decays_per_MBq": 1.0, "activities_MBq": [1.0], "seed": 0} | kw
+        with pytest.raises(InputError) as exc:
+            md.activity_response(vessel, src, **args)
+        assert exc.value.field == field
+    with pytest.raises(InputError, match="z_bins_Gy"):
+        r.by_distance([0, 10], z_bins_Gy=[1.0])
+    with pytest.raises(InputError, match="z0_Gy"):
+        r.single_event_laplace(0.0)

@@ -62,6 +62,7 @@ __all__ = [
     "MicrodosimetryResult",
     "Source",
     "TCPDistribution",
+    "activity_response",
     "simulate",
     "tcp_distribution",
 ]
@@ -940,13 +941,36 @@ class MicrodosimetryResult:
         counts, _ = np.histogram(hit, edges)
         return edges, counts / self.n_nuclei, float(np.mean(self.z_Gy == 0))
 
-    def by_distance(self, band_edges_um: Sequence[float]) -> list[dict[str, float]]:
-        """Summary per band of distance from the nearest capillary axis (µm): n, mean z, fraction unhit."""
+    def by_distance(
+        self, band_edges_um: Sequence[float], *, z_bins_Gy: Sequence[float] | None = None
+    ) -> list[dict[str, Any]]:
+        """Summary per band of distance from the nearest capillary axis (µm).
+
+        Each band gives the number of nuclei, mean z, mean hits, fraction unhit and, when ``z_bins_Gy``
+        (increasing bin edges, Gy) is given, ``z_histogram``: the fraction of the band's nuclei in each
+        z bin (nuclei with z = 0 are counted by ``fraction_unhit`` only when 0 is below the first edge).
+
+        Examples
+        --------
+        >>> from brainrit.dosimetry.geometry import Capillary, perivascular_cells
+        >>> cap = Capillary([0, 0, 0], [0, 0, 60], 3.0, 0.5)
+        >>> g = MicroGeometry(perivascular_cells(cap, 30.0, 5.0, 3.0, 0.3, seed=2), (cap,))
+        >>> r = simulate(g, Source("endothelial_surface", alpha_energy_MeV=8.78), n_decays=2000, seed=1)
+        >>> bands = r.by_distance([0, 15, 40], z_bins_Gy=[0.0, 1.0, 10.0, 100.0])
+        >>> [b["n_nuclei"] for b in bands] == [int(np.sum(r.distance_to_capillary_um < 15)),
+        ...                                    int(np.sum(r.distance_to_capillary_um >= 15))]
+        True
+        """
         edges = np.asarray(band_edges_um, dtype=float)
         if edges.ndim != 1 or edges.size < 2 or np.any(np.diff(edges) <= 0):
             raise InputError(
                 "band_edges_um", band_edges_um, "an increasing sequence of at least 2 distances (µm)"
             )
+        zb = None
+        if z_bins_Gy is not None:
+            zb = np.asarray(z_bins_Gy, dtype=float)
+            if zb.ndim != 1 or zb.size < 2 or np.any(np.diff(zb) <= 0) or not np.all(np.isfinite(zb)):
+                raise InputError("z_bins_Gy", z_bins_Gy, "an increasing sequence of at least 2 edges (Gy)")
         out = []
         d = self.distance_to_capillary_um
         for a, b in itertools.pairwise(edges):
@@ -962,7 +986,27 @@ class MicrodosimetryResult:
                     "fraction_unhit": float(np.mean(self.hits[m] == 0)) if n else math.nan,
                 }
             )
+            if zb is not None:
+                counts = np.histogram(self.z_Gy[m], zb)[0]
+                out[-1]["z_bins_Gy"] = zb.tolist()
+                out[-1]["z_histogram"] = (counts / max(n, 1)).tolist()
         return out
+
+    def single_event_laplace(self, z0_Gy: float) -> float:
+        """T₁(z₀) = ∫ f₁(z) e^{−z/z₀} dz from the single-event histogram (bin centres).
+
+        The mean survival of nuclei receiving a Poisson number of events with mean n̄ is
+        exp{−n̄ [1 − T₁(z₀)]} (Roeske & Stinchcomb 1997; REFERENCES_radiobiology.md §2.6). Underflow events
+        count as z ≈ 0, overflow events as z = the top edge. Returns 1 when there are no events.
+        """
+        z0 = positive("z0_Gy", z0_Gy)
+        if self.n_events == 0:
+            return 1.0
+        e = self.single_event_edges_Gy
+        centres = np.sqrt(e[:-1] * e[1:])
+        total = float(np.sum(self.single_event_counts * np.exp(-centres / z0)))
+        total += self.single_event_underflow + self.single_event_overflow * math.exp(-e[-1] / z0)
+        return total / self.n_events
 
     def survival(
         self,
@@ -1385,6 +1429,98 @@ def _progress_bar(enabled: bool, total: int):
 
 
 # ----------------------------------------------------------------------------------------------
+# response to injected activity (for the pipeline)
+# ----------------------------------------------------------------------------------------------
+
+
+def activity_response(
+    geometry: MicroGeometry | Any,
+    sources: Source | Iterable[Source],
+    *,
+    decays_per_MBq: float,
+    activities_MBq: Sequence[float],
+    seed: int,
+    workers: int = 1,
+    low_let_dose_Gy_per_MBq: float | np.ndarray | None = None,
+    band_edges_um: Sequence[float] | None = None,
+    **survival_kwargs: float,
+) -> list[dict[str, Any]]:
+    """Mean z, fraction unhit, surviving fraction and TCP of the cells versus injected activity.
+
+    For each activity A the number of decays is Poisson with mean ``decays_per_MBq · A`` (the
+    time-integrated activity in the simulated volume per MBq injected, e.g. from ``brainrit.kinetics``);
+    activity *i* uses seed ``SeedSequence(seed).spawn(len(activities_MBq))[i]``.
+
+    Parameters
+    ----------
+    decays_per_MBq : float
+        Decays of the sources' parents in the geometry per MBq injected (Bq·s/MBq), ≥ 0.
+    activities_MBq : sequence of float
+        Injected activities (MBq), ≥ 0.
+    low_let_dose_Gy_per_MBq : float or ndarray (N,), optional
+        Low-LET dose per nucleus per MBq (scaled with A); default: see ``simulate``.
+    band_edges_um : sequence of float, optional
+        Distance bands from the nearest capillary for a per-band summary (``bands``).
+    survival_kwargs
+        Passed to :meth:`MicrodosimetryResult.survival` (``z0_Gy``, ``alpha_per_Gy``, ...).
+
+    Returns
+    -------
+    list of dict
+        One row per activity: ``activity_MBq``, ``n_decays``, ``mean_z_Gy``, ``mean_hits``,
+        ``fraction_unhit``, ``surviving_fraction``, ``tcp``, ``mean_low_let_dose_Gy``, ``electrons_included``
+        and (with ``band_edges_um``) ``bands``.
+
+    Examples
+    --------
+    >>> from brainrit.dosimetry.geometry import cubic_lattice
+    >>> g = MicroGeometry(cubic_lattice(3, 5.0, 3.0))
+    >>> rows = activity_response(g, Source("cell_surface", alpha_energy_MeV=6.0), decays_per_MBq=100.0,
+    ...                          activities_MBq=[0.0, 1.0, 10.0], seed=0)
+    >>> [r["fraction_unhit"] for r in rows][0], rows[-1]["mean_z_Gy"] > rows[1]["mean_z_Gy"]
+    (1.0, True)
+    """
+    per_mbq = non_negative("decays_per_MBq", decays_per_MBq)
+    acts = array_finite("activities_MBq", activities_MBq, low=0.0)
+    if acts.ndim != 1 or acts.size == 0:
+        raise InputError("activities_MBq", activities_MBq, "a non-empty sequence of activities >= 0 (MBq)")
+    low = None
+    if low_let_dose_Gy_per_MBq is not None:
+        low = array_finite("low_let_dose_Gy_per_MBq", low_let_dose_Gy_per_MBq, low=0.0)
+    seeds = _child_seeds(seed, acts.size)
+    rows = []
+    for a, s in zip(acts, seeds, strict=True):
+        r = simulate(
+            geometry,
+            sources,
+            time_integrated_activity_Bq_s=per_mbq * float(a),
+            seed=s,
+            workers=workers,
+            low_let_dose_Gy=None if low is None else low * float(a),
+        )
+        row: dict[str, Any] = {
+            "activity_MBq": float(a),
+            "n_decays": int(sum(r.n_decays)),
+            "mean_z_Gy": r.mean_z_Gy,
+            "mean_hits": float(r.hits.mean()),
+            "fraction_unhit": r.fraction_unhit,
+            "surviving_fraction": r.surviving_fraction(**survival_kwargs),
+            "tcp": r.tcp(**survival_kwargs),
+            "mean_low_let_dose_Gy": float(r.low_let_dose_Gy.mean()),
+            "electrons_included": r.electrons_included,
+        }
+        if band_edges_um is not None:
+            row["bands"] = r.by_distance(band_edges_um)
+        rows.append(row)
+    return rows
+
+
+def _child_seeds(seed: Any, n: int) -> list[int]:
+    """``n`` independent integer seeds derived from ``seed`` (SeedSequence.spawn)."""
+    return [int(c.generate_state(1, np.uint32)[0]) for c in np.random.SeedSequence(_seed_int(seed)).spawn(n)]
+
+
+# ----------------------------------------------------------------------------------------------
 # TCP over repeated realisations
 # ----------------------------------------------------------------------------------------------
 
@@ -1440,10 +1576,7 @@ def tcp_distribution(
         or not (1 <= n_realisations <= 100_000)
     ):
         raise InputError("n_realisations", n_realisations, "an integer in [1, 100000]")
-    seeds = [
-        int(s.generate_state(2, np.uint64)[0] >> np.uint64(1))
-        for s in np.random.SeedSequence(_seed_int(seed)).spawn(int(n_realisations))
-    ]
+    seeds = _child_seeds(seed, int(n_realisations))
     tcp, sf, unhit = [], [], []
     for s in seeds:
         r = simulate(
