@@ -355,7 +355,7 @@ _N_PARAMS = {"mono": 2, "bi": 4, "uptake": 3, "tri": 6}
 
 
 def _curve(name: str, q: np.ndarray, t: np.ndarray) -> np.ndarray:
-    e = np.exp(q)
+    e = np.exp(np.clip(q, -300.0, 300.0))
     if name == "uptake":  # A (e^{-k1 t} - e^{-(k1+k2) t}): washout k1, uptake k1 + k2
         return e[0] * (np.exp(-e[1] * t) - np.exp(-(e[1] + e[2]) * t))
     A, k = e[0::2], e[1::2]

@@ -410,7 +410,8 @@ def default_model(
     release_fraction : float
         Fraction of the first tracked daughter freed from the chelate at its birth (default 0.36 for
         ²¹²Bi after ²¹²Pb β⁻ decay, Mirzadeh et al. 1993; REFERENCES_radiobiology.md #20). Applied to the
-        first tracked daughter of the parent; ignored for single-member chains.
+        first tracked daughter of the parent when free-ion kinetics exist for its element (shipped: Bi);
+        otherwise daughters stay on the carrier.
     saturable : bool
         Saturable target binding (stiff ODE) if True; tracer-limit linear binding (matrix exponential)
         if False.
@@ -432,13 +433,16 @@ def default_model(
     ch = chain if chain is not None else _decay_chain(nuclide)
     spec = chain_spec(ch, equilibrium_half_life_s=equilibrium_half_life_s)
     f = in_range("release_fraction", release_fraction, 0.0, 1.0)
-    release = {spec.tracked[1]: f} if len(spec.tracked) > 1 and f > 0 else {}
+    flat = _flatten(phys, tgt)
+    release = {}
+    if len(spec.tracked) > 1 and f > 0 and f"free_{spec.elements[1]}.urine_per_h" in flat:
+        release = {spec.tracked[1]: f}
     model = KineticModel(
         species=phys.species,
         nuclide=spec.parent,
         target=tgt.name,
         chain=spec,
-        params=MappingProxyType(_flatten(phys, tgt)),
+        params=MappingProxyType(flat),
         release=MappingProxyType(release),
         saturable=bool(saturable),
     )
