@@ -13,13 +13,15 @@ from brainrit.cli import app
 def nuclide(
     name: str = typer.Argument(..., help="Nuclide, e.g. Pb-212, 212Pb, Tc-99m."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
-    cut: list[str] = typer.Option(  # noqa: B008 - typer declares options through defaults
+    cut: list[str] = typer.Option(
         [], "--cut", help="Chain member treated as an end-point (repeatable), e.g. --cut Bi-207."
     ),
     min_alpha_yield: float = typer.Option(1e-3, "--min-alpha-yield", help="Smallest α-line yield shown."),
 ) -> None:
-    """Decay chain (half-lives, branching), energy per decay by radiation class (nuclide and chain,
-    ICRP-107) and α lines with their CSDA range in liquid water (ASTAR)."""
+    """Decay chain, energy per decay by radiation class and α lines with their range in water.
+
+    Half-lives, branching and emissions from ICRP-107; CSDA ranges in liquid water from NIST ASTAR.
+    """
     from brainrit.nuclides import nuclide_summary
 
     summary = nuclide_summary(name, cut=cut, min_alpha_yield=min_alpha_yield)
