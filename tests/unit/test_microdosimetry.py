@@ -413,3 +413,17 @@ def test_activity_response_and_distance_histograms(vessel):
         r.by_distance([0, 10], z_bins_Gy=[1.0])
     with pytest.raises(InputError, match="z0_Gy"):
         r.single_event_laplace(0.0)
+
+
+def test_overlapping_nuclei_are_reported_and_tissue_box_inside_lumen_fails():
+    cells = CellPopulation([[0.0, 0.0, 0.0], [5.0, 0.0, 0.0]], [5.0, 5.0], [3.0, 3.0])
+    g = MicroGeometry(cells)
+    assert g.overlapping_nuclei() == 1
+    r = simulate(g, Source("cell", alpha_energy_MeV=5.0), n_decays=10, seed=0)
+    assert "overlap" in r.notes[-2]
+    assert MicroGeometry(cubic_lattice(2, 5.0, 3.0)).overlapping_nuclei() == 0
+    assert MicroGeometry(CellPopulation([[0.0, 0.0, 0.0]], 5.0, 3.0)).overlapping_nuclei() == 0
+    cap = Capillary([0.0, 0.0, -100.0], [0.0, 0.0, 100.0], 50.0, 0.5)
+    g = MicroGeometry(cells, (cap,), box_um=[[-1.0] * 3, [1.0] * 3])
+    with pytest.raises(InputError, match="box_um"):
+        simulate(g, Source("tissue", alpha_energy_MeV=5.0), n_decays=10, seed=0)

@@ -100,6 +100,7 @@ _N_EVENT_BINS = 200
 _EVENT_DECADES = 5.0
 _MAX_GRID_BINS = 2_000_000
 _MAX_DECAYS = 10**10
+_MAX_REJECTION_ROUNDS = 200
 
 
 # ----------------------------------------------------------------------------------------------
@@ -224,6 +225,18 @@ class MicroGeometry:
         """Mass of every nucleus (kg): ρ·(4/3)πR_N³."""
         rho = self.resolved_density_g_cm3()
         return rho * 1e-15 * (4.0 / 3.0) * np.pi * self._nuc_r**3  # g/cm³·µm³ → kg
+
+    def overlapping_nuclei(self) -> int:
+        """Number of pairs of nuclei that overlap (their energy would be counted twice along a track)."""
+        if self.n_nuclei < 2:
+            return 0
+        from scipy.spatial import cKDTree
+
+        pairs = cKDTree(self._centres).query_pairs(2.0 * float(self._nuc_r.max()), output_type="ndarray")
+        if pairs.size == 0:
+            return 0
+        gap = np.linalg.norm(self._centres[pairs[:, 0]] - self._centres[pairs[:, 1]], axis=1)
+        return int(np.sum(gap < self._nuc_r[pairs[:, 0]] + self._nuc_r[pairs[:, 1]] - 1e-9))
 
     def distance_to_nearest_capillary_um(self) -> np.ndarray:
         """Distance of each cell centre to the nearest capillary axis segment (µm); inf if none."""
@@ -508,7 +521,9 @@ def _positions(
         lo, hi = geom.box_um
         out = np.empty((n, 3))
         todo = np.arange(n)
-        while todo.size:
+        for _attempt in range(_MAX_REJECTION_ROUNDS):
+            if todo.size == 0:
+                break
             p = lo + (hi - lo) * rng.random((todo.size, 3))
             inside = np.zeros(todo.size, bool)
             for cap in geom.capillaries:
@@ -519,6 +534,8 @@ def _positions(
                 inside |= (t >= 0) & (t <= length) & (rho2 < cap.lumen_radius_um**2)
             out[todo[~inside]] = p[~inside]
             todo = todo[inside]
+        if todo.size:
+            raise InputError("box_um", geom.box_um.tolist(), "a box mostly outside the capillary lumens")
         return out, no_cell
     # capillary compartments: choose a capillary by area (surface) or volume
     caps = geom.capillaries
@@ -845,6 +862,17 @@ class MicrodosimetryResult:
     n_chunks : int
     notes : tuple of str
         What is and is not included.
+    distance_to_capillary_um : ndarray (N,)
+        Distance of each cell centre to the nearest capillary axis (inf without capillaries).
+
+    Examples
+    --------
+    >>> from brainrit.dosimetry.geometry import cubic_lattice
+    >>> r = simulate(cubic_lattice(3, 5.0, 3.0), Source("cell", alpha_energy_MeV=6.0), n_decays=300, seed=4)
+    >>> int(r.hits.sum()) == r.n_events, r.n_chunks
+    (True, 1)
+    >>> bool(np.all(r.survival(z0_Gy=0.5) <= 1.0)), 0.0 <= r.tcp() <= 1.0
+    (True, True)
     """
 
     hits: np.ndarray
@@ -1318,6 +1346,9 @@ def simulate(
         "electrons and photons are not tracked",
         "chain daughters decay where the parent decayed unless 'retained' says otherwise",
     ]
+    n_overlap = geom.overlapping_nuclei()
+    if n_overlap:
+        notes.append(f"WARNING: {n_overlap} pairs of nuclei overlap; energy in an overlap is counted in both")
     if low_let_dose_Gy is not None:
         electrons = True
         notes.append("low-LET (electron) dose included as given by the caller (low_let_dose_Gy)")
@@ -1527,7 +1558,12 @@ def _child_seeds(seed: Any, n: int) -> list[int]:
 
 @dataclass(frozen=True)
 class TCPDistribution:
-    """TCP (and surviving fraction, fraction unhit) over independent realisations of the same problem."""
+    """TCP (and surviving fraction, fraction unhit) over independent realisations of the same problem.
+
+    Attributes
+    ----------
+    tcp, surviving_fraction, fraction_unhit : ndarray (n_realisations,)
+    """
 
     tcp: np.ndarray
     surviving_fraction: np.ndarray
