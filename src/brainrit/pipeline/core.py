@@ -75,10 +75,14 @@ def not_available(key: str, title: str, why: str = "not available in this versio
 
 @dataclass
 class Context:
-    """The scenario, the seed and the results of the stages run so far (in order)."""
+    """The scenario, the seed, whether to draw figures, and the results of the stages run so far.
+
+    Stages must skip figure rendering when ``figures`` is False (sweeps run thousands of samples).
+    """
 
     scenario: Scenario
     seed: int
+    figures: bool = True
     results: dict[str, StageResult] = field(default_factory=dict)
 
     def get(self, key: str) -> StageResult | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +61,8 @@ def run_scenario(
     seed: int | None = None,
     progress: bool = False,
     on_stage: Callable[[str, str], None] | None = None,
+    stages: Iterable[str] | None = None,
+    figures: bool = True,
 ) -> PipelineResult:
     """Run every stage of ``scenario`` in order.
 
@@ -74,12 +76,24 @@ def run_scenario(
         Show a rich progress bar on stderr, one step per stage.
     on_stage : callable, optional
         Called as ``on_stage(key, title)`` before each stage (for custom progress reporting).
+    stages : iterable of str, optional
+        Run only these stage keys (in pipeline order); the others are reported as skipped.
+        Stages depend on earlier ones, so include what they need (e.g. ``kinetics`` for ``dosimetry``).
+    figures : bool
+        Render figures (False for sweeps: faster, data unchanged).
 
     Returns
     -------
     PipelineResult
     """
-    ctx = Context(scenario=scenario, seed=scenario.study.seed if seed is None else int(seed))
+    ctx = Context(scenario=scenario, seed=scenario.study.seed if seed is None else int(seed), figures=figures)
+    keys = [k for k, _, _ in STAGES]
+    wanted = set(keys) if stages is None else set(stages)
+    unknown = wanted - set(keys)
+    if unknown:
+        from brainrit.checks import choice
+
+        choice("stages", sorted(unknown)[0], keys)
     timings: dict[str, float] = {}
     started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     bar = _Progress(progress, len(STAGES))
@@ -89,8 +103,11 @@ def run_scenario(
             if on_stage is not None:
                 on_stage(key, title)
             t0 = time.perf_counter()
-            fn = _stage_function(module)
-            result = fn(ctx) if fn is not None else not_available(key, title)
+            if key not in wanted:
+                result = not_available(key, title, "skipped (not requested)")
+            else:
+                fn = _stage_function(module)
+                result = fn(ctx) if fn is not None else not_available(key, title)
             elapsed = time.perf_counter() - t0
             timings[key] = elapsed
             ctx.results[key] = _with_time(result, elapsed)

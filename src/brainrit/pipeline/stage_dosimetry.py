@@ -88,7 +88,7 @@ def run(ctx: Context) -> StageResult:
                 rows,
             ),
         ),
-        figures=(_rate_figure(result.times_h, rate),),
+        figures=(_rate_figure(result.times_h, rate),) if ctx.figures else (),
         notes=notes,
         objects={"times_h": np.asarray(result.times_h), "dose_rate_Gy_per_h": rate, "dose_Gy": dose},
     )

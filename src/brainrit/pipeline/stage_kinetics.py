@@ -70,7 +70,7 @@ def run(ctx: Context) -> StageResult:
         TITLE,
         data=data,
         tables=(table,),
-        figures=(_curves_figure(result),),
+        figures=(_curves_figure(result),) if ctx.figures else (),
         notes=tuple(notes),
         objects={"result": result, "model": model},
     )

@@ -56,7 +56,7 @@ def run(ctx: Context) -> StageResult:
         TITLE,
         data=summary,
         tables=tables,
-        figures=(_chain_figure(summary),),
+        figures=(_chain_figure(summary),) if ctx.figures else (),
     )
 
 

@@ -182,7 +182,9 @@ def run(ctx: Context) -> StageResult:
                 lesion_rows,
             ),
         ),
-        figures=(_curve_figure(activities, tcp_curve, ntcp_curve, a0, optimum, rbio.ntcp_limit),),
+        figures=(_curve_figure(activities, tcp_curve, ntcp_curve, a0, optimum, rbio.ntcp_limit),)
+        if ctx.figures
+        else (),
         notes=notes,
         objects={"tcp_all": tcp_all, "ntcp": ntcp},
     )
