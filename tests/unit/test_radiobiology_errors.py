@@ -108,3 +108,12 @@ def test_activity_optimiser_bad_inputs():
         rb.activity_for_max_p_plus([1.0, 2.0], [0.1, 0.2], [0.0, 0.1], ntcp_limit=1.5)
     with pytest.raises(InputError, match=r"tcp\("):
         rb.activity_for_max_p_plus((1.0, 2.0), lambda a: 2.0, lambda a: 0.0)
+
+
+def test_g_factor_tail_errors():
+    with pytest.raises(InputError, match="tail"):
+        rb.g_factor([0.0, 1.0], [2.0, 1.0], 1.5, tail="linear")
+    with pytest.raises(InputError, match="decreasing"):
+        rb.g_factor([0.0, 1.0], [1.0, 2.0], 1.5, tail="exponential")
+    with pytest.raises(InputError, match="decreasing"):
+        rb.g_factor([0.0, 1.0], [1.0, 0.0], 1.5, tail="exponential")

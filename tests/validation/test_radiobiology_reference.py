@@ -407,3 +407,16 @@ def test_numerical_g_piecewise_linear_against_nested_quadrature(trep):
     q = quad(lambda x: rate(x) * inner(x), 0.0, 10.0, points=t[1:-1], epsabs=0, epsrel=1e-11, limit=200)[0]
     dose = np.trapezoid(r, t)
     assert _rel(rb.g_factor(t, r, trep), 2 * q / dose**2) <= 1e-8
+
+
+def test_numerical_g_exponential_tail_completes_truncated_decay():
+    """A decay curve sampled to 3 half-lives with tail='exponential' gives the complete-decay G λ/(λ+μ)
+    (Dale 1985) and the uptake–clearance closed form; rel tol 1e-6. Without the tail it gives the
+    finite-time G of Dale's truncated source."""
+    t = np.linspace(0.0, 3 * 10.6, 3001)
+    r = np.exp(-LN2 / 10.6 * t)
+    assert _rel(rb.g_factor(t, r, 1.5, tail="exponential"), rb.g_factor_exponential(10.6, 1.5)) <= 1e-6
+    assert _rel(rb.g_factor(t, r, 1.5), rb.g_decaying_source(10.6, 1.5, 3 * 10.6)) <= 1e-6
+    t = np.linspace(0.0, 30.0, 6001)
+    r = np.exp(-LN2 / 10.6 * t) - np.exp(-LN2 / 1.0 * t)
+    assert _rel(rb.g_factor(t, r, 1.5, tail="exponential"), rb.g_factor_exponential(10.6, 1.5, 1.0)) <= 1e-6

@@ -89,11 +89,11 @@ def survival_lq(dose_Gy: ArrayLike, alpha_per_Gy: float, beta_per_Gy2: float, g:
     d = nonneg("dose_Gy", dose_Gy)
     a = non_negative("alpha_per_Gy", alpha_per_Gy)
     b = non_negative("beta_per_Gy2", beta_per_Gy2)
-    gg = array_g(g)
+    gg = _g_arr(g)
     return as_output(np.exp(-a * d - b * gg * d * d))
 
 
-def array_g(g: ArrayLike) -> np.ndarray:
+def _g_arr(g: ArrayLike) -> np.ndarray:
     """Validate a G factor (finite, in [0, 1])."""
     from brainrit.checks import array_finite
 
@@ -274,7 +274,7 @@ def bed_protracted(total_dose_Gy: ArrayLike, g: ArrayLike, alpha_beta_Gy: ArrayL
     14.1322
     """
     D = nonneg("total_dose_Gy", total_dose_Gy)
-    gg = array_g(g)
+    gg = _g_arr(g)
     ab = _ab(alpha_beta_Gy)
     return as_output(D * (1.0 + gg * D / ab))
 
@@ -301,7 +301,7 @@ def survival_mixed(
     aa = non_negative("alpha_alpha_per_Gy", alpha_alpha_per_Gy)
     a = non_negative("alpha_per_Gy", alpha_per_Gy)
     b = non_negative("beta_per_Gy2", beta_per_Gy2)
-    gg = array_g(g_low_let)
+    gg = _g_arr(g_low_let)
     return as_output(np.exp(-aa * da - a * dl - b * gg * dl * dl))
 
 
@@ -328,7 +328,7 @@ def bed_mixed(
     dl = nonneg("dose_low_let_Gy", dose_low_let_Gy)
     ab = _ab(alpha_beta_Gy)
     rbe = non_negative("rbe_alpha", rbe_alpha)
-    gg = array_g(g_low_let)
+    gg = _g_arr(g_low_let)
     return as_output(rbe * da + dl * (1.0 + gg * dl / ab))
 
 

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numba
 import numpy as np
 from numpy.typing import ArrayLike
 
-from brainrit.checks import array_finite, non_negative, positive
+from brainrit.checks import array_finite, choice, non_negative, positive
 from brainrit.errors import InputError
 from brainrit.radiobiology._validate import as_output, integer_count
 
@@ -92,24 +93,31 @@ def _segment_integrals(x: np.ndarray) -> tuple[np.ndarray, ...]:
 
 @numba.njit(cache=True)
 def _accumulate(decay, cin, cout, quad):  # pragma: no cover - compiled
-    """Q = Σ_k (Y_k·cin_k + quad_k), Y_{k+1} = Y_k·decay_k + cout_k, Y_0 = 0."""
+    """Q = Σ_k (Y_k·cin_k + quad_k), Y_{k+1} = Y_k·decay_k + cout_k, Y_0 = 0; returns (Q, Y_N)."""
     y = 0.0
     q = 0.0
     for k in range(decay.shape[0]):
         q += y * cin[k] + quad[k]
         y = y * decay[k] + cout[k]
-    return q
+    return q, y
 
 
-def g_factor(times_h: ArrayLike, dose_rates_Gy_per_h: ArrayLike, repair_half_time_h: float) -> float:
+def g_factor(
+    times_h: ArrayLike,
+    dose_rates_Gy_per_h: ArrayLike,
+    repair_half_time_h: float,
+    *,
+    tail: str = "none",
+) -> float:
     """Lea–Catcheside G from a sampled dose-rate curve (numerical).
 
     The dose rate is taken as piecewise linear between the samples and zero before the first and after the
     last sample; the double integral is then evaluated exactly segment by segment (exponential repair kernel
     integrated analytically, O(N) recursion), so the only error is the piecewise-linear representation of
     the curve (second order in the sample spacing; exact for constant-rate and piecewise-linear histories).
-    Sample densely where the dose rate changes on the scale of the repair half-time, and far enough into
-    the tail: any dose after the last sample is ignored.
+    Sample densely where the dose rate changes on the scale of the repair half-time. After the last sample
+    the dose rate is zero (``tail="none"``) or continues as the exponential through the last two samples,
+    integrated exactly (``tail="exponential"``, for curves cut off before complete decay).
 
     Parameters
     ----------
@@ -119,11 +127,14 @@ def g_factor(times_h: ArrayLike, dose_rates_Gy_per_h: ArrayLike, repair_half_tim
         Dose rate at each time (Gy/h), finite and >= 0, not all zero.
     repair_half_time_h : float
         Mono-exponential repair half-time T_rep (h), > 0.
+    tail : {"none", "exponential"}, optional
+        What follows the last sample (see above). ``"exponential"`` needs the last two rates > 0 and
+        decreasing.
 
     Returns
     -------
     float
-        G in [0, 1].
+        G in [0, 1] (of the history including the tail, if any).
 
     Examples
     --------
@@ -135,6 +146,7 @@ def g_factor(times_h: ArrayLike, dose_rates_Gy_per_h: ArrayLike, repair_half_tim
     t = array_finite("times_h", times_h)
     r = array_finite("dose_rates_Gy_per_h", dose_rates_Gy_per_h, low=0.0)
     trep = positive("repair_half_time_h", repair_half_time_h)
+    tail = choice("tail", tail, ("none", "exponential"))
     if t.ndim != 1 or t.size < 2:
         raise InputError("times_h", times_h, "a 1-D array of at least 2 sample times")
     if r.shape != t.shape:
@@ -157,7 +169,19 @@ def g_factor(times_h: ArrayLike, dose_rates_Gy_per_h: ArrayLike, repair_half_tim
     cin = h * (r0 * (e0 - e1) + r1 * e1)
     cout = h * (r0 * e1 + r1 * (e0 - e1))
     quad = h * h * (r0 * r0 * k00 + r0 * dr * (k01 + k10) + dr * dr * k11)
-    q = _accumulate(ex, cin, cout, quad)
+    q, y_end = _accumulate(ex, cin, cout, quad)
+    if tail == "exponential":
+        if not (0.0 < r[-1] < r[-2]):
+            raise InputError(
+                "dose_rates_Gy_per_h[-2:]",
+                (float(dose_rates_Gy_per_h[-2]), float(dose_rates_Gy_per_h[-1])),  # type: ignore[index]
+                "two positive, decreasing rates for tail='exponential'",
+            )
+        k = math.log(r[-2] / r[-1]) / h[-1]
+        rn = float(r[-1])
+        # tail Ḋ = r_N e^{−k s}: its dose, its interaction with the earlier history (Y_N) and with itself
+        dose += rn / k
+        q += y_end * rn / (k + mu) + rn * rn / ((k + mu) * 2.0 * k)
     return float(min(1.0, 2.0 * q / (dose * dose)))
 
 
@@ -215,7 +239,7 @@ def g_acute_fractions(doses_Gy: ArrayLike, times_h: ArrayLike, repair_half_time_
     return float(d @ kernel @ d / total**2)
 
 
-def g_constant_rate(duration_h: ArrayLike, repair_half_time_h: float) -> object:
+def g_constant_rate(duration_h: ArrayLike, repair_half_time_h: float) -> Any:
     """G for a constant dose rate over ``T``: ``2(μT − 1 + e^{−μT})/(μT)²`` (Lea & Catcheside 1942).
 
     Examples

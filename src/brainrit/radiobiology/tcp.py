@@ -232,7 +232,7 @@ def tcp_population_bed(
     sd = non_negative("alpha_sd_per_Gy", alpha_sd_per_Gy)
     n = nonneg("n_clonogens", n_clonogens)
     b, n = np.broadcast_arrays(b, n)
-    if sd == 0.0:
+    if sd <= 1e-12 * mean:  # no heterogeneity (also avoids overflow for denormal σ)
         return as_output(np.exp(-n * np.exp(-mean * b)))
     out = np.ones(b.shape)
     flat_b, flat_n = b.ravel(), n.ravel()
@@ -319,7 +319,7 @@ def tcp_population_voxel(
             out[i : i + step] = logsumexp(logn[None, :] - a[i : i + step, None] * b[None, :], axis=1)
         return out
 
-    if sd == 0.0:
+    if sd <= 1e-12 * mean:  # no heterogeneity (also avoids overflow for denormal σ)
         return float(np.exp(-np.exp(log_f(mean)[0])))
     bottom, top = max(0.0, mean - _NSIG * sd), mean + _NSIG * sd
 
