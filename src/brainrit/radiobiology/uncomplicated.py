@@ -32,8 +32,10 @@ def p_plus(tcp: ArrayLike, ntcp: ArrayLike | Sequence[ArrayLike]) -> Any:
     ----------
     tcp : float or array
         Tumour control probability in [0, 1].
-    ntcp : float, array, or sequence of them
-        One NTCP or several (e.g. necrosis and cognitive decline), each in [0, 1].
+    ntcp : float, array, or list/tuple of them
+        One NTCP (float or ndarray, broadcast against ``tcp``) or a list/tuple of several end-points
+        (e.g. necrosis and cognitive decline), each in [0, 1]. A list/tuple always means end-points:
+        pass an ndarray for NTCP values per element of ``tcp``.
 
     Examples
     --------
