@@ -1,0 +1,158 @@
+"""End-to-end: `brainrit run` on each built-in scenario, and every error path exits 2 with one line."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from brainrit.cli import main
+from brainrit.scenario import builtin_names, builtin_text
+
+EXPECTED = {"results.json", "summary.csv", "provenance.json", "report.html"}
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory) -> dict[str, Path]:
+    """Run each built-in scenario once (the expensive part), shared by the tests below."""
+    out = {}
+    for name in builtin_names():
+        d = tmp_path_factory.mktemp(name)
+        src = d / f"{name}.toml"
+        src.write_text(builtin_text(name), encoding="utf-8")
+        assert main(["run", str(src), "--out", str(d / "out"), "-q"]) == 0
+        out[name] = d / "out"
+    return out
+
+
+@pytest.mark.parametrize("name", ["human-early-bm", "mouse-vcam1-pb212"])
+def test_outputs_complete(runs, name):
+    out = runs[name]
+    assert {p.name for p in out.iterdir()} == EXPECTED
+    res = json.loads((out / "results.json").read_text())
+    assert res["schema_version"] == "1.0"
+    assert res["scenario"]["study"]["name"] == name
+    for key in ("radionuclide", "kinetics", "dosimetry", "rit_outcomes"):
+        assert res["stages"][key]["status"] == "ok", (key, res["stages"][key]["message"])
+    for st in res["stages"].values():
+        assert st["status"] in {"ok", "not available"}
+        if st["status"] == "not available":
+            assert "not available" in st["message"] or "skipped" in st["message"]
+    rit = res["stages"]["rit_outcomes"]["data"]
+    assert 0.0 <= rit["tcp_all_lesions"] <= 1.0
+    assert 0.0 <= rit["ntcp_brain_necrosis"] <= 1.0
+    assert rit["p_plus"] == pytest.approx(rit["tcp_all_lesions"] * (1 - rit["ntcp_brain_necrosis"]))
+    prov = json.loads((out / "provenance.json").read_text())
+    assert len(prov["scenario_hash_sha256"]) == 64
+    assert set(prov["timings_s"]) == set(res["stages"])
+    assert prov["dependencies"]["numpy"]
+    with (out / "summary.csv").open() as fh:
+        rows = list(csv.reader(fh))
+    assert len(rows) >= 2
+    html = (out / "report.html").read_text()
+    assert "<img" in html and "data:image/png;base64," in html
+    assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html  # offline
+
+
+def test_same_seed_same_numbers(runs, tmp_path):
+    name = "mouse-vcam1-pb212"
+    src = tmp_path / "s.toml"
+    src.write_text(builtin_text(name))
+    assert main(["run", str(src), "--out", str(tmp_path / "again"), "-q"]) == 0
+    a = json.loads((runs[name] / "results.json").read_text())["stages"]
+    b = json.loads((tmp_path / "again" / "results.json").read_text())["stages"]
+    for key in a:
+        assert a[key]["data"] == b[key]["data"], key
+
+
+def test_existing_output_needs_force(runs, capsys, tmp_path):
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / "keep.txt").write_text("x")
+    src = tmp_path / "s.toml"
+    src.write_text(builtin_text("mouse-vcam1-pb212"))
+    assert main(["run", str(src), "--out", str(out), "-q"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: out: folder") and "--force" in err
+    assert (out / "keep.txt").exists()  # untouched
+    assert main(["run", str(src), "--out", str(out), "-q", "--force"]) == 0
+    assert {p.name for p in out.iterdir()} == EXPECTED
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".o.")]  # no temp leftovers
+
+
+def _bad(tmp_path: Path, text: str) -> Path:
+    p = tmp_path / "bad.toml"
+    p.write_text(text)
+    return p
+
+
+GOOD = builtin_text("mouse-vcam1-pb212")
+
+
+@pytest.mark.parametrize(
+    ("make", "needle"),
+    [
+        (lambda t: _bad(t, "[study\nname='x'"), "malformed TOML"),
+        (lambda t: _bad(t, GOOD.replace("seed = 20200", "seed = 20200\nsed = 1")), "study.sed: unknown key"),
+        (
+            lambda t: _bad(t, GOOD.replace("injections = 1", 'injections = "one"')),
+            "administration.injections",
+        ),
+        (
+            lambda t: _bad(t, GOOD.replace("activity_MBq = 0.7", "activity_MBq = -0.7")),
+            "must be > 0, got -0.7",
+        ),
+        (
+            lambda t: _bad(t, GOOD.replace('nuclide = "Pb-212"', 'nuclide = "Pb-999"')),
+            "radiopharmaceutical.nuclide",
+        ),
+        (
+            lambda t: _bad(
+                t,
+                GOOD.replace(
+                    'model = "compartmental"', 'model = "biodistribution"\nbiodistribution_csv = "x.csv"'
+                ),
+            ),
+            "kinetics.biodistribution_csv: file not found",
+        ),
+        (lambda t: t / "missing.toml", "file not found"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(tmp_path, capsys, make, needle):
+    path = make(tmp_path)
+    code = main(["run", str(path), "--out", str(tmp_path / "out"), "-q"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert len(err.splitlines()) == 1, err
+    assert needle in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_unwritable_output_exits_2(tmp_path, capsys):
+    src = tmp_path / "s.toml"
+    src.write_text(GOOD)
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    assert main(["run", str(src), "--out", str(blocker / "out"), "-q"]) == 2
+    assert "out: parent folder" in capsys.readouterr().err
+
+
+def test_scenarios_and_show(capsys):
+    assert main(["scenarios"]) == 0
+    out = capsys.readouterr().out
+    assert "human-early-bm" in out and "mouse-vcam1-pb212" in out
+    assert main(["scenario", "show", "human-early-bm"]) == 0
+    shown = capsys.readouterr().out
+    assert shown == builtin_text("human-early-bm")
+    assert main(["scenario", "show", "nope"]) == 2
+
+
+def test_json_flag_prints_results(tmp_path, capsys):
+    src = tmp_path / "s.toml"
+    src.write_text(GOOD)
+    assert main(["run", str(src), "--out", str(tmp_path / "j"), "--json", "--seed", "7"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["seed"] == 7
