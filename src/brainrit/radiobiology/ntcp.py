@@ -19,7 +19,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy.special import ndtr
 
 from brainrit.checks import array_finite, in_range, non_negative, positive
 from brainrit.errors import InputError
@@ -113,7 +112,7 @@ def ntcp_lkb(
     gEUD = generalized_eud(dvh_dose_Gy, dvh_volume_fraction, n)
     td50 = positive("td50_Gy", td50_Gy)
     mm = positive("m", m)
-    return float(ndtr((gEUD - td50) / (mm * td50)))
+    return 0.5 * math.erfc(-(gEUD - td50) / (mm * td50) / math.sqrt(2.0))  # Φ(t)
 
 
 def ntcp_lkb_eqd2(

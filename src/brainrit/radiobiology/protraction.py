@@ -17,11 +17,11 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import numba
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -91,8 +91,7 @@ def _segment_integrals(x: np.ndarray) -> tuple[np.ndarray, ...]:
     return e0, e1, np.exp(-x), k00, k01, k10, k11
 
 
-@numba.njit(cache=True)
-def _accumulate(decay, cin, cout, quad):  # pragma: no cover - compiled
+def _accumulate_py(decay, cin, cout, quad):  # pragma: no cover - compiled by numba
     """Q = Σ_k (Y_k·cin_k + quad_k), Y_{k+1} = Y_k·decay_k + cout_k, Y_0 = 0; returns (Q, Y_N)."""
     y = 0.0
     q = 0.0
@@ -100,6 +99,14 @@ def _accumulate(decay, cin, cout, quad):  # pragma: no cover - compiled
         q += y * cin[k] + quad[k]
         y = y * decay[k] + cout[k]
     return q, y
+
+
+@functools.cache
+def _accumulate():
+    """The recursion compiled with numba (imported lazily: ``import brainrit.radiobiology`` stays cheap)."""
+    import numba
+
+    return numba.njit(cache=True)(_accumulate_py)
 
 
 def g_factor(
@@ -169,7 +176,7 @@ def g_factor(
     cin = h * (r0 * (e0 - e1) + r1 * e1)
     cout = h * (r0 * e1 + r1 * (e0 - e1))
     quad = h * h * (r0 * r0 * k00 + r0 * dr * (k01 + k10) + dr * dr * k11)
-    q, y_end = _accumulate(ex, cin, cout, quad)
+    q, y_end = _accumulate()(ex, cin, cout, quad)
     if tail == "exponential":
         if not (0.0 < r[-1] < r[-2]):
             raise InputError(
