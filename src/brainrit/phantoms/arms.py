@@ -28,7 +28,7 @@ from brainrit.ebrt.wbrt import ha_wbrt_dose, wbrt_dose
 from brainrit.errors import InputError
 from brainrit.phantoms.brain import Phantom
 
-__all__ = ["HUMAN_ARMS", "MOUSE_ARMS", "build_arm", "standard_arms"]
+__all__ = ["HUMAN_ARMS", "MOUSE_ARMS", "arm_names", "build_arm", "standard_arms"]
 
 HUMAN_ARMS = (
     "WBRT-30/10",
