@@ -67,6 +67,7 @@ def run(ctx: Context) -> StageResult:
         else 0.0
     )
     lkb = rb.parameters("brain_necrosis_lkb")
+    gondi = rb.parameters("hippocampus_gondi_d40")["threshold_eqd2_Gy"]
     beta_t = rbio.alpha_tumour_per_Gy / rbio.alpha_beta_tumour_Gy
 
     def tumour_survival(scale: float) -> float:
@@ -135,7 +136,8 @@ def run(ctx: Context) -> StageResult:
         "ntcp_brain_necrosis": ntcp0,
         "brain_eqd2_Gy": eqd2_brain,
         "hippocampus_d40_eqd2_Gy": eqd2_brain,
-        "hippocampus_above_gondi_threshold": eqd2_brain > 7.3,
+        "hippocampus_gondi_threshold_eqd2_Gy": gondi,
+        "hippocampus_above_gondi_threshold": eqd2_brain > gondi,
         "p_plus": tcp0 * (1 - ntcp0),
         "g_factor_tumour": g_tumour,
         "g_factor_brain": g_brain,
