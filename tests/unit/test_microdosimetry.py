@@ -168,7 +168,11 @@ def test_result_tallies_spectra_and_summary(vessel):
     assert bands[0]["mean_z_Gy"] > bands[-1]["mean_z_Gy"]
     s = r.summary()
     json.dumps(s)
-    assert s["electrons_included"] is False and "NOT included" in s["notes"][-1]
+    assert s["electrons_included"] is True and "vascular" in s["notes"][-1]
+    mono = simulate(
+        vessel, Source("endothelial_surface", alpha_energy_MeV=6.0), n_decays=10, seed=1
+    ).summary()
+    assert mono["electrons_included"] is False and "NOT included" in mono["notes"][-1]
     with pytest.raises(ValueError):
         r.z_Gy[0] = 1.0  # frozen arrays
 
@@ -204,7 +208,7 @@ def test_electron_self_dose_from_cellular_s_values():
     assert r.electrons_included
     assert r.low_let_dose_Gy[0] == pytest.approx(1000 * s_low, rel=1e-9)
     assert r.low_let_dose_Gy[1] == 0.0
-    r2 = simulate(g, Source("cytoplasm", nuclide="Pb-212"), n_decays=100, seed=2, electron_self_dose=False)
+    r2 = simulate(g, Source("cytoplasm", nuclide="Pb-212"), n_decays=100, seed=2, electron_dose=False)
     assert not r2.electrons_included and np.all(r2.low_let_dose_Gy == 0)
     r3 = simulate(g, Source("cytoplasm", nuclide="Pb-212"), n_decays=100, seed=2, low_let_dose_Gy=[1.0, 2.0])
     assert r3.electrons_included and r3.low_let_dose_Gy.tolist() == [1.0, 2.0]
@@ -420,10 +424,28 @@ def test_overlapping_nuclei_are_reported_and_tissue_box_inside_lumen_fails():
     g = MicroGeometry(cells)
     assert g.overlapping_nuclei() == 1
     r = simulate(g, Source("cell", alpha_energy_MeV=5.0), n_decays=10, seed=0)
-    assert "overlap" in r.notes[-2]
+    assert any("overlap" in note for note in r.notes)
     assert MicroGeometry(cubic_lattice(2, 5.0, 3.0)).overlapping_nuclei() == 0
     assert MicroGeometry(CellPopulation([[0.0, 0.0, 0.0]], 5.0, 3.0)).overlapping_nuclei() == 0
     cap = Capillary([0.0, 0.0, -100.0], [0.0, 0.0, 100.0], 50.0, 0.5)
     g = MicroGeometry(cells, (cap,), box_um=[[-1.0] * 3, [1.0] * 3])
     with pytest.raises(InputError, match="box_um"):
         simulate(g, Source("tissue", alpha_energy_MeV=5.0), n_decays=10, seed=0)
+
+
+def test_electron_dose_from_capillary_sources_matches_vascular_module(vessel):
+    """Low-LET dose of capillary sources = decays per µm × vascular.dose_at_points (electron + photon),
+    chain members weighted by their decays at the site (here all retained: the equilibrium chain)."""
+    from brainrit.dosimetry.vascular import dose_at_points
+
+    r = simulate(vessel, Source("lumen", nuclide="Pb-212"), n_decays=500, seed=0)
+    ref = dose_at_points(
+        "Pb-212", vessel.centres_um, vessel.capillaries, source="lumen", nucleus_radius_um=3.0
+    )
+    g = ref.by_group()
+    np.testing.assert_allclose(r.low_let_dose_Gy, 500 / 80.0 * (g["electron"] + g["photon"]), rtol=1e-9)
+    t = simulate(vessel, Source("tissue", nuclide="Bi-212"), n_decays=10, seed=0)
+    assert not t.electrons_included and any("tissue" in note for note in t.notes)
+    mixed = MicroGeometry(CellPopulation(vessel.centres_um[:3], 5.0, [3.0, 2.0, 3.0]), vessel.capillaries)
+    m = simulate(mixed, Source("endothelial_surface", nuclide="Pb-212"), n_decays=10, seed=0)
+    assert not m.electrons_included and any("one nucleus radius" in note for note in m.notes)

@@ -1165,7 +1165,7 @@ def simulate(
     workers: int = 1,
     progress: bool = False,
     low_let_dose_Gy: float | np.ndarray | None = None,
-    electron_self_dose: bool = True,
+    electron_dose: bool = True,
     range_table: Any = None,
 ) -> MicrodosimetryResult:
     """Monte Carlo α tracks from decays in compartments: hits and specific energy of every nucleus.
@@ -1192,11 +1192,14 @@ def simulate(
         ``brainrit.dosimetry.cellular`` S-values or ``vascular.dose_profile``; used by the LQ part of the
         survival. When omitted, see ``electron_self_dose``; the result's ``notes`` and
         ``electrons_included`` say what low-LET dose is in.
-    electron_self_dose : bool
-        When ``low_let_dose_Gy`` is omitted: add, for radionuclide sources in cell compartments, the mean
-        electron and photon dose of each labelled cell's own nucleus (decays in that cell × the cellular
-        S-value N ← source without the α classes, :func:`brainrit.dosimetry.cellular.s_value`). Electron
-        cross-dose is not included. Default True.
+    electron_dose : bool
+        When ``low_let_dose_Gy`` is omitted, add the mean electron + photon dose analytically (it is not
+        tracked): for radionuclide sources in cell compartments, the self-dose of each labelled cell's
+        nucleus (decays in that cell × S(N ← source) without the α classes,
+        :func:`brainrit.dosimetry.cellular.s_value`); for capillary sources, the nucleus dose from
+        :func:`brainrit.dosimetry.vascular.dose_at_points` (per decay per µm of vessel) × decays per µm.
+        Not included (and said so in ``notes``): electron cross-dose between cells and from tissue sources.
+        Default True.
     range_table : RangeTable, optional
         α range–energy table override (default ``brainrit.physics.alpha_range_table`` of the geometry's
         material and density).
@@ -1352,23 +1355,19 @@ def simulate(
     if low_let_dose_Gy is not None:
         electrons = True
         notes.append("low-LET (electron) dose included as given by the caller (low_let_dose_Gy)")
+    elif electron_dose:
+        low, parts, missing = _analytic_low_let(geom, srcs, programs, counts, decays_in_cell)
+        electrons = bool(parts)
+        if parts:
+            notes.append("low-LET (electron + photon) mean dose added analytically: " + "; ".join(parts))
+        if missing:
+            notes.append("low-LET dose NOT included for: " + "; ".join(missing))
+        if not parts:
+            notes.append("low-LET (electron) dose NOT included: survival and TCP use the alpha part only")
     else:
         low = np.zeros(n)
         electrons = False
-        if electron_self_dose:
-            for si, src in enumerate(srcs):
-                s_cell = _electron_self_s_value(geom, src, programs[si])
-                if s_cell is not None:
-                    low += decays_in_cell[si] * s_cell
-                    electrons = True
-        if electrons:
-            notes.append(
-                "low-LET dose: electron (and photon) SELF-dose of labelled cells only, from the cellular "
-                "S-values of brainrit.dosimetry.cellular (Cole's range-energy relation); electron cross-dose "
-                "between cells and from capillary or tissue sources NOT included"
-            )
-        else:
-            notes.append("low-LET (electron) dose NOT included: survival and TCP use the alpha part only")
+        notes.append("low-LET (electron) dose NOT included: survival and TCP use the alpha part only")
     return MicrodosimetryResult(
         hits=hits,
         z_Gy=z,
@@ -1419,10 +1418,8 @@ _CELLULAR_SOURCE = {"nucleus": "N", "cytoplasm": "Cy", "cell_surface": "CS", "ce
 _HIGH_LET_CLASSES = ("alpha", "alpha_recoil")
 
 
-def _electron_self_s_value(geom: MicroGeometry, src: Source, prog: _Program) -> np.ndarray | None:
+def _electron_self_s_value(geom: MicroGeometry, src: Source, prog: _Program) -> np.ndarray:
     """Low-LET S(N ← source) of each cell's own nucleus (Gy per parent decay in that cell), or None."""
-    if src.nuclide is None or src.compartment not in _CELLULAR_SOURCE:
-        return None
     from brainrit.dosimetry.cellular import s_value
 
     reach = _reach_probability(prog)
@@ -1446,6 +1443,66 @@ def _electron_self_s_value(geom: MicroGeometry, src: Source, prog: _Program) -> 
             )
             s_uniq[u] += reach[m] * sum(v for k, v in by_class.items() if k not in _HIGH_LET_CLASSES)
     return s_uniq[np.ravel(inverse)]
+
+
+_VASCULAR_SOURCE = {"endothelial_surface": "surface", "lumen": "lumen", "endothelium": "wall"}
+
+
+def _analytic_low_let(
+    geom: MicroGeometry,
+    srcs: Sequence[Source],
+    programs: Sequence[_Program],
+    counts: Sequence[int],
+    decays_in_cell: np.ndarray,
+) -> tuple[np.ndarray, list[str], list[str]]:
+    """Mean low-LET dose per nucleus from the analytic cellular / vascular modules.
+
+    Returns (dose per nucleus in Gy, descriptions of what is included, of what is not)."""
+    low = np.zeros(geom.n_nuclei)
+    parts: list[str] = []
+    missing: list[str] = []
+    for si, src in enumerate(srcs):
+        if src.nuclide is None:
+            continue
+        if src.compartment in _CELLULAR_SOURCE:
+            low += decays_in_cell[si] * _electron_self_s_value(geom, src, programs[si])
+            parts.append(
+                f"{src.label}: self-dose of the labelled cells (brainrit.dosimetry.cellular S-values, Cole); "
+                "cross-dose to other cells not included"
+            )
+        elif src.compartment in _VASCULAR_SOURCE:
+            try:
+                low += counts[si] * _vascular_low_let_per_decay(geom, src, programs[si])
+            except InputError as exc:
+                missing.append(f"{src.label} ({exc})")
+                continue
+            parts.append(f"{src.label}: brainrit.dosimetry.vascular.dose_at_points (Cole)")
+        else:
+            missing.append(f"{src.label} (no analytic electron dose for sources in a tissue box)")
+    return low, parts, missing
+
+
+def _vascular_low_let_per_decay(geom: MicroGeometry, src: Source, prog: _Program) -> np.ndarray:
+    """Low-LET nucleus dose per parent decay spread over the capillaries (Gy)."""
+    from brainrit.dosimetry.vascular import dose_at_points
+
+    rn = np.unique(geom.nucleus_radius_um)
+    if rn.size != 1:
+        raise InputError("cells.nucleus_radius_um", "several radii", "one nucleus radius (vascular module)")
+    caps = geom.capillaries
+    length = float(sum(c.length_um for c in caps))
+    reach = _reach_probability(prog)
+    material = geom.material if geom.material in ("water", "soft_tissue", "brain") else "water"
+    out = np.zeros(geom.n_nuclei)
+    for m, name in enumerate(prog.names):
+        if reach[m] <= 0 or not prog.branches[m]:
+            continue
+        d = dose_at_points(
+            name, geom.centres_um, caps, source=_VASCULAR_SOURCE[src.compartment],
+            nucleus_radius_um=float(rn[0]), material=material, chain=False,
+        ).by_group()  # fmt: skip
+        out += reach[m] * (d["electron"] + d["photon"])
+    return out / length
 
 
 def _progress_bar(enabled: bool, total: int):
