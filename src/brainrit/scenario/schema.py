@@ -21,6 +21,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from brainrit.scenario.sweep_schema import SweepSection
+
 SCHEMA_VERSION = "1.0"
 
 PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]
@@ -271,6 +273,9 @@ class Scenario(_Section):
     radiobiology: Radiobiology = Field(default_factory=Radiobiology)
     arms: list[Arm] = Field(default_factory=list, description="Treatment arms compared in the report.")
     outputs: Outputs = Field(default_factory=Outputs)
+    sweep: SweepSection | None = Field(
+        None, description="Parameter sweep / uncertainty settings for `brainrit sweep` (brainrit.sweep)."
+    )
 
     @model_validator(mode="after")
     def _unique_names(self) -> Scenario:
