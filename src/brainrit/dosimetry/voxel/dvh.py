@@ -249,7 +249,7 @@ def _build(doses: np.ndarray, weights: np.ndarray, bin_width: float | None) -> D
     total = float(weights.sum())
     dmax = float(doses.max())
     if bin_width is None:
-        bin_width = dmax / 1000.0 if dmax > 0 else 1.0
+        bin_width = dmax / 1000.0 if dmax > 1e-300 else 1.0
     n_bins = int(np.floor(dmax / bin_width)) + 1
     if n_bins > 1_000_000:
         raise InputError("bin_width_Gy", bin_width, f"a width giving at most 1e6 bins up to {dmax:g} Gy")

@@ -1,0 +1,348 @@
+"""Image input/output: NIfTI (nibabel) and DICOM (pydicom: NM/PET in, RTDOSE in and out).
+
+Every image is a :class:`VoxelImage`: a 3-D float array indexed ``[i, j, k]`` plus the 4×4 affine
+that maps voxel indices to **RAS+ world coordinates in mm** (the NIfTI convention). DICOM patient
+coordinates are LPS+; readers and writers convert (x and y change sign). For DICOM, ``i`` runs along
+a row (columns), ``j`` down the columns (rows) and ``k`` over frames or slices, so
+``pixel_array[k, j, i]`` becomes ``data[i, j, k]``.
+
+Writers put the file in a temporary file in the target folder and rename it, so no half-written
+file is ever left under the final name.
+
+Examples
+--------
+>>> import numpy as np, tempfile, os
+>>> from brainrit.dosimetry.voxel.io import VoxelImage, save_nifti, load_nifti
+>>> img = VoxelImage(np.arange(24.0).reshape(2, 3, 4), np.diag([2.0, 3.0, 4.0, 1.0]))
+>>> with tempfile.TemporaryDirectory() as d:
+...     path = save_nifti(os.path.join(d, "dose.nii.gz"), img)
+...     back = load_nifti(path)
+>>> back.voxel_mm, back.orientation, bool(np.array_equal(back.data, img.data))
+((2.0, 3.0, 4.0), ('R', 'A', 'S'), True)
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from brainrit.dosimetry.voxel._grid import check_image
+from brainrit.errors import InputError, OutputError
+
+__all__ = [
+    "VoxelImage",
+    "load_dicom",
+    "load_nifti",
+    "save_nifti",
+    "save_rtdose",
+]
+
+_LPS = np.diag([-1.0, -1.0, 1.0, 1.0])  # RAS <-> LPS (its own inverse)
+
+
+def _check_affine(affine: Any) -> np.ndarray:
+    try:
+        a = np.asarray(affine, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError("affine", affine, "a 4x4 matrix of finite numbers") from None
+    if a.shape != (4, 4) or not np.all(np.isfinite(a)):
+        raise InputError("affine", affine, "a 4x4 matrix of finite numbers")
+    if not np.allclose(a[3], [0, 0, 0, 1]) or abs(np.linalg.det(a[:3, :3])) < 1e-12:
+        raise InputError("affine", affine, "an invertible affine with last row (0, 0, 0, 1)")
+    return a
+
+
+@dataclass(frozen=True)
+class VoxelImage:
+    """A 3-D image and its voxel-to-world (RAS+, mm) affine.
+
+    Attributes
+    ----------
+    data : ndarray
+        Float array ``[i, j, k]``.
+    affine : ndarray
+        4×4 matrix: ``world_mm = affine @ (i, j, k, 1)``.
+    """
+
+    data: np.ndarray
+    affine: np.ndarray
+
+    def __post_init__(self) -> None:
+        data = np.asarray(self.data, dtype=float)
+        if data.ndim != 3 or 0 in data.shape:
+            raise InputError("data", f"array of shape {data.shape}", "a non-empty 3-D array")
+        object.__setattr__(self, "data", data)
+        object.__setattr__(self, "affine", _check_affine(self.affine))
+
+    @property
+    def voxel_mm(self) -> tuple[float, float, float]:
+        """Voxel spacing along i, j, k (mm): the norms of the affine's columns."""
+        s = np.linalg.norm(self.affine[:3, :3], axis=0)
+        return float(s[0]), float(s[1]), float(s[2])
+
+    @property
+    def orientation(self) -> tuple[str, str, str]:
+        """Anatomical direction of increasing i, j, k (nibabel axis codes, e.g. ('R', 'A', 'S'))."""
+        import nibabel as nib
+
+        return tuple(nib.aff2axcodes(self.affine))  # type: ignore[return-value]
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        """Array shape."""
+        return self.data.shape  # type: ignore[return-value]
+
+
+def _atomic_write(path: str | os.PathLike[str], suffix: str, write: Any) -> Path:
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise OutputError(f"output folder {str(folder)!r} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=suffix, dir=folder)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return target
+
+
+def load_nifti(path: str | os.PathLike[str]) -> VoxelImage:
+    """Read a 3-D NIfTI image (scaling applied, float64) and its affine (sform/qform as nibabel chooses)."""
+    import nibabel as nib
+
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("path", str(p), "an existing NIfTI file (.nii or .nii.gz)")
+    try:
+        img = nib.load(str(p))
+    except Exception as exc:  # nibabel raises several types for bad files
+        raise InputError("path", str(p), f"a readable NIfTI file ({exc})") from None
+    data = np.asarray(img.get_fdata(dtype=np.float64))
+    if data.ndim == 4 and data.shape[3] == 1:
+        data = data[..., 0]
+    return VoxelImage(data, img.affine)
+
+
+def save_nifti(path: str | os.PathLike[str], image: VoxelImage, *, description: str = "brainrit") -> Path:
+    """Write ``image`` as NIfTI-1 float32 (sform and qform = the affine), atomically."""
+    import nibabel as nib
+
+    nimg = nib.Nifti1Image(image.data.astype(np.float32), image.affine)
+    nimg.header["descrip"] = description[:79].encode()
+    nimg.set_qform(image.affine, code=1)
+    nimg.set_sform(image.affine, code=1)
+    name = str(path)
+    suffix = ".nii.gz" if name.endswith(".gz") else ".nii"
+    return _atomic_write(path, suffix, lambda tmp: nib.save(nimg, tmp))
+
+
+def _frame_geometry(ds: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(ImagePositionPatient, row direction cosine, column direction cosine), LPS."""
+    iop = np.asarray([float(x) for x in ds.ImageOrientationPatient])
+    ipp = np.asarray([float(x) for x in ds.ImagePositionPatient])
+    return ipp, iop[:3], iop[3:]
+
+
+def _affine_lps(
+    ipp: np.ndarray, row: np.ndarray, col: np.ndarray, slice_vec: np.ndarray, ds: Any
+) -> np.ndarray:
+    dr, dc = (float(x) for x in ds.PixelSpacing)  # spacing between rows, between columns
+    a = np.eye(4)
+    a[:3, 0] = row * dc  # i (column index) moves along the row direction
+    a[:3, 1] = col * dr  # j (row index) moves along the column direction
+    a[:3, 2] = slice_vec
+    a[:3, 3] = ipp
+    return a
+
+
+def load_dicom(path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> VoxelImage:
+    """Read a DICOM volume: one multi-frame file (NM, PET, RTDOSE) or a series of single-frame slices.
+
+    Pixel values are rescaled (``RescaleSlope``/``RescaleIntercept``; ``DoseGridScaling`` for
+    RTDOSE, giving Gy). For multi-frame files the slice positions come from
+    ``GridFrameOffsetVector`` (RTDOSE), ``PerFrameFunctionalGroupsSequence`` positions, or
+    ``SpacingBetweenSlices``/``SliceThickness`` along the normal; single-frame series are sorted by
+    position along the normal. Returns RAS+ affines.
+
+    Parameters
+    ----------
+    path : path or sequence of paths
+        A file, a folder (every readable DICOM file in it, one series), or a list of files.
+    """
+    import pydicom
+
+    if isinstance(path, str | os.PathLike):
+        p = Path(path)
+        if p.is_dir():
+            files = sorted(q for q in p.iterdir() if q.is_file())
+        elif p.is_file():
+            files = [p]
+        else:
+            raise InputError("path", str(p), "an existing DICOM file or folder")
+    else:
+        files = [Path(q) for q in path]
+    datasets = []
+    for f in files:
+        try:
+            datasets.append(pydicom.dcmread(str(f)))
+        except Exception:
+            continue
+    datasets = [d for d in datasets if "PixelData" in d]
+    if not datasets:
+        raise InputError("path", str(path), "DICOM file(s) with pixel data")
+    if len(datasets) == 1:
+        return _load_multiframe(datasets[0])
+    return _load_series(datasets)
+
+
+def _scale(ds: Any, pixels: np.ndarray) -> np.ndarray:
+    data = pixels.astype(np.float64)
+    if "DoseGridScaling" in ds:
+        data *= float(ds.DoseGridScaling)
+    slope = float(getattr(ds, "RescaleSlope", 1.0) or 1.0)
+    intercept = float(getattr(ds, "RescaleIntercept", 0.0) or 0.0)
+    return data * slope + intercept
+
+
+def _load_multiframe(ds: Any) -> VoxelImage:
+    pixels = np.asarray(ds.pixel_array)
+    if pixels.ndim == 2:
+        pixels = pixels[None]
+    n = pixels.shape[0]
+    ipp, row, col = _frame_geometry(ds)
+    normal = np.cross(row, col)
+    if "GridFrameOffsetVector" in ds and len(ds.GridFrameOffsetVector) == n:
+        offs = np.asarray([float(x) for x in ds.GridFrameOffsetVector])
+        if offs[0] != 0.0:  # relative offsets are defined from the first frame
+            offs = offs - offs[0]
+    else:
+        dz = float(getattr(ds, "SpacingBetweenSlices", 0) or getattr(ds, "SliceThickness", 0) or 0)
+        if n > 1 and dz <= 0:
+            raise InputError("SpacingBetweenSlices", dz, "a positive slice spacing in a multi-frame DICOM")
+        offs = np.arange(n) * dz
+    step = np.diff(offs)
+    if n > 1 and (np.any(step == 0) or not np.allclose(step, step[0], rtol=1e-4, atol=1e-4)):
+        raise InputError("GridFrameOffsetVector", offs.tolist(), "uniformly spaced, distinct frame offsets")
+    dz = float(step[0]) if n > 1 else float(getattr(ds, "SliceThickness", 1.0) or 1.0)
+    a = _affine_lps(ipp, row, col, normal * dz, ds)
+    data = np.transpose(_scale(ds, pixels), (2, 1, 0))
+    return VoxelImage(data, _LPS @ a)
+
+
+def _load_series(datasets: list[Any]) -> VoxelImage:
+    _, row, col = _frame_geometry(datasets[0])
+    normal = np.cross(row, col)
+    for d in datasets:
+        _, r, c = _frame_geometry(d)
+        if not (np.allclose(r, row, atol=1e-4) and np.allclose(c, col, atol=1e-4)):
+            raise InputError(
+                "ImageOrientationPatient", list(r) + list(c), "the same orientation for every slice"
+            )
+        if (d.Rows, d.Columns) != (datasets[0].Rows, datasets[0].Columns):
+            raise InputError("Rows/Columns", (d.Rows, d.Columns), "the same matrix for every slice")
+    pos = np.asarray([np.dot(_frame_geometry(d)[0], normal) for d in datasets])
+    order = np.argsort(pos)
+    pos = pos[order]
+    step = np.diff(pos)
+    if np.any(step <= 1e-6) or not np.allclose(step, step[0], rtol=1e-3, atol=1e-3):
+        raise InputError(
+            "ImagePositionPatient", pos.tolist(), "distinct, uniformly spaced slices of one series"
+        )
+    sorted_ds = [datasets[i] for i in order]
+    stack = np.stack([_scale(d, np.asarray(d.pixel_array)) for d in sorted_ds])
+    first = _frame_geometry(sorted_ds[0])[0]
+    a = _affine_lps(first, row, col, normal * float(step[0]), sorted_ds[0])
+    return VoxelImage(np.transpose(stack, (2, 1, 0)), _LPS @ a)
+
+
+def save_rtdose(
+    path: str | os.PathLike[str],
+    dose_Gy: VoxelImage,
+    *,
+    patient_id: str = "ANON",
+    study_instance_uid: str | None = None,
+    frame_of_reference_uid: str | None = None,
+    summation_type: str = "PLAN",
+) -> Path:
+    """Write an absorbed-dose image as a DICOM RT Dose file (Gy), atomically.
+
+    Pixel data are uint32 with ``DoseGridScaling = max / (2³² − 1)``. ``ImagePositionPatient`` is the
+    centre of voxel (0, 0, 0) in LPS, ``ImageOrientationPatient`` the LPS directions of i and j,
+    ``PixelSpacing`` = (row spacing Δj, column spacing Δi), and ``GridFrameOffsetVector`` the
+    offsets of the k planes along the normal ``row × column`` (starting at 0; negative when k runs
+    against the normal). The affine must have orthogonal i, j, k axes.
+
+    Examples
+    --------
+    >>> import numpy as np, tempfile, os
+    >>> img = VoxelImage(np.arange(24.0).reshape(2, 3, 4), np.diag([2.0, 3.0, 4.0, 1.0]))
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     back = load_dicom(save_rtdose(os.path.join(d, "rd.dcm"), img))
+    >>> bool(np.allclose(back.data, img.data, atol=1e-7)), bool(np.allclose(back.affine, img.affine))
+    (True, True)
+    """
+    import pydicom
+    from pydicom.dataset import FileDataset, FileMetaDataset
+    from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+
+    data = check_image("dose_Gy", dose_Gy.data, unit="Gy")
+    a = _LPS @ dose_Gy.affine  # voxel -> LPS
+    cols = a[:3, :3]
+    sp = np.linalg.norm(cols, axis=0)
+    u = cols / sp
+    if abs(u[:, 0] @ u[:, 1]) > 1e-6 or abs(u[:, 0] @ u[:, 2]) > 1e-6 or abs(u[:, 1] @ u[:, 2]) > 1e-6:
+        raise InputError(
+            "affine", dose_Gy.affine.tolist(), "orthogonal voxel axes (RTDOSE grids cannot shear)"
+        )
+    normal = np.cross(u[:, 0], u[:, 1])
+    sign = float(np.sign(normal @ u[:, 2]))
+    dmax = float(data.max())
+    scale = dmax / (2**32 - 1) if dmax > 0 else 1.0
+    pixels = np.rint(data / scale).astype(np.uint32)
+
+    meta = FileMetaDataset()
+    meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.481.2"  # RT Dose Storage
+    meta.MediaStorageSOPInstanceUID = generate_uid()
+    meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    ds = FileDataset(str(path), {}, file_meta=meta, preamble=b"\0" * 128)
+    ds.SOPClassUID = meta.MediaStorageSOPClassUID
+    ds.SOPInstanceUID = meta.MediaStorageSOPInstanceUID
+    ds.Modality = "RTDOSE"
+    ds.PatientID = patient_id
+    ds.PatientName = patient_id
+    ds.StudyInstanceUID = study_instance_uid or generate_uid()
+    ds.SeriesInstanceUID = generate_uid()
+    ds.FrameOfReferenceUID = frame_of_reference_uid or generate_uid()
+    ds.Manufacturer = "brainrit"
+    ds.SamplesPerPixel = 1
+    ds.PhotometricInterpretation = "MONOCHROME2"
+    nk, nj, ni = data.shape[2], data.shape[1], data.shape[0]
+    ds.NumberOfFrames = nk
+    ds.FrameIncrementPointer = pydicom.tag.Tag(0x3004, 0x000C)
+    ds.Rows = nj
+    ds.Columns = ni
+    ds.BitsAllocated = 32
+    ds.BitsStored = 32
+    ds.HighBit = 31
+    ds.PixelRepresentation = 0
+    ds.PixelSpacing = [f"{sp[1]:.6g}", f"{sp[0]:.6g}"]
+    ds.SliceThickness = f"{sp[2]:.6g}"
+    ds.ImagePositionPatient = [f"{x:.6f}" for x in a[:3, 3]]
+    ds.ImageOrientationPatient = [f"{x:.8f}" for x in np.concatenate([u[:, 0], u[:, 1]])]
+    ds.GridFrameOffsetVector = [f"{sign * sp[2] * k:.6f}" for k in range(nk)]
+    ds.DoseUnits = "GY"
+    ds.DoseType = "PHYSICAL"
+    ds.DoseSummationType = summation_type
+    ds.DoseGridScaling = f"{scale:.10e}"
+    ds.PixelData = np.ascontiguousarray(np.transpose(pixels, (2, 1, 0))).tobytes()
+    return _atomic_write(path, ".dcm", lambda tmp: ds.save_as(tmp, enforce_file_format=True))
