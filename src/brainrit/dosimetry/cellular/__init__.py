@@ -5,6 +5,8 @@ See :mod:`brainrit.dosimetry.cellular.svalues` (self-cell S-values),
 :mod:`brainrit.dosimetry.cellular.clusters` (multicellular arrangements).
 """
 
+from brainrit.dosimetry.cellular.clusters import ClusterDose, cluster_dose
+from brainrit.dosimetry.cellular.crossdose import cross_s_value, cross_s_value_monoenergetic, cross_s_values
 from brainrit.dosimetry.cellular.svalues import (
     RADIATION_CLASSES,
     SOURCES,
@@ -22,9 +24,14 @@ __all__ = [
     "RADIATION_CLASSES",
     "SOURCES",
     "TARGETS",
+    "ClusterDose",
     "SValueTable",
+    "cluster_dose",
     "compartment_mass_kg",
     "compartment_volume_um3",
+    "cross_s_value",
+    "cross_s_value_monoenergetic",
+    "cross_s_values",
     "s_value",
     "s_value_monoenergetic",
     "s_values",

@@ -165,7 +165,9 @@ def frac_integral(s, x1, x2, b):  # pragma: no cover - compiled
     u2 = x2 if x2 < up else up
     if u2 > u1:
         k = (b * b - s * s) / (4.0 * s)
-        total += k * math.log(u2 / u1) + (u2 - u1) / 2.0 - (u2 * u2 - u1 * u1) / (8.0 * s)
+        if k != 0.0 and u1 > 0.0:
+            total += k * math.log(u2 / u1)
+        total += (u2 - u1) / 2.0 - (u2 * u2 - u1 * u1) / (8.0 * s)
     return total
 
 
