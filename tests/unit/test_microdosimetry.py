@@ -207,7 +207,16 @@ def test_electron_self_dose_from_cellular_s_values():
     s_low = sum(v for k, v in sv.items() if k not in ("alpha", "alpha_recoil"))
     assert r.electrons_included
     assert r.low_let_dose_Gy[0] == pytest.approx(1000 * s_low, rel=1e-9)
-    assert r.low_let_dose_Gy[1] == 0.0
+    # cross-dose to the unlabelled cell 40 µm away (cellular.cross_s_value, table interpolated: 0.1 %)
+    from brainrit.dosimetry.cellular import cross_s_value
+
+    cross = cross_s_value("Pb-212", "N", "Cy", 40.0, 5.0, 3.0, by_class=True)
+    c_low = sum(v for k, v in cross.items() if k not in ("alpha", "alpha_recoil"))
+    assert r.low_let_dose_Gy[1] == pytest.approx(1000 * c_low, rel=1e-3)
+    assert any("cross-dose" in note for note in r.notes)
+    mixed = MicroGeometry(CellPopulation([[0.0, 0.0, 0.0], [40.0, 0.0, 0.0]], [5.0, 6.0], 3.0))
+    rm = simulate(mixed, Source("cytoplasm", nuclide="Pb-212", cells=[0]), n_decays=1000, seed=2)
+    assert rm.low_let_dose_Gy[1] == 0.0 and any("one size" in note for note in rm.notes)
     r2 = simulate(g, Source("cytoplasm", nuclide="Pb-212"), n_decays=100, seed=2, electron_dose=False)
     assert not r2.electrons_included and np.all(r2.low_let_dose_Gy == 0)
     r3 = simulate(g, Source("cytoplasm", nuclide="Pb-212"), n_decays=100, seed=2, low_let_dose_Gy=[1.0, 2.0])

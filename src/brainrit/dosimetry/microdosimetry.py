@@ -1196,9 +1196,10 @@ def simulate(
         When ``low_let_dose_Gy`` is omitted, add the mean electron + photon dose analytically (it is not
         tracked): for radionuclide sources in cell compartments, the self-dose of each labelled cell's
         nucleus (decays in that cell × S(N ← source) without the α classes,
-        :func:`brainrit.dosimetry.cellular.s_value`); for capillary sources, the nucleus dose from
+        :func:`brainrit.dosimetry.cellular.s_value`) and the cross-dose between the cells of the geometry
+        (``cellular.cross_s_value``, cells of one size); for capillary sources, the nucleus dose from
         :func:`brainrit.dosimetry.vascular.dose_at_points` (per decay per µm of vessel) × decays per µm.
-        Not included (and said so in ``notes``): electron cross-dose between cells and from tissue sources.
+        Not included (and said so in ``notes``): tissue sources, and activity outside the geometry.
         Default True.
     range_table : RangeTable, optional
         α range–energy table override (default ``brainrit.physics.alpha_range_table`` of the geometry's
@@ -1446,6 +1447,46 @@ def _electron_self_s_value(geom: MicroGeometry, src: Source, prog: _Program) -> 
 
 
 _VASCULAR_SOURCE = {"endothelial_surface": "surface", "lumen": "lumen", "endothelium": "wall"}
+_N_CROSS_DISTANCES = 400
+
+
+def _electron_cross_dose(geom: MicroGeometry, src: Source, prog: _Program, decays: np.ndarray) -> np.ndarray:
+    """Low-LET cross-dose (Gy) to every nucleus from the decays in the other cells.
+
+    S(N ← source; d) of :func:`brainrit.dosimetry.cellular.cross_s_value` (α classes removed) tabulated on
+    400 log-spaced centre distances and interpolated linearly in log d; cells of one size only."""
+    from brainrit.dosimetry.cellular import cross_s_value
+
+    rc_all, rn_all = geom.cell_radius_um, geom.nucleus_radius_um
+    if np.ptp(rc_all) > 1e-9 * rc_all.max() or np.ptp(rn_all) > 1e-9 * rn_all.max():
+        raise InputError("cells", "cells of several sizes", "cells of one size for the cross-dose table")
+    out = np.zeros(geom.n_nuclei)
+    lab = np.nonzero(decays)[0]
+    if lab.size == 0 or geom.n_nuclei < 2:
+        return out
+    rc, rn = float(rc_all[0]), float(rn_all[0])
+    c = geom.centres_um
+    d_max = float(np.linalg.norm(c.max(axis=0) - c.min(axis=0))) + 2 * rc
+    grid = np.geomspace(2.0 * rc, max(d_max, 2.0 * rc * 1.01), _N_CROSS_DISTANCES)
+    reach = _reach_probability(prog)
+    material = geom.material if geom.material in ("water", "soft_tissue", "brain") else "water"
+    s_grid = np.zeros(grid.size)
+    for m, name in enumerate(prog.names):
+        if reach[m] <= 0 or not prog.branches[m]:
+            continue
+        by_class = cross_s_value(
+            name, "N", _CELLULAR_SOURCE[src.compartment], grid, rc, rn,
+            material=material, chain=False, by_class=True,
+        )  # fmt: skip
+        s_grid += reach[m] * sum(np.asarray(v) for k, v in by_class.items() if k not in _HIGH_LET_CLASSES)
+    log_grid = np.log(grid)
+    for a in range(0, lab.size, 256):
+        j = lab[a : a + 256]
+        d = np.linalg.norm(c[None, :, :] - c[j, None, :], axis=2)  # (sources, targets)
+        s_pair = np.interp(np.log(np.maximum(d, grid[0])), log_grid, s_grid)
+        s_pair[d < 1e-9] = 0.0  # the cell itself: self-dose is added separately
+        out += decays[j].astype(float) @ s_pair
+    return out
 
 
 def _analytic_low_let(
@@ -1466,9 +1507,17 @@ def _analytic_low_let(
             continue
         if src.compartment in _CELLULAR_SOURCE:
             low += decays_in_cell[si] * _electron_self_s_value(geom, src, programs[si])
+            try:
+                low += _electron_cross_dose(geom, src, programs[si], decays_in_cell[si])
+            except InputError as exc:
+                parts.append(
+                    f"{src.label}: self-dose of the labelled cells (brainrit.dosimetry.cellular, Cole)"
+                )
+                missing.append(f"{src.label}: cross-dose to other cells ({exc})")
+                continue
             parts.append(
-                f"{src.label}: self-dose of the labelled cells (brainrit.dosimetry.cellular S-values, Cole); "
-                "cross-dose to other cells not included"
+                f"{src.label}: self- and cross-dose between the cells of the geometry "
+                "(brainrit.dosimetry.cellular S-values, Cole)"
             )
         elif src.compartment in _VASCULAR_SOURCE:
             try:
