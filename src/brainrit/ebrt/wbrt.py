@@ -271,8 +271,17 @@ def ha_wbrt_dose(
         if base.shape != brain.shape:
             raise InputError("wbrt", f"array of shape {base.shape}", f"an array of shape {brain.shape}")
     _, vox, _ = check_grid(brain.shape, voxel_mm, origin_mm)
-    s = signed_distance_mm(hip, vox)
+    # the modulation only acts within s_out of the hippocampi: work in that box (exact distances, since
+    # every hippocampal voxel lies inside it)
+    idx = np.argwhere(hip)
+    pad = np.ceil((max(s_out, 0.0) + 2.0 * float(vox.max())) / vox).astype(int)
+    lo = np.maximum(idx.min(axis=0) - pad, 0)
+    hi = np.minimum(idx.max(axis=0) + pad + 1, np.asarray(brain.shape))
+    box = tuple(slice(int(a), int(b)) for a, b in zip(lo, hi, strict=True))
+    s = signed_distance_mm(hip[box], vox)
     g = _smoothstep((s - s_in) / (s_out - s_in))
     d_floor = floor * dose_total
-    out = np.where(base > d_floor, d_floor + (base - d_floor) * g, base)
+    out = base.copy()
+    sub = base[box]
+    out[box] = np.where(sub > d_floor, d_floor + (sub - d_floor) * g, sub)
     return out.astype(np.float32)

@@ -22,7 +22,7 @@ import numpy as np
 
 from brainrit.checks import choice
 from brainrit.ebrt.arms import Arm, ArmComponent
-from brainrit.ebrt.regimens import REGIMENS, Regimen, get_regimen
+from brainrit.ebrt.regimens import REGIMENS, Regimen, get_regimen, srs_prescription_Gy
 from brainrit.ebrt.srs import DEFAULT_GRADIENT_INDEX, srs_dose
 from brainrit.ebrt.wbrt import ha_wbrt_dose, wbrt_dose
 from brainrit.errors import InputError
@@ -57,40 +57,35 @@ def _focal(
         raise InputError(
             "phantom.lesions", "no visible lesion", f"at least one visible lesion for {reg.name}"
         )
-    key = ("focal", reg.name, gradient_index, max_to_prescription)
-    if key not in cache:
-        centres = np.array([t.centre_mm for t in targets])
-        diam = [t.diameter_mm for t in targets]
-        rx = None if reg.technique == "SRS" else [reg.total_dose_Gy] * len(targets)
-        cache[key] = srs_dose(
-            phantom.shape,
-            phantom.voxel_mm,
-            phantom.origin_mm,
-            centres,
-            diam,
-            rx,
-            gradient_index=gradient_index,
-            max_to_prescription=max_to_prescription,
-        )
-    return ArmComponent(reg.name, cache[key], reg.n_fractions, reg.technique)
+    dose = np.zeros(phantom.shape, dtype=np.float32)
+    for t in targets:
+        rx = srs_prescription_Gy(t.diameter_mm) if reg.technique == "SRS" else reg.total_dose_Gy
+        key = ("unit-srs", t.name, gradient_index, max_to_prescription)
+        if key not in cache:  # dose per Gy of prescription: linear, shared by the SRS and fSRS arms
+            cache[key] = srs_dose(
+                phantom.shape,
+                phantom.voxel_mm,
+                phantom.origin_mm,
+                t.centre_mm[None, :],
+                [t.diameter_mm],
+                [1.0],
+                gradient_index=gradient_index,
+                max_to_prescription=max_to_prescription,
+            )
+        dose += np.float32(rx) * cache[key]
+    return ArmComponent(reg.name, dose, reg.n_fractions, reg.technique)
 
 
 def _whole(phantom: Phantom, reg: Regimen, cache: dict) -> ArmComponent:
     brain = phantom.masks["brain"]
     kw = _beam_kwargs(phantom)
-    key = ("wbrt", reg.total_dose_Gy)
-    if key not in cache:
-        cache[key] = wbrt_dose(brain, phantom.voxel_mm, phantom.origin_mm, reg.total_dose_Gy, **kw)  # type: ignore[arg-type]
+    if "unit-wbrt" not in cache:  # dose per Gy at the isocentre: the beam model is linear in prescription
+        cache["unit-wbrt"] = wbrt_dose(brain, phantom.voxel_mm, phantom.origin_mm, 1.0, **kw)  # type: ignore[arg-type]
+    wb = np.float32(reg.total_dose_Gy) * cache["unit-wbrt"]
     if reg.technique == "WBRT":
-        return ArmComponent(reg.name, cache[key], reg.n_fractions, reg.technique)
-    dose = ha_wbrt_dose(
-        brain,
-        phantom.masks["hippocampi"],
-        phantom.voxel_mm,
-        phantom.origin_mm,
-        reg.total_dose_Gy,
-        wbrt=cache[key],
-    )
+        return ArmComponent(reg.name, wb, reg.n_fractions, reg.technique)
+    hip = phantom.masks["hippocampi"]
+    dose = ha_wbrt_dose(brain, hip, phantom.voxel_mm, phantom.origin_mm, reg.total_dose_Gy, wbrt=wb)
     return ArmComponent(reg.name, dose, reg.n_fractions, reg.technique)
 
 
