@@ -45,8 +45,11 @@ from brainrit.dosimetry.geometry import Capillary
 from brainrit.errors import InputError
 
 __all__ = [
+    "COMPARISON_BANDS_UM",
     "VESSEL_SOURCES",
+    "ComparisonRow",
     "VascularDose",
+    "compare_nuclides",
     "dose_at_points",
     "dose_profile",
     "shell_mean_dose",
@@ -501,3 +504,87 @@ def tissue_dose_per_decay_per_um3_Gy(
     e = np.bincount(es.cls, absorbed, minlength=len(RADIATION_CLASSES))
     mass_kg = tb.density_g_cm3 * 1e-15
     return {c: float(e[i] * src.MEV_TO_J / mass_kg) for i, c in enumerate(RADIATION_CLASSES)}
+
+
+#: Distance bands (µm from the vessel axis) of the radionuclide comparison: tumour cells at 0–25, 25–50
+#: and 50–100 µm from a labelled capillary (Falzone et al., Theranostics 2018;8:292) and healthy brain
+#: further away (100–200 µm by default).
+COMPARISON_BANDS_UM: tuple[tuple[str, float, float], ...] = (
+    ("tumour 0-25 um", 0.0, 25.0),
+    ("tumour 25-50 um", 25.0, 50.0),
+    ("tumour 50-100 um", 50.0, 100.0),
+    ("healthy 100-200 um", 100.0, 200.0),
+)
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    """Mean nucleus dose in one distance band for one nuclide (per decay per µm of vessel)."""
+
+    nuclide: str
+    band: str
+    r_min_um: float
+    r_max_um: float
+    alpha_Gy: float
+    electron_Gy: float
+    photon_Gy: float
+    total_Gy: float
+    total_per_decay_per_um2_endothelium_Gy: float
+
+
+def compare_nuclides(
+    nuclides: Sequence[str] | None = None,
+    *,
+    bands_um: Sequence[tuple[str, float, float]] = COMPARISON_BANDS_UM,
+    source: str = "surface",
+    lumen_radius_um: float = 3.0,
+    wall_thickness_um: float = 0.4,
+    nucleus_radius_um: float = 4.0,
+    material: str = "water",
+    chain: bool = True,
+) -> list[ComparisonRow]:
+    """Mean nucleus dose per band of distance from one labelled capillary, for each nuclide.
+
+    Nuclei are spread uniformly over each annulus (area-weighted mean, 24-point Gauss in r²); a band that
+    starts inside the vessel starts at lumen + wall + nucleus radius. Doses are per decay per µm of
+    vessel (Gy per Bq·s of time-integrated activity per µm) and, for the surface source, per decay per
+    µm² of luminal endothelium (× 2π r_lumen).
+
+    Examples
+    --------
+    >>> rows = compare_nuclides(["At-211"], nucleus_radius_um=3.0)
+    >>> [r.band for r in rows][:2], rows[0].total_Gy > rows[1].total_Gy
+    (['tumour 0-25 um', 'tumour 25-50 um'], True)
+    """
+    from brainrit.nuclides import VCAM1_COMPARISON_NUCLIDES
+
+    names = tuple(VCAM1_COMPARISON_NUCLIDES if nuclides is None else nuclides)
+    r_l = positive("lumen_radius_um", lumen_radius_um)
+    t_w = non_negative("wall_thickness_um", wall_thickness_um)
+    rn = positive("nucleus_radius_um", nucleus_radius_um)
+    r_min = r_l + t_w + rn
+    rows = []
+    for name in names:
+
+        def prof(r, name=name):
+            return dose_profile(
+                name, r, source=source, lumen_radius_um=r_l, wall_thickness_um=t_w,
+                nucleus_radius_um=rn, material=material, chain=chain,
+            )  # fmt: skip
+
+        for label, lo, hi in bands_um:
+            a = max(float(lo), r_min)
+            b = float(hi)
+            if b <= a:
+                raise InputError(
+                    "bands_um", (label, lo, hi), f"bands ending beyond {r_min:g} µm (vessel + nucleus)"
+                )
+            m = shell_mean_dose(prof, a, b)
+            alpha = m["alpha"] + m["alpha_recoil"]
+            electron = m["beta_minus"] + m["beta_plus"] + m["ie"] + m["auger"]
+            photon = m["gamma"] + m["xray"] + m["annihilation"]
+            total = alpha + electron + photon
+            rows.append(
+                ComparisonRow(name, label, a, b, alpha, electron, photon, total, total * 2.0 * math.pi * r_l)
+            )
+    return rows
