@@ -26,7 +26,7 @@ def _walk(geom: MicroGeometry, p, d, e, recoil=None):
     t = alpha_range_table()
     grid = md._build_grid(geom)
     n = geom.n_nuclei
-    hits, z = np.zeros(n, np.int64), np.zeros(n)
+    hits, z = np.zeros(n, np.int64), np.zeros((n, 2))
     hist, acc = np.zeros(md._N_EVENT_BINS + 2, np.int64), np.zeros(6)
     rec = np.zeros(e.size) if recoil is None else recoil
     gy = md._MEV_TO_J / geom.nucleus_mass_kg()
@@ -38,7 +38,7 @@ def _walk(geom: MicroGeometry, p, d, e, recoil=None):
     ref_h, ref_z = md._brute_force_numpy(
         p, d, e, geom.centres_um, geom.nucleus_radius_um, gy, t.energy_MeV, t.range_um
     )
-    return hits, z, ref_h, ref_z, acc
+    return hits, z[:, 0], ref_h, ref_z, acc
 
 
 @pytest.mark.parametrize("bin_um", [None, 1.3, 40.0])
@@ -458,3 +458,14 @@ def test_electron_dose_from_capillary_sources_matches_vascular_module(vessel):
     mixed = MicroGeometry(CellPopulation(vessel.centres_um[:3], 5.0, [3.0, 2.0, 3.0]), vessel.capillaries)
     m = simulate(mixed, Source("endothelial_surface", nuclide="Pb-212"), n_decays=10, seed=0)
     assert not m.electrons_included and any("one nucleus radius" in note for note in m.notes)
+
+
+def test_per_nucleus_second_moment():
+    g = MicroGeometry(cubic_lattice(2, 5.0, 3.0))
+    r = simulate(g, Source("cell", alpha_energy_MeV=6.0), n_decays=3000, seed=1)
+    assert r.z2_event_sum_Gy2.sum() == pytest.approx(
+        r.n_events * (r.single_event_var_Gy2 + r.single_event_mean_Gy**2)
+    )
+    hit = r.hits > 0
+    # Σz² ≥ (Σz)²/n (Cauchy–Schwarz) for every nucleus
+    assert np.all(r.z2_event_sum_Gy2[hit] >= r.z_Gy[hit] ** 2 / r.hits[hit] * (1 - 1e-12))

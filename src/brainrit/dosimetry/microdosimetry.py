@@ -708,6 +708,7 @@ def _walk_tracks(
 ):  # pragma: no cover - numba (tested through simulate)
     """Deposit every track in the nuclei it crosses.
 
+    z: (N, 2) per nucleus [Σz, Σz²] over events.
     acc: [n_events, Σz_event, Σz_event², E emitted (MeV), E deposited in nuclei (MeV), max track fraction].
     """
     nx, ny, nz = shape[0], shape[1], shape[2]
@@ -783,7 +784,8 @@ def _walk_tracks(
                     continue
                 zi = dep * gy_per_mev[i]
                 hits[i] += 1
-                z[i] += zi
+                z[i, 0] += zi
+                z[i, 1] += zi * zi
                 track_dep += dep
                 acc[0] += 1.0
                 acc[1] += zi
@@ -839,6 +841,9 @@ class MicrodosimetryResult:
         inside).
     z_Gy : ndarray (N,)
         Total α specific energy of each nucleus (Gy).
+    z2_event_sum_Gy2 : ndarray (N,)
+        Sum of the squares of the single-event specific energies of each nucleus (Gy²): with ``hits``
+        and ``z_Gy`` it gives each nucleus's single-event mean and variance.
     nucleus_mass_kg : ndarray (N,)
     low_let_dose_Gy : ndarray (N,)
         Low-LET (electron) absorbed dose added analytically; zeros when ``electrons_included`` is False.
@@ -877,6 +882,7 @@ class MicrodosimetryResult:
 
     hits: np.ndarray
     z_Gy: np.ndarray
+    z2_event_sum_Gy2: np.ndarray
     nucleus_mass_kg: np.ndarray
     low_let_dose_Gy: np.ndarray
     electrons_included: bool
@@ -902,6 +908,7 @@ class MicrodosimetryResult:
         for name in (
             "hits",
             "z_Gy",
+            "z2_event_sum_Gy2",
             "nucleus_mass_kg",
             "low_let_dose_Gy",
             "single_event_edges_Gy",
@@ -1280,7 +1287,7 @@ def simulate(
         )
         per_cell = np.bincount(cell[cell >= 0], minlength=n)
         hits = np.zeros(n, np.int64)
-        z = np.zeros(n)
+        z = np.zeros((n, 2))
         hist = np.zeros(_N_EVENT_BINS + 2, np.int64)
         acc = np.zeros(6)
         stamp = np.full(n, -1, np.int64)
@@ -1310,7 +1317,7 @@ def simulate(
         return si, hits, z, hist, acc, int(energies.size), per_cell
 
     hits = np.zeros(n, np.int64)
-    z = np.zeros(n)
+    z = np.zeros((n, 2))
     hist = np.zeros(_N_EVENT_BINS + 2, np.int64)
     acc = np.zeros(6)
     n_tracks = 0
@@ -1371,7 +1378,8 @@ def simulate(
         notes.append("low-LET (electron) dose NOT included: survival and TCP use the alpha part only")
     return MicrodosimetryResult(
         hits=hits,
-        z_Gy=z,
+        z_Gy=np.ascontiguousarray(z[:, 0]),
+        z2_event_sum_Gy2=np.ascontiguousarray(z[:, 1]),
         nucleus_mass_kg=mass,
         low_let_dose_Gy=np.array(low, dtype=float),
         electrons_included=electrons,
