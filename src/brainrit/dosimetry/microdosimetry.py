@@ -19,9 +19,12 @@ Decays are split into chunks whose number depends only on the problem; chunk *k*
 ``numpy.random.SeedSequence(seed).spawn(...)[k]``, and the chunk tallies are summed in chunk order, so
 the same seed gives identical results with any number of worker threads.
 
-Electrons, photons and α recoil nuclei are not tracked. The low-LET (electron) dose can be supplied per
-nucleus (``low_let_dose_Gy``, e.g. from :mod:`brainrit.dosimetry.cellular` or ``vascular``); the result
-says whether it was included.
+α-recoil nuclei (range ~0.1 µm) deposit their energy at the decay site. Electrons and photons are not
+tracked: their mean dose to each nucleus is added analytically from :mod:`brainrit.dosimetry.cellular`
+(self- and cross-dose S-values of cell sources) and :mod:`brainrit.dosimetry.vascular` (capillary
+sources), or supplied by the caller (``low_let_dose_Gy``); the result's ``notes`` say what is included.
+Survival: exp(−z/z₀) for the α part (Roeske & Stinchcomb 1997), LQ for the low-LET part; control
+probability TCP = Π(1 − s_k) (cell-by-cell, REFERENCES_radiobiology.md §2.2, §2.6).
 
 Examples
 --------
@@ -50,7 +53,7 @@ import numba
 import numpy as np
 
 from brainrit.checks import array_finite, choice, non_negative, positive
-from brainrit.errors import InputError
+from brainrit.errors import BrainritError, InputError
 from brainrit.physics import deposited_along_segment_MeV, range_um_from_energy  # numba kernels
 
 __all__ = [
@@ -383,7 +386,7 @@ def _program(src: Source) -> _Program:
 
     try:
         parent = parse_name(src.nuclide)
-    except Exception as exc:
+    except (BrainritError, ValueError, KeyError) as exc:
         raise InputError("nuclide", src.nuclide, "a known radionuclide name such as 'Pb-212'") from exc
     members = list(decay_chain(parent).members) if src.chain else [_single_member(parent)]
     index = {m.name: i for i, m in enumerate(members)}
