@@ -58,7 +58,6 @@ __all__ = [
 
 VESSEL_SOURCES: tuple[str, ...] = ("surface", "lumen", "wall")
 RADIATION_CLASSES = src.RADIATION_CLASSES
-_N_RHO = 700  # line-source table points
 _N_T = 400  # quadrature points along the vessel (asinh substitution)
 _N_PHI = 32  # points around the circumference
 _N_RAD = 8  # radial points through lumen / wall
@@ -262,9 +261,19 @@ def _line_table_cached(kernel, b, e):
         return hit[1], hit[2]
     smax = float(kernel.x_um[-1])
     u = min(150.0, smax)
-    lo = min(b / 20.0, u / 2.0)
-    # geometric near the axis (relative step < 3 %, so the ~1/ρ rise of a thin source is resolved)
-    rho = np.concatenate(([0.0], np.geomspace(lo, u, 400), np.geomspace(u, smax, _N_RHO - 400)[1:]))
+    mid = min(10.0, u / 2.0)
+    lo = min(b / 20.0, mid / 2.0)
+    # geometric near the axis (relative step < 4 %, so the ~1/ρ rise of a thin source is resolved),
+    # 0.25 µm steps to 150 µm (steep α range edges), then geometric (2 %) to the end of the kernel
+    n_far = max(2, math.ceil(math.log(smax / u) / math.log(1.02)) + 1) if smax > u else 1
+    rho = np.concatenate(
+        (
+            [0.0],
+            np.geomspace(lo, mid, 150),
+            np.linspace(mid, u, max(2, math.ceil((u - mid) / 0.25) + 1))[1:],
+            np.geomspace(u, smax, n_far)[1:],
+        )
+    )
     rho = np.ascontiguousarray(rho)
     table = np.zeros((e.shape[0], rho.size, _N_T))
     _line_table(kernel.x_um, e, rho, _N_T, table)
