@@ -319,6 +319,8 @@ def test_geometry_errors():
         MicroGeometry(cells, box_um=[[0, 0, 0], [0, 1, 1]])
     with pytest.raises(InputError, match="material"):
         MicroGeometry(cells, material="lead")
+    with pytest.raises(InputError, match="material"):
+        MicroGeometry(cells, material="bone")  # photon data only, no α range table
     with pytest.raises(InputError, match="density_g_cm3"):
         MicroGeometry(cells, density_g_cm3=0)
     with pytest.raises(InputError, match="grid_bin_um"):
@@ -469,3 +471,10 @@ def test_per_nucleus_second_moment():
     hit = r.hits > 0
     # Σz² ≥ (Σz)²/n (Cauchy–Schwarz) for every nucleus
     assert np.all(r.z2_event_sum_Gy2[hit] >= r.z_Gy[hit] ** 2 / r.hits[hit] * (1 - 1e-12))
+
+
+def test_brain_material_uses_its_density():
+    g = MicroGeometry(cubic_lattice(2, 5.0, 3.0), material="brain")
+    assert g.resolved_density_g_cm3() == pytest.approx(1.04)
+    r = simulate(g, Source("nucleus", alpha_energy_MeV=5.0), n_decays=100, seed=0)
+    assert r.nucleus_mass_kg[0] == pytest.approx(1.04e-15 * 4 / 3 * math.pi * 27)

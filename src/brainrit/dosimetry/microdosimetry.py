@@ -256,9 +256,10 @@ class MicroGeometry:
 
 
 def _materials() -> tuple[str, ...]:
-    from brainrit.physics import MATERIALS
+    """Materials with an α range table (``brainrit.physics``; "bone" has photon data only)."""
+    from brainrit.physics import MATERIALS, get_material
 
-    return tuple(MATERIALS)
+    return tuple(m for m in MATERIALS if getattr(get_material(m), "astar", None))
 
 
 # ----------------------------------------------------------------------------------------------
