@@ -1,4 +1,4 @@
-"""Agreement of the analytic cellular S-values with the Monte Carlo module (brainrit.dosimetry.microdosimetry).
+"""Agreement of the analytic cellular S-values with the Monte Carlo module (dosimetry.microdosimetry).
 
 Both use straight CSDA α tracks with the ASTAR range table, so the mean specific energy per decay of the
 Monte Carlo must equal the analytic S-value within its statistical error. 40,000 decays: the standard
