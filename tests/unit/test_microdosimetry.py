@@ -478,3 +478,15 @@ def test_brain_material_uses_its_density():
     assert g.resolved_density_g_cm3() == pytest.approx(1.04)
     r = simulate(g, Source("nucleus", alpha_energy_MeV=5.0), n_decays=100, seed=0)
     assert r.nucleus_mass_kg[0] == pytest.approx(1.04e-15 * 4 / 3 * math.pi * 27)
+
+
+def test_repeated_runs_reuse_cached_work_without_changing_results(vessel):
+    """activity_response / tcp_distribution memoise programs, grid and electron doses: same numbers as
+    separate simulate() calls with the documented child seeds."""
+    src = [Source("endothelial_surface", nuclide="Pb-212"), Source("cell", nuclide="Bi-212", weight=0.1)]
+    rows = md.activity_response(vessel, src, decays_per_MBq=3000.0, activities_MBq=[1.0, 2.0], seed=5)
+    for row, s, a in zip(rows, md._child_seeds(5, 2), [1.0, 2.0], strict=True):
+        r = simulate(vessel, src, time_integrated_activity_Bq_s=3000.0 * a, seed=s)
+        assert row["mean_z_Gy"] == r.mean_z_Gy and row["tcp"] == r.tcp()
+        assert row["mean_low_let_dose_Gy"] == pytest.approx(r.low_let_dose_Gy.mean(), rel=1e-12)
+    assert md._MEMO.get() is None

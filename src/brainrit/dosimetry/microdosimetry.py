@@ -45,6 +45,7 @@ import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -104,6 +105,19 @@ _EVENT_DECADES = 5.0
 _MAX_GRID_BINS = 2_000_000
 _MAX_DECAYS = 10**10
 _MAX_REJECTION_ROUNDS = 200
+#: Per-run memo for repeated simulations of one problem (activity_response, tcp_distribution): chain
+#: programs, spatial index and analytic electron doses are computed once. None outside those loops.
+_MEMO: ContextVar[dict | None] = ContextVar("brainrit_microdosimetry_memo", default=None)
+
+
+def _memo(key: tuple, fn):
+    """``fn()``, remembered under ``key`` while a repeated-simulation loop is running."""
+    memo = _MEMO.get()
+    if memo is None:
+        return fn()
+    if key not in memo:
+        memo[key] = fn()
+    return memo[key]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1267,14 +1281,14 @@ def simulate(
     root = np.random.SeedSequence(seed_i)
     count_ss, chunk_ss = root.spawn(2)
     counts = _decay_counts(srcs, n_decays, time_integrated_activity_Bq_s, count_ss)
-    programs = [_program(s) for s in srcs]
+    programs = [_memo(("program", i), lambda s=s: _program(s)) for i, s in enumerate(srcs)]
     plan: list[tuple[int, int]] = []
     for si, c in enumerate(counts):
         full, rest = divmod(c, _CHUNK_DECAYS)
         plan += [(si, _CHUNK_DECAYS)] * full + ([(si, rest)] if rest else [])
     seeds = chunk_ss.spawn(len(plan)) if plan else []
 
-    grid = _build_grid(geom)
+    grid = _memo(("grid",), lambda: _build_grid(geom))
     mass = geom.nucleus_mass_kg()
     gy_per_mev = _MEV_TO_J / mass
     e_top = max(_max_energy(pr) for pr in programs)
@@ -1462,7 +1476,9 @@ _VASCULAR_SOURCE = {"endothelial_surface": "surface", "lumen": "lumen", "endothe
 _N_CROSS_DISTANCES = 400
 
 
-def _electron_cross_dose(geom: MicroGeometry, src: Source, prog: _Program, decays: np.ndarray) -> np.ndarray:
+def _electron_cross_dose(
+    geom: MicroGeometry, src: Source, prog: _Program, decays: np.ndarray, key: int
+) -> np.ndarray:
     """Low-LET cross-dose (Gy) to every nucleus from the decays in the other cells.
 
     S(N ← source; d) of :func:`brainrit.dosimetry.cellular.cross_s_value` (α classes removed) tabulated on
@@ -1482,15 +1498,20 @@ def _electron_cross_dose(geom: MicroGeometry, src: Source, prog: _Program, decay
     grid = np.geomspace(2.0 * rc, max(d_max, 2.0 * rc * 1.01), _N_CROSS_DISTANCES)
     reach = _reach_probability(prog)
     material = geom.material if geom.material in ("water", "soft_tissue", "brain") else "water"
-    s_grid = np.zeros(grid.size)
-    for m, name in enumerate(prog.names):
-        if reach[m] <= 0 or not prog.branches[m]:
-            continue
-        by_class = cross_s_value(
-            name, "N", _CELLULAR_SOURCE[src.compartment], grid, rc, rn,
-            material=material, chain=False, by_class=True,
-        )  # fmt: skip
-        s_grid += reach[m] * sum(np.asarray(v) for k, v in by_class.items() if k not in _HIGH_LET_CLASSES)
+
+    def table() -> np.ndarray:
+        s_grid = np.zeros(grid.size)
+        for m, name in enumerate(prog.names):
+            if reach[m] <= 0 or not prog.branches[m]:
+                continue
+            by_class = cross_s_value(
+                name, "N", _CELLULAR_SOURCE[src.compartment], grid, rc, rn,
+                material=material, chain=False, by_class=True,
+            )  # fmt: skip
+            s_grid += reach[m] * sum(np.asarray(v) for k, v in by_class.items() if k not in _HIGH_LET_CLASSES)
+        return s_grid
+
+    s_grid = _memo(("cross", key), table)
     log_grid = np.log(grid)
     for a in range(0, lab.size, 256):
         j = lab[a : a + 256]
@@ -1518,9 +1539,12 @@ def _analytic_low_let(
         if src.nuclide is None:
             continue
         if src.compartment in _CELLULAR_SOURCE:
-            low += decays_in_cell[si] * _electron_self_s_value(geom, src, programs[si])
+            s_self = _memo(
+                ("self", si), lambda src=src, si=si: _electron_self_s_value(geom, src, programs[si])
+            )
+            low += decays_in_cell[si] * s_self
             try:
-                low += _electron_cross_dose(geom, src, programs[si], decays_in_cell[si])
+                low += _electron_cross_dose(geom, src, programs[si], decays_in_cell[si], si)
             except InputError as exc:
                 parts.append(
                     f"{src.label}: self-dose of the labelled cells (brainrit.dosimetry.cellular, Cole)"
@@ -1533,7 +1557,10 @@ def _analytic_low_let(
             )
         elif src.compartment in _VASCULAR_SOURCE:
             try:
-                low += counts[si] * _vascular_low_let_per_decay(geom, src, programs[si])
+                low += counts[si] * _memo(
+                    ("vascular", si),
+                    lambda src=src, si=si: _vascular_low_let_per_decay(geom, src, programs[si]),
+                )
             except InputError as exc:
                 missing.append(f"{src.label} ({exc})")
                 continue
@@ -1638,6 +1665,18 @@ def activity_response(
         low = array_finite("low_let_dose_Gy_per_MBq", low_let_dose_Gy_per_MBq, low=0.0)
     seeds = _child_seeds(seed, acts.size)
     rows = []
+    token = _MEMO.set({})
+    try:
+        rows = _activity_rows(
+            geometry, sources, acts, seeds, per_mbq, workers, low, band_edges_um, survival_kwargs
+        )
+    finally:
+        _MEMO.reset(token)
+    return rows
+
+
+def _activity_rows(geometry, sources, acts, seeds, per_mbq, workers, low, band_edges_um, survival_kwargs):
+    rows = []
     for a, s in zip(acts, seeds, strict=True):
         r = simulate(
             geometry,
@@ -1732,18 +1771,22 @@ def tcp_distribution(
         raise InputError("n_realisations", n_realisations, "an integer in [1, 100000]")
     seeds = _child_seeds(seed, int(n_realisations))
     tcp, sf, unhit = [], [], []
-    for s in seeds:
-        r = simulate(
-            geometry,
-            sources,
-            n_decays=n_decays,
-            time_integrated_activity_Bq_s=time_integrated_activity_Bq_s,
-            seed=s,
-            workers=workers,
-            low_let_dose_Gy=low_let_dose_Gy,
-            range_table=range_table,
-        )
-        tcp.append(r.tcp(**survival_kwargs))
-        sf.append(r.surviving_fraction(**survival_kwargs))
-        unhit.append(r.fraction_unhit)
+    token = _MEMO.set({})
+    try:
+        for s in seeds:
+            r = simulate(
+                geometry,
+                sources,
+                n_decays=n_decays,
+                time_integrated_activity_Bq_s=time_integrated_activity_Bq_s,
+                seed=s,
+                workers=workers,
+                low_let_dose_Gy=low_let_dose_Gy,
+                range_table=range_table,
+            )
+            tcp.append(r.tcp(**survival_kwargs))
+            sf.append(r.surviving_fraction(**survival_kwargs))
+            unhit.append(r.fraction_unhit)
+    finally:
+        _MEMO.reset(token)
     return TCPDistribution(np.array(tcp), np.array(sf), np.array(unhit))
