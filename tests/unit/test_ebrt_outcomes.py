@@ -134,3 +134,49 @@ def test_outcome_errors(case: tuple[tuple[Arm, Arm], dict[str, np.ndarray]]) -> 
     # without hippocampi the cognition columns are NaN and a note says so
     out = arm_outcomes(arms[0], {"brain": masks["brain"]}, [MET])
     assert math.isnan(out.metrics["hippocampi D40 EQD2"]) and out.notes
+
+
+def test_iso_effect_equal_control_and_toxicity(case: tuple[tuple[Arm, Arm], dict[str, np.ndarray]]) -> None:
+    """Uniform WBRT: the scale s giving TCP(met) = 0.9 solves ρV·exp(−0.3·30s(1 + 3s/10)) = −ln 0.9."""
+    from scipy.optimize import brentq
+
+    from brainrit.ebrt.outcomes import compare_at_equal, iso_effect
+
+    arms, masks = case
+    model = default_model(clonogen_density_per_cm3=RHO)
+    n_met = RHO * MET.volume_cm3
+    want = brentq(lambda s: n_met * math.exp(-0.3 * 30 * s * (1 + 3 * s / 10)) + math.log(0.9), 0.5, 2.0)
+    out = iso_effect(arms[0], masks, [MET], "TCP", 0.9, model=model)
+    assert out.metrics["prescription scale"] == pytest.approx(want, rel=1e-5)
+    assert out.metrics["TCP"] == pytest.approx(0.9, abs=1e-6) and out.arm == "WBRT @ TCP = 0.9"
+    # equal toxicity: uniform EQD2 giving LKB NTCP 5 % is TD50 (1 + m Φ⁻¹(0.05))
+    from scipy.special import ndtri
+
+    eqd2_target = 60.0 * (1 + 0.15 * float(ndtri(0.05)))
+    tox = iso_effect(arms[0], masks, [MET], "NTCP necrosis", 0.05, model=model)
+    s = tox.metrics["prescription scale"]
+    assert 30 * s * (1 + 3 * s / 2) / 2 == pytest.approx(eqd2_target, rel=1e-5)
+    table = compare_at_equal(arms, masks, [MET], "NTCP necrosis", 0.05, model=model)
+    assert table.arms[0] == "WBRT @ NTCP necrosis = 0.05"
+    assert table.row(table.arms[0])["NTCP necrosis"] == pytest.approx(0.05, abs=1e-6)
+    # SRS with V12 = 0 (no tissue outside the lesion gets dose): its baseline V12 risk 6.5 % > 5 % → NaN row
+    assert math.isnan(table.row(table.arms[1])["prescription scale"])
+    with pytest.raises(InputError, match="metric"):
+        iso_effect(arms[0], masks, [MET], "EUD", 0.5)
+    with pytest.raises(InputError, match="target"):
+        iso_effect(arms[0], masks, [MET], "TCP", 1.5)
+    with pytest.raises(InputError, match="scale_range"):
+        iso_effect(arms[0], masks, [MET], "TCP", 0.5, scale_range=(2.0, 1.0))
+    with pytest.raises(InputError, match="reaches between"):
+        iso_effect(arms[0], masks, [MET], "TCP", 0.999999, model=model, scale_range=(0.1, 0.2))
+
+
+def test_structure_dvhs(case: tuple[tuple[Arm, Arm], dict[str, np.ndarray]]) -> None:
+    from brainrit.ebrt.outcomes import structure_dvhs
+
+    arms, masks = case
+    h = structure_dvhs(arms[0], masks)
+    assert set(h) == {"brain", "hippocampi"} and h["brain"].D(95) == pytest.approx(30.0)
+    assert h["hippocampi"].volume_cm3 == pytest.approx(masks["hippocampi"].sum() * 1e-3)
+    with pytest.raises(InputError, match="names"):
+        structure_dvhs(arms[0], masks, ["brainstem"])

@@ -61,3 +61,18 @@ def test_srs_arm_rejects_oversized_lesion() -> None:
     with pytest.raises(InputError, match="<= 40 mm"):
         build_arm(p, "SRS-RTOG9005")
     assert build_arm(p, "fSRS-30/5").n_fractions == 5  # fSRS is the option for > 4 cm
+
+
+def test_compare_on_phantom(patient) -> None:
+    from brainrit.phantoms.arms import compare
+
+    arms = standard_arms(patient, ["WBRT-30/10", "SRS-RTOG9005"])
+    table = compare(patient, arms)
+    assert table.arms == ("WBRT-30/10", "SRS-RTOG9005")
+    assert table.row("WBRT-30/10")["prescription scale"] == 1.0
+    assert compare(human_brain(voxel_mm=4.0)).arms == (
+        "WBRT-30/10",
+        "WBRT-20/5",
+        "WBRT-37.5/15",
+        "HA-WBRT-30/10",
+    )

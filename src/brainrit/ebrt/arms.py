@@ -31,7 +31,7 @@ from brainrit.errors import InputError
 __all__ = ["Arm", "ArmComponent"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ArmComponent:
     """One fractionated course within an arm.
 
@@ -74,7 +74,7 @@ class ArmComponent:
         return np.asarray(bed_fractionated(self.dose_Gy.astype(float), self.n_fractions, ab), dtype=float)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Arm:
     """A treatment arm on a voxel grid.
 

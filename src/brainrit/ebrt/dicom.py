@@ -59,7 +59,7 @@ _AXIAL = np.array([1.0, 0.0, 0.0, 0.0, 1.0, 0.0])
 RT_DOSE_STORAGE = "1.2.840.10008.5.1.4.1.1.481.2"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class DoseGrid:
     """A dose array with its geometry (read from RTDOSE)."""
 
@@ -71,7 +71,7 @@ class DoseGrid:
     frame_of_reference_uid: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RTImport:
     """Dose and structures on one grid (the reference image grid, or the dose grid)."""
 

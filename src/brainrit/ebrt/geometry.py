@@ -75,6 +75,18 @@ class Lesion:
         )
         object.__setattr__(self, "visible", bool(self.visible))
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Lesion):
+            return NotImplemented
+        return (self.name, self.diameter_mm, self.visible) == (
+            other.name,
+            other.diameter_mm,
+            other.visible,
+        ) and bool(np.array_equal(self.centre_mm, other.centre_mm))
+
+    def __hash__(self) -> int:
+        return hash((self.name, tuple(self.centre_mm.tolist()), self.diameter_mm, self.visible))
+
     @property
     def radius_mm(self) -> float:
         """Radius in mm."""

@@ -27,6 +27,11 @@ Models (all from :mod:`brainrit.radiobiology`, parameters from its cited library
 * **P+** = TCP × (1 − NTCP necrosis); ``P+ incl. cognition`` also multiplies by (1 − P cognitive)
   (:func:`~brainrit.radiobiology.p_plus`, independent end-points).
 
+:func:`compare_arms` builds the table (rows = arms, columns = :data:`METRICS`); :func:`iso_effect` and
+:func:`compare_at_equal` rescale each arm's prescriptions (same fractionation) to equal control or equal
+toxicity — e.g. the RIT arm's TCP or NTCP, whose row the pipeline adds with
+:meth:`ComparisonTable.with_row`; :func:`structure_dvhs` gives the DVHs for overlays.
+
 Examples
 --------
 >>> import numpy as np
@@ -49,6 +54,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 
@@ -59,12 +65,16 @@ from brainrit.errors import DataError, InputError
 
 __all__ = [
     "METRICS",
+    "TUMOUR_PARAMETER_SETS",
     "ArmOutcome",
     "ComparisonTable",
     "OutcomeModel",
     "arm_outcomes",
     "compare_arms",
+    "compare_at_equal",
     "default_model",
+    "iso_effect",
+    "structure_dvhs",
 ]
 
 #: Columns of the comparison table: (name, unit).
@@ -87,6 +97,7 @@ METRICS: tuple[tuple[str, str], ...] = (
     ("P cognitive (V55)", ""),
     ("P+", ""),
     ("P+ incl. cognition", ""),
+    ("prescription scale", ""),
 )
 
 
@@ -182,7 +193,7 @@ class ArmOutcome:
     notes: tuple[str, ...] = field(default=())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ComparisonTable:
     """Rows = arms, columns = metrics; ``values[i, j]`` = metric ``j`` of arm ``i`` (NaN: not applicable)."""
 
@@ -246,9 +257,9 @@ def _component_samples(
     )
 
 
-def _dose_and_g(arm: Arm, doses: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Total dose and Lea–Catcheside G of acute fractions, per sample."""
-    n = np.array([c.n_fractions for c in arm.components], dtype=float)[:, None]
+def _dose_and_g(n_fractions: np.ndarray, doses: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Total dose and Lea–Catcheside G of acute fractions, per sample (``doses``: components × samples)."""
+    n = n_fractions[:, None]
     total = doses.sum(axis=0)
     sq = (doses**2 / n).sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -256,39 +267,33 @@ def _dose_and_g(arm: Arm, doses: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return total, np.clip(g, 0.0, 1.0)
 
 
-def _eqd2(arm: Arm, doses: np.ndarray, alpha_beta_Gy: float) -> np.ndarray:
-    total, g = _dose_and_g(arm, doses)
+def _eqd2(n_fractions: np.ndarray, doses: np.ndarray, alpha_beta_Gy: float) -> np.ndarray:
+    total, g = _dose_and_g(n_fractions, doses)
     return total * (1.0 + g * total / alpha_beta_Gy) / (1.0 + 2.0 / alpha_beta_Gy)
 
 
-def _lesion_tcp(arm: Arm, les: Lesion, model: OutcomeModel) -> float:
-    from brainrit.radiobiology import tcp_population_bed, tcp_voxel
+def _percent_dose(values: np.ndarray, percent: float) -> float:
+    """D(percent) of equal-volume samples, with the DVH module's definition (ICRU 83)."""
+    from brainrit.dosimetry.voxel.dvh import dvh
 
-    shape = arm.shape
-    m = sphere_mask(shape, arm.voxel_mm, arm.origin_mm, les.centre_mm, les.radius_mm)
-    if m.any():
-        doses = _component_samples(arm, np.nonzero(m), None)
-    else:
-        doses = _component_samples(arm, None, les.centre_mm)
-        if not np.all(np.isfinite(doses)):
-            raise DataError(
-                f"dose grid does not cover lesion {les.name!r} at {les.centre_mm.tolist()} mm "
-                f"(arm {arm.name!r}, grid origin {arm.origin_mm} mm, shape {shape})"
-            )
-    n_samples = doses.shape[1]
-    v = np.full(n_samples, les.volume_cm3 / n_samples)
-    total, g = _dose_and_g(arm, doses)
-    if model.alpha_sd_per_Gy == 0.0:
-        return float(
-            tcp_voxel(
-                total, v, model.clonogen_density_per_cm3, model.alpha_per_Gy, model.tumour_alpha_beta_Gy, g=g
-            )
-        )
-    bed = total * (1.0 + g * total / model.tumour_alpha_beta_Gy)
-    s_mean = float(np.sum(v * np.exp(-model.alpha_per_Gy * bed)) / np.sum(v))
-    bed_eq = -math.log(max(s_mean, 1e-300)) / model.alpha_per_Gy
-    n0 = model.clonogen_density_per_cm3 * les.volume_cm3
-    return float(tcp_population_bed(bed_eq, model.alpha_per_Gy, model.alpha_sd_per_Gy, n0))
+    return dvh(values.reshape(-1, 1, 1), np.ones((values.size, 1, 1), bool), 1.0).D(percent)
+
+
+@dataclass(frozen=True, eq=False)
+class _Samples:
+    """Component doses (rows = components) at every point the outcome models need."""
+
+    name: str
+    whole_brain: bool
+    n_fractions: np.ndarray
+    techniques: tuple[str, ...]
+    voxel_cm3: float
+    lesions: tuple[Lesion, ...]
+    lesion_doses: tuple[np.ndarray, ...]
+    brain: np.ndarray  # all brain voxels
+    normal: np.ndarray  # boolean selection of ``brain`` columns outside every lesion
+    hippocampi: np.ndarray | None
+    brain_d95_per_scale: float  # D95 of the whole brain at scale 1 (physical dose: linear in the scale)
 
 
 def _check_lesions_on_grid(arm: Arm, lesions: Sequence[Lesion]) -> None:
@@ -303,6 +308,166 @@ def _check_lesions_on_grid(arm: Arm, lesions: Sequence[Lesion]) -> None:
                 f"dose grid does not cover lesion {les.name!r} (centre {les.centre_mm.tolist()} mm, "
                 f"diameter {les.diameter_mm:g} mm); grid spans {lo.tolist()} to {hi.tolist()} mm"
             )
+
+
+def _sample(arm: Arm, masks: Mapping[str, np.ndarray], lesions: Sequence[Lesion]) -> _Samples:
+    if not isinstance(arm, Arm):
+        raise InputError("arm", arm, "an Arm")
+    if "brain" not in masks:
+        raise InputError("masks", sorted(masks), "a mapping with a 'brain' mask")
+    shape = arm.shape
+    brain = check_mask("brain", masks["brain"], shape)
+    if not brain.any():
+        raise InputError("masks['brain']", "an empty mask", "a mask with at least one voxel")
+    lesions = tuple(lesions)
+    _check_lesions_on_grid(arm, lesions)
+    lesion_doses = []
+    in_lesion = np.zeros(shape, dtype=bool)
+    for les in lesions:
+        m = sphere_mask(shape, arm.voxel_mm, arm.origin_mm, les.centre_mm, les.radius_mm)
+        if m.any():
+            lesion_doses.append(_component_samples(arm, np.nonzero(m), None))
+            in_lesion |= m
+        else:  # sub-voxel micrometastasis: dose at its centre
+            lesion_doses.append(_component_samples(arm, None, les.centre_mm))
+    hip = None
+    if "hippocampi" in masks:
+        hip = check_mask("hippocampi", masks["hippocampi"], shape)
+    elif "hippocampus_left" in masks and "hippocampus_right" in masks:
+        hip = check_mask("hippocampus_left", masks["hippocampus_left"], shape) | check_mask(
+            "hippocampus_right", masks["hippocampus_right"], shape
+        )
+    bidx = np.nonzero(brain)
+    brain_doses = _component_samples(arm, bidx, None)
+    return _Samples(
+        arm.name,
+        arm.whole_brain,
+        np.array([c.n_fractions for c in arm.components], dtype=float),
+        tuple(c.technique for c in arm.components),
+        voxel_volume_cm3(arm.voxel_mm),
+        lesions,
+        tuple(lesion_doses),
+        brain_doses,
+        ~in_lesion[bidx],
+        _component_samples(arm, np.nonzero(hip), None) if hip is not None and hip.any() else None,
+        _percent_dose(brain_doses.sum(axis=0), 95.0),
+    )
+
+
+def _lesion_tcp(n_fr: np.ndarray, doses: np.ndarray, les: Lesion, model: OutcomeModel) -> float:
+    from brainrit.radiobiology import tcp_population_bed, tcp_voxel
+
+    n_samples = doses.shape[1]
+    v = np.full(n_samples, les.volume_cm3 / n_samples)
+    total, g = _dose_and_g(n_fr, doses)
+    if model.alpha_sd_per_Gy == 0.0:
+        return float(
+            tcp_voxel(
+                total, v, model.clonogen_density_per_cm3, model.alpha_per_Gy, model.tumour_alpha_beta_Gy, g=g
+            )
+        )
+    bed = total * (1.0 + g * total / model.tumour_alpha_beta_Gy)
+    s_mean = float(np.sum(v * np.exp(-model.alpha_per_Gy * bed)) / np.sum(v))
+    bed_eq = -math.log(max(s_mean, 1e-300)) / model.alpha_per_Gy
+    n0 = model.clonogen_density_per_cm3 * les.volume_cm3
+    return float(tcp_population_bed(bed_eq, model.alpha_per_Gy, model.alpha_sd_per_Gy, n0))
+
+
+def _evaluate(sm: _Samples, mdl: OutcomeModel, scale: float = 1.0) -> ArmOutcome:
+    from brainrit.radiobiology import hippocampal_v55_okoukoni, ntcp_lkb, ntcp_srs_v12, p_plus, parameters
+
+    notes: list[str] = []
+    nf = sm.n_fractions
+    # --- tumour control
+    tcp = {
+        les.name: _lesion_tcp(nf, scale * d, les, mdl)
+        for les, d in zip(sm.lesions, sm.lesion_doses, strict=True)
+    }
+    vis = [tcp[les.name] for les in sm.lesions if les.visible]
+    mic = [tcp[les.name] for les in sm.lesions if not les.visible]
+    tcp_vis = float(np.prod(vis)) if vis else math.nan
+    tcp_mic = float(np.prod(mic)) if mic else math.nan
+    tcp_all = float(np.prod(list(tcp.values()))) if tcp else math.nan
+    headline = tcp_all if sm.whole_brain else tcp_vis
+    if not sm.whole_brain and mic:
+        notes.append("focal arm: micrometastases excluded from TCP (see 'TCP all lesions')")
+
+    # --- normal brain (brain minus lesions)
+    doses = scale * sm.brain[:, sm.normal]
+    total = doses.sum(axis=0)
+    eq_brain = _eqd2(nf, doses, mdl.brain_alpha_beta_Gy)
+    vfrac = np.full(eq_brain.size, 1.0 / eq_brain.size)
+    ntcp_lkb_v = float(ntcp_lkb(eq_brain, vfrac, mdl.lkb_td50_Gy, mdl.lkb_m, mdl.lkb_n))
+    single = [i for i, t in enumerate(sm.techniques) if nf[i] == 1 and t == "SRS"]
+    v12 = ntcp_v12 = v_fsrs = math.nan
+    if single:
+        v12 = float(np.sum(doses[single].sum(axis=0) >= 12.0)) * sm.voxel_cm3
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # domain warning (V12 > 20 cm³) recorded as a note instead
+            ntcp_v12 = float(ntcp_srs_v12(v12))
+        if v12 > 20.0:
+            notes.append(f"V12 = {v12:.3g} cm³ is outside the HyTEC model's 0–20 cm³ range")
+        # SRS necrosis from V12 (HyTEC); LKB only for the other (fractionated) courses, so the SRS hot
+        # spot is not counted twice
+        rest = [i for i in range(nf.size) if i not in single]
+        ntcp_rest = 0.0
+        if rest:
+            eq_rest = _eqd2(nf[rest], doses[rest], mdl.brain_alpha_beta_Gy)
+            ntcp_rest = float(ntcp_lkb(eq_rest, vfrac, mdl.lkb_td50_Gy, mdl.lkb_m, mdl.lkb_n))
+        ntcp_nec = 1.0 - (1.0 - ntcp_rest) * (1.0 - ntcp_v12)
+    else:
+        ntcp_nec = ntcp_lkb_v
+    for i, t in enumerate(sm.techniques):
+        if t == "fSRS" and nf[i] in (3, 5):
+            thr = 20.0 if nf[i] == 3 else 24.0
+            v_fsrs = float(np.sum(doses[i] >= thr)) * sm.voxel_cm3
+
+    # --- hippocampi
+    h_d100 = h_dmax = h_d40 = gondi = p_cog = math.nan
+    if sm.hippocampi is not None:
+        hd = scale * sm.hippocampi
+        htot = hd.sum(axis=0)
+        h_d100, h_dmax = _percent_dose(htot, 100.0), float(htot.max())
+        heq = _eqd2(nf, hd, mdl.hippocampus_alpha_beta_Gy)
+        h_d40 = _percent_dose(heq, 40.0)
+        # voxel EQD2 already combines the arm's components: compare with the Gondi threshold directly
+        gondi = float(h_d40 > parameters("hippocampus_gondi_d40")["threshold_eqd2_Gy"])
+        v55 = 100.0 * float(np.mean(heq >= 55.0))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # V55 > 50 % is outside Okoukoni's data; value still reported
+            p_cog = float(hippocampal_v55_okoukoni(v55))
+    else:
+        notes.append("no hippocampus mask: cognition metrics not computed")
+
+    d95 = scale * sm.brain_d95_per_scale  # whole brain, lesions included
+    pp = float(p_plus(headline, ntcp_nec)) if np.isfinite(headline) else math.nan
+    pp_cog = (
+        float(p_plus(headline, [ntcp_nec, p_cog]))
+        if np.isfinite(headline) and np.isfinite(p_cog)
+        else math.nan
+    )
+    metrics = {
+        "TCP": headline,
+        "TCP visible": tcp_vis,
+        "TCP micrometastases": tcp_mic,
+        "TCP all lesions": tcp_all,
+        "NTCP necrosis": ntcp_nec,
+        "NTCP necrosis LKB": ntcp_lkb_v,
+        "V12 normal brain": v12,
+        "V20/V24 normal brain (fSRS)": v_fsrs,
+        "brain mean dose": float(total.mean()),
+        "brain D95": d95,
+        "brain EQD2 mean (a/b 2)": float(eq_brain.mean()),
+        "hippocampi D100": h_d100,
+        "hippocampi Dmax": h_dmax,
+        "hippocampi D40 EQD2": h_d40,
+        "Gondi D40 > 7.3 Gy": gondi,
+        "P cognitive (V55)": p_cog,
+        "P+": pp,
+        "P+ incl. cognition": pp_cog,
+        "prescription scale": float(scale),
+    }
+    return ArmOutcome(sm.name, MappingProxyType(tcp), MappingProxyType(metrics), tuple(notes))
 
 
 def arm_outcomes(
@@ -330,130 +495,10 @@ def arm_outcomes(
     InputError
         Missing brain mask, wrong mask shape, an empty brain.
     DataError
-        A lesion or structure not covered by the dose grid.
+        A lesion not covered by the dose grid.
     """
-    from brainrit.dosimetry.voxel.dvh import dvh
-    from brainrit.radiobiology import hippocampal_v55_okoukoni, ntcp_lkb, ntcp_srs_v12, p_plus, parameters
-
     mdl = model if model is not None else default_model()
-    if "brain" not in masks:
-        raise InputError("masks", sorted(masks), "a mapping with a 'brain' mask")
-    shape = arm.shape
-    brain = check_mask("brain", masks["brain"], shape)
-    if not brain.any():
-        raise InputError("masks['brain']", "an empty mask", "a mask with at least one voxel")
-    lesions = tuple(lesions)
-    _check_lesions_on_grid(arm, lesions)
-    notes: list[str] = []
-
-    # --- tumour control
-    tcp = {les.name: _lesion_tcp(arm, les, mdl) for les in lesions}
-    vis = [tcp[les.name] for les in lesions if les.visible]
-    mic = [tcp[les.name] for les in lesions if not les.visible]
-    tcp_vis = float(np.prod(vis)) if vis else math.nan
-    tcp_mic = float(np.prod(mic)) if mic else math.nan
-    tcp_all = float(np.prod(list(tcp.values()))) if tcp else math.nan
-    headline = tcp_all if arm.whole_brain else tcp_vis
-    if not arm.whole_brain and mic:
-        notes.append("focal arm: micrometastases excluded from TCP (see 'TCP all lesions')")
-
-    # --- normal brain
-    normal = brain.copy()
-    for les in lesions:
-        normal &= ~sphere_mask(shape, arm.voxel_mm, arm.origin_mm, les.centre_mm, les.radius_mm)
-    idx = np.nonzero(normal)
-    doses = _component_samples(arm, idx, None)
-    total = doses.sum(axis=0)
-    eq_brain = _eqd2(arm, doses, mdl.brain_alpha_beta_Gy)
-    vfrac = np.full(eq_brain.size, 1.0 / eq_brain.size)
-    ntcp_lkb_v = float(ntcp_lkb(eq_brain, vfrac, mdl.lkb_td50_Gy, mdl.lkb_m, mdl.lkb_n))
-    vox_cm3 = voxel_volume_cm3(arm.voxel_mm)
-    single = [i for i, c in enumerate(arm.components) if c.n_fractions == 1 and c.technique == "SRS"]
-    v12 = math.nan
-    ntcp_v12 = math.nan
-    if single:
-        v12 = float(np.sum(doses[single].sum(axis=0) >= 12.0)) * vox_cm3
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # domain warning (V12 > 20 cm³) recorded as a note instead
-            ntcp_v12 = float(ntcp_srs_v12(v12))
-        if v12 > 20.0:
-            notes.append(f"V12 = {v12:.3g} cm³ is outside the HyTEC model's 0–20 cm³ range")
-    v_fsrs = math.nan
-    for i, c in enumerate(arm.components):
-        if c.technique == "fSRS" and c.n_fractions in (3, 5):
-            thr = 20.0 if c.n_fractions == 3 else 24.0
-            v_fsrs = float(np.sum(doses[i] >= thr)) * vox_cm3
-    if single:
-        # SRS necrosis from V12 (HyTEC); LKB only for the other (fractionated) courses, so the SRS hot
-        # spot is not counted twice
-        rest = [i for i in range(len(arm.components)) if i not in single]
-        ntcp_rest = 0.0
-        if rest:
-            sub = Arm("rest", tuple(arm.components[i] for i in rest), arm.voxel_mm, arm.origin_mm)
-            eq_rest = _eqd2(sub, doses[rest], mdl.brain_alpha_beta_Gy)
-            ntcp_rest = float(ntcp_lkb(eq_rest, vfrac, mdl.lkb_td50_Gy, mdl.lkb_m, mdl.lkb_n))
-        ntcp_nec = 1.0 - (1.0 - ntcp_rest) * (1.0 - ntcp_v12)
-    else:
-        ntcp_nec = ntcp_lkb_v
-
-    # --- hippocampi
-    hip = None
-    if "hippocampi" in masks:
-        hip = check_mask("hippocampi", masks["hippocampi"], shape)
-    elif "hippocampus_left" in masks and "hippocampus_right" in masks:
-        hip = check_mask("hippocampus_left", masks["hippocampus_left"], shape) | check_mask(
-            "hippocampus_right", masks["hippocampus_right"], shape
-        )
-    h_d100 = h_dmax = h_d40 = gondi = p_cog = math.nan
-    if hip is not None and hip.any():
-        hd = _component_samples(arm, np.nonzero(hip), None)
-        htot = hd.sum(axis=0)
-        hidx = np.nonzero(hip)
-        phys = np.zeros(shape)
-        phys[hidx] = htot
-        h_dvh = dvh(phys, hip, arm.voxel_mm)
-        h_d100, h_dmax = h_dvh.D(100), h_dvh.max_Gy
-        heq = _eqd2(arm, hd, mdl.hippocampus_alpha_beta_Gy)
-        phys[hidx] = heq
-        h_d40 = dvh(phys, hip, arm.voxel_mm).D(40)
-        # voxel EQD2 already combines the arm's components: compare with the Gondi threshold directly
-        gondi = float(h_d40 > parameters("hippocampus_gondi_d40")["threshold_eqd2_Gy"])
-        v55 = 100.0 * float(np.mean(heq >= 55.0))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # V55 > 50 % is outside Okoukoni's data; value still reported
-            p_cog = float(hippocampal_v55_okoukoni(v55))
-    elif hip is None:
-        notes.append("no hippocampus mask: cognition metrics not computed")
-
-    # brain D95 from the whole-brain voxels (lesions included)
-    d95 = dvh(arm.dose_Gy, brain, arm.voxel_mm).D(95)
-    pp = float(p_plus(headline, ntcp_nec)) if np.isfinite(headline) else math.nan
-    pp_cog = (
-        float(p_plus(headline, [ntcp_nec, p_cog]))
-        if np.isfinite(headline) and np.isfinite(p_cog)
-        else math.nan
-    )
-    metrics = {
-        "TCP": headline,
-        "TCP visible": tcp_vis,
-        "TCP micrometastases": tcp_mic,
-        "TCP all lesions": tcp_all,
-        "NTCP necrosis": ntcp_nec,
-        "NTCP necrosis LKB": ntcp_lkb_v,
-        "V12 normal brain": v12,
-        "V20/V24 normal brain (fSRS)": v_fsrs,
-        "brain mean dose": float(total.mean()),
-        "brain D95": d95,
-        "brain EQD2 mean (a/b 2)": float(eq_brain.mean()),
-        "hippocampi D100": h_d100,
-        "hippocampi Dmax": h_dmax,
-        "hippocampi D40 EQD2": h_d40,
-        "Gondi D40 > 7.3 Gy": gondi,
-        "P cognitive (V55)": p_cog,
-        "P+": pp,
-        "P+ incl. cognition": pp_cog,
-    }
-    return ArmOutcome(arm.name, MappingProxyType(tcp), MappingProxyType(metrics), tuple(notes))
+    return _evaluate(_sample(arm, masks, lesions), mdl)
 
 
 def compare_arms(
@@ -464,13 +509,129 @@ def compare_arms(
     model: OutcomeModel | None = None,
 ) -> ComparisonTable:
     """Comparison table (rows = arms, columns = :data:`METRICS`) on the same patient or mouse."""
+    arms = _unique_arms(arms)
+    mdl = model if model is not None else default_model()
+    rows = [arm_outcomes(a, masks, lesions, model=mdl).metrics for a in arms]
+    return _table([a.name for a in arms], rows)
+
+
+def _unique_arms(arms: Sequence[Arm]) -> tuple[Arm, ...]:
     arms = tuple(arms)
     if not arms:
         raise InputError("arms", arms, "at least one Arm")
     names = [a.name for a in arms]
     if len(set(names)) != len(names):
         raise InputError("arms", names, "arms with unique names")
-    mdl = model if model is not None else default_model()
-    rows = [arm_outcomes(a, masks, lesions, model=mdl).metrics for a in arms]
+    return arms
+
+
+def _table(names: Sequence[str], rows: Sequence[Mapping[str, float]]) -> ComparisonTable:
     values = np.array([[r[m] for m, _ in METRICS] for r in rows], dtype=float)
     return ComparisonTable(tuple(names), tuple(m for m, _ in METRICS), tuple(u for _, u in METRICS), values)
+
+
+_ISO_METRICS = ("TCP", "TCP all lesions", "NTCP necrosis", "NTCP necrosis LKB", "P cognitive (V55)")
+
+
+def iso_effect(
+    arm: Arm,
+    masks: Mapping[str, np.ndarray],
+    lesions: Sequence[Lesion],
+    metric: str,
+    target: float,
+    *,
+    model: OutcomeModel | None = None,
+    scale_range: tuple[float, float] = (0.05, 5.0),
+) -> ArmOutcome:
+    """Outcomes of ``arm`` with every prescription scaled (same fractions) so that ``metric`` = ``target``.
+
+    Used to compare arms at equal tumour control (``metric="TCP"``) or equal toxicity
+    (``metric="NTCP necrosis"``), e.g. against the RIT arm's TCP or NTCP. The scale factor is in
+    ``metrics["prescription scale"]``; it is found by Brent's method (relative tolerance 1e-6) on the
+    dose samples, so each step costs no grid work.
+
+    Raises
+    ------
+    InputError
+        Unknown metric, target outside (0, 1), or a target the arm cannot reach within ``scale_range``.
+    """
+    from scipy.optimize import brentq
+
+    from brainrit.checks import choice
+
+    key = choice("metric", metric, _ISO_METRICS)
+    tgt = float(target)
+    if not (0.0 < tgt < 1.0):
+        raise InputError("target", target, "a probability strictly between 0 and 1")
+    lo, hi = (positive("scale_range[0]", scale_range[0]), positive("scale_range[1]", scale_range[1]))
+    if hi <= lo:
+        raise InputError("scale_range", scale_range, "(low, high) with 0 < low < high")
+    mdl = model if model is not None else default_model()
+    sm = _sample(arm, masks, lesions)
+
+    def f(s: float) -> float:
+        return _evaluate(sm, mdl, s).metrics[key] - tgt
+
+    f_lo, f_hi = f(lo), f(hi)
+    if not (np.isfinite(f_lo) and np.isfinite(f_hi)) or f_lo * f_hi > 0:
+        raise InputError(
+            "target",
+            target,
+            f"a {key} that {arm.name!r} reaches between {lo:g}× and {hi:g}× its prescription "
+            f"({key} {f_lo + tgt:.3g} to {f_hi + tgt:.3g})",
+        )
+    s = brentq(f, lo, hi, rtol=1e-6, xtol=1e-9)
+    out = _evaluate(sm, mdl, s)
+    return ArmOutcome(f"{arm.name} @ {key} = {tgt:g}", out.lesion_tcp, out.metrics, out.notes)
+
+
+def compare_at_equal(
+    arms: Sequence[Arm],
+    masks: Mapping[str, np.ndarray],
+    lesions: Sequence[Lesion],
+    metric: str,
+    target: float,
+    *,
+    model: OutcomeModel | None = None,
+) -> ComparisonTable:
+    """Comparison table with every arm rescaled to the same ``metric`` (equal control or equal toxicity).
+
+    Rows are named ``"<arm> @ <metric> = <target>"``; arms that cannot reach the target get a row of NaN
+    (with the scale NaN) rather than failing the table.
+    """
+    arms = _unique_arms(arms)
+    mdl = model if model is not None else default_model()
+    names, rows = [], []
+    for a in arms:
+        try:
+            out = iso_effect(a, masks, lesions, metric, target, model=mdl)
+            names.append(out.arm)
+            rows.append(out.metrics)
+        except InputError as exc:
+            if exc.field != "target" or not (0.0 < float(target) < 1.0):
+                raise
+            names.append(f"{a.name} @ {metric} = {float(target):g}")
+            rows.append({m: math.nan for m, _ in METRICS})
+    return _table(names, rows)
+
+
+def structure_dvhs(
+    arm: Arm,
+    masks: Mapping[str, np.ndarray],
+    names: Sequence[str] | None = None,
+    *,
+    bin_width_Gy: float | None = None,
+) -> dict[str, Any]:
+    """DVH of each structure for an arm (for DVH overlays in the report): ``{name: DVH}``."""
+    from brainrit.dosimetry.voxel.dvh import dvh
+
+    keys = list(masks) if names is None else list(names)
+    dose = arm.dose_Gy
+    out = {}
+    for k in keys:
+        if k not in masks:
+            raise InputError("names", k, "names of the given masks: " + ", ".join(sorted(masks)))
+        m = check_mask(k, masks[k], arm.shape)
+        if m.any():
+            out[k] = dvh(dose, m, arm.voxel_mm, bin_width_Gy=bin_width_Gy, origin_mm=arm.origin_mm)
+    return out

@@ -17,6 +17,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -28,7 +29,10 @@ from brainrit.ebrt.wbrt import ha_wbrt_dose, wbrt_dose
 from brainrit.errors import InputError
 from brainrit.phantoms.brain import Phantom
 
-__all__ = ["HUMAN_ARMS", "MOUSE_ARMS", "arm_names", "build_arm", "standard_arms"]
+if TYPE_CHECKING:
+    from brainrit.ebrt.outcomes import ComparisonTable, OutcomeModel
+
+__all__ = ["HUMAN_ARMS", "MOUSE_ARMS", "arm_names", "build_arm", "compare", "standard_arms"]
 
 HUMAN_ARMS = (
     "WBRT-30/10",
@@ -148,3 +152,16 @@ def standard_arms(
 def arm_names(phantom: Phantom) -> Sequence[str]:
     """Default arm names for the phantom (see :func:`standard_arms`)."""
     return MOUSE_ARMS if phantom.species == "mouse" else HUMAN_ARMS
+
+
+def compare(
+    phantom: Phantom,
+    arms: Sequence[Arm] | None = None,
+    *,
+    model: OutcomeModel | None = None,
+) -> ComparisonTable:
+    """Comparison table of ``arms`` (default: :func:`standard_arms`) on the phantom and its lesions."""
+    from brainrit.ebrt.outcomes import compare_arms
+
+    chosen = standard_arms(phantom) if arms is None else tuple(arms)
+    return compare_arms(chosen, phantom.masks, phantom.lesions, model=model)

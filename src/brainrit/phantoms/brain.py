@@ -88,7 +88,7 @@ MOUSE = _Anatomy((4.8, 7.5, 3.0), (2.0, 1.5, 0.8), (1.5, 1.6, 1.0), 0.0,
                  (0.0, 4.5, -1.2), (1.5, 2.5, 1.2), False, 0.5, 0.1)  # fmt: skip
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Phantom:
     """A voxelised brain with named structures and metastases.
 
