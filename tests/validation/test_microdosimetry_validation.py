@@ -146,6 +146,20 @@ def test_mean_z_equals_cellular_module(compartment, target_source):
     assert abs(res.z_Gy[0] / n - ref) < 4 * se + 5e-3 * ref
 
 
+def _uniform_field(decays: float, seed: int):
+    """1,000 equal nuclei (d = 6 µm) on a 10³ lattice inside a 300 µm box of uniform sources, constant
+    LET 100 keV/µm and 1,000 µm range (every chord complete); Poisson number of decays."""
+    cells = cubic_lattice(10, cell_radius_um=5.0, nucleus_radius_um=3.0, spacing_um=12.0)
+    geom = MicroGeometry(cells, box_um=[[-150.0] * 3, [150.0] * 3])
+    return simulate(
+        geom,
+        Source("tissue", alpha_energy_MeV=100.0),
+        time_integrated_activity_Bq_s=decays,
+        seed=seed,
+        range_table=_constant_let_table(100.0, 100.0),
+    )
+
+
 def test_hit_counts_are_poisson_in_a_uniform_field():
     """Hit numbers of equal nuclei in a uniform isotropic field are Poisson (Roeske & Stinchcomb 1997;
     MIRD 22): index of dispersion var/mean = 1 and P(0) = exp(−n̄).
@@ -155,15 +169,7 @@ def test_hit_counts_are_poisson_in_a_uniform_field():
     Test: (N−1)·s²/n̄ ~ χ²(N−1), two-sided p > 0.001; the residual fluence gradient across the lattice
     (< 3 %) adds < 0.02 to the dispersion index. Fraction unhit = mean of exp(−n̄_k) within 4 SE.
     """
-    cells = cubic_lattice(10, cell_radius_um=5.0, nucleus_radius_um=3.0, spacing_um=12.0)
-    geom = MicroGeometry(cells, box_um=[[-150.0] * 3, [150.0] * 3])
-    res = simulate(
-        geom,
-        Source("tissue", alpha_energy_MeV=100.0),
-        time_integrated_activity_Bq_s=15_000,
-        seed=2,
-        range_table=_constant_let_table(100.0, 100.0),
-    )
+    res = _uniform_field(15_000, seed=2)
     h = res.hits.astype(float)
     mean = h.mean()
     assert 1.0 < mean < 5.0
@@ -226,15 +232,7 @@ def test_mean_survival_equals_compound_poisson_formula():
     T₁ comes from the binned f₁ (bins 6 % wide: < 0.2 % error on T₁). Tolerance: 4 standard errors of the
     mean survival + 0.003.
     """
-    cells = cubic_lattice(10, cell_radius_um=5.0, nucleus_radius_um=3.0, spacing_um=12.0)
-    geom = MicroGeometry(cells, box_um=[[-150.0] * 3, [150.0] * 3])
-    res = simulate(
-        geom,
-        Source("tissue", alpha_energy_MeV=100.0),
-        time_integrated_activity_Bq_s=8_000,
-        seed=21,
-        range_table=_constant_let_table(100.0, 100.0),
-    )
+    res = _uniform_field(8_000, seed=21)
     s = res.survival(z0_Gy=0.5)
     n_bar = res.hits.mean()
     expected = math.exp(-n_bar * (1.0 - res.single_event_laplace(0.5)))
