@@ -1214,8 +1214,8 @@ def simulate(
         Show a progress bar (rich). Default False.
     low_let_dose_Gy : float or ndarray (N,), optional
         Low-LET (electron + photon) absorbed dose of each nucleus (Gy), e.g. from
-        ``brainrit.dosimetry.cellular`` S-values or ``vascular.dose_profile``; used by the LQ part of the
-        survival. When omitted, see ``electron_self_dose``; the result's ``notes`` and
+        ``brainrit.dosimetry.cellular`` or ``vascular``; used by the LQ part of the
+        survival. When omitted, see ``electron_dose``; the result's ``notes`` and
         ``electrons_included`` say what low-LET dose is in.
     electron_dose : bool
         When ``low_let_dose_Gy`` is omitted, add the mean electron + photon dose analytically (it is not
