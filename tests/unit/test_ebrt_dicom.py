@@ -164,6 +164,9 @@ def test_import_rt_with_reference_and_structures(tmp_path: Path) -> None:
     assert np.allclose(own.dose_Gy, dose, atol=1e-6)
     with pytest.raises(ValueError):
         plan.dose_Gy[0, 0, 0] = 1.0
+    arm = plan.to_arm("TPS plan", 10, "WBRT")
+    assert arm.n_fractions == 10 and arm.shape == cshape and arm.voxel_mm == cvox
+    assert np.allclose(arm.dose_Gy, plan.dose_Gy, rtol=1e-6)
 
 
 def test_dicom_errors(tmp_path: Path) -> None:

@@ -7,11 +7,14 @@ micrometastasis between voxel centres; clonogen density 10⁵ cm⁻³ (so TCPs a
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from scipy.special import ndtr
 
 from brainrit.ebrt import Arm, ArmComponent, Lesion
@@ -25,8 +28,8 @@ MIC = Lesion("mic", np.array([6.5, 6.5, 6.5]), 0.5, False)
 RHO = 1e5
 
 
-@pytest.fixture(scope="module")
-def case() -> tuple[tuple[Arm, Arm], dict[str, np.ndarray]]:
+@functools.cache
+def _make_case() -> tuple[tuple[Arm, Arm], dict[str, np.ndarray]]:
     brain = np.ones(SHAPE, bool)
     hip = np.zeros(SHAPE, bool)
     hip[2:5, 2:8, 2:5] = True
@@ -34,6 +37,11 @@ def case() -> tuple[tuple[Arm, Arm], dict[str, np.ndarray]]:
     les = sphere_mask(SHAPE, VOX, ORG, MET.centre_mm, MET.radius_mm)
     srs = Arm("SRS", (ArmComponent("SRS", np.where(les, 24.0, 0.0), 1, "SRS"),), VOX, ORG, False)
     return (wbrt, srs), {"brain": brain, "hippocampi": hip}
+
+
+@pytest.fixture(scope="module")
+def case() -> tuple[tuple[Arm, Arm], dict[str, np.ndarray]]:
+    return _make_case()
 
 
 def test_hand_computed_table(case: tuple[tuple[Arm, Arm], dict[str, np.ndarray]]) -> None:
@@ -180,3 +188,18 @@ def test_structure_dvhs(case: tuple[tuple[Arm, Arm], dict[str, np.ndarray]]) -> 
     assert h["hippocampi"].volume_cm3 == pytest.approx(masks["hippocampi"].sum() * 1e-3)
     with pytest.raises(InputError, match="names"):
         structure_dvhs(arms[0], masks, ["brainstem"])
+
+
+@given(s1=st.floats(0.2, 2.0), s2=st.floats(0.2, 2.0))
+def test_property_outcomes_monotone_in_dose(s1: float, s2: float) -> None:
+    """Scaling every prescription up never lowers TCP nor NTCP (radiobiology monotonicity)."""
+    from brainrit.ebrt.outcomes import _evaluate, _sample
+
+    arms, masks = _make_case()
+    lo, hi = sorted((s1, s2))
+    model = default_model(clonogen_density_per_cm3=RHO)
+    for arm in arms:
+        sm = _sample(arm, masks, [MET, MIC])
+        a, b = _evaluate(sm, model, lo).metrics, _evaluate(sm, model, hi).metrics
+        for m in ("TCP all lesions", "NTCP necrosis", "NTCP necrosis LKB", "hippocampi D40 EQD2"):
+            assert b[m] >= a[m] - 1e-12

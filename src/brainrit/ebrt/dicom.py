@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 
 from brainrit.checks import array_finite, choice
+from brainrit.ebrt.arms import Arm, ArmComponent
 from brainrit.ebrt.geometry import check_grid
 from brainrit.errors import DataError, InputError, OutputError
 
@@ -81,6 +82,11 @@ class RTImport:
     dose_Gy: np.ndarray = field(repr=False)
     masks: Mapping[str, np.ndarray] = field(repr=False)
     frame_of_reference_uid: str = ""
+
+    def to_arm(self, name: str, n_fractions: int, technique: str = "", *, whole_brain: bool = True) -> Arm:
+        """The imported plan as an :class:`~brainrit.ebrt.arms.Arm` (one course of ``n_fractions``)."""
+        comp = ArmComponent(name, self.dose_Gy, n_fractions, technique)
+        return Arm(name, (comp,), self.voxel_mm, self.origin_mm, whole_brain=whole_brain)
 
 
 def _read(path: str | os.PathLike[str], modality: Sequence[str], stop_before_pixels: bool = False) -> Any:
