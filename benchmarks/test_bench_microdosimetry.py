@@ -52,6 +52,10 @@ def test_bench_microdosimetry_vessel_wall(benchmark):
     )
     t_grid = benchmark.stats.stats.min
     _, peak_grid = _peak_bytes(lambda: simulate(geom, src, n_decays=N_DECAYS, seed=1, electron_dose=False))
+    t0 = time.perf_counter()
+    two = simulate(geom, src, n_decays=N_DECAYS, seed=1, electron_dose=False, workers=2)
+    t_two = time.perf_counter() - t0
+    assert np.array_equal(two.z_Gy, result.z_Gy)  # same seed, any worker count
 
     # baseline on the same tracks (a subset), same range table, same nuclei
     table = md._range_table(geom, None)
@@ -85,6 +89,7 @@ def test_bench_microdosimetry_vessel_wall(benchmark):
             "n_cells": n,
             "grid_tracks_per_s": grid_rate,
             "grid_peak_MiB": peak_grid / 2**20,
+            "grid_tracks_per_s_2_workers": result.n_tracks / t_two,
             "baseline_tracks_per_s": base_rate,
             "baseline_peak_MiB": peak_base / 2**20,
             "speedup_vs_numpy": grid_rate / base_rate,
