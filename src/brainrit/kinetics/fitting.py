@@ -90,6 +90,12 @@ def biodistribution_data(
     """Validated :class:`BiodistributionData` (organs among model regions, "blood" or "plasma").
 
     Raises InputError for negative times or values, SD ≤ 0, n < 1, unknown organs or mismatched lengths.
+
+    Examples
+    --------
+    >>> d = biodistribution_data(["blood", "brain"], [1.0, 1.0], [40.0, 1.2], [5.0, 0.3], [4, 4])
+    >>> d.standard_error.tolist()
+    [2.5, 0.15]
     """
     organs = tuple(choice(f"organ[{i}]", o, ORGANS) for i, o in enumerate(organ))
     t = array_finite("time_h", time_h, low=0.0, unit="h")
@@ -199,6 +205,13 @@ def predict_percent_id_per_g(
 
     Organs include their residual blood; "blood" uses plasma × (1 − Hct) per mL of blood (density 1.06 g/mL).
     If not decay-corrected, the parent's physical decay e^{-λt} is applied.
+
+    Examples
+    --------
+    >>> from brainrit.kinetics import default_model
+    >>> pid = predict_percent_id_per_g(default_model("mouse"), ["blood", "metastasis"], [24.0, 24.0])
+    >>> bool(pid[1] > 0)
+    True
     """
     t = array_finite("time_h", time_h, low=0.0, unit="h")
     organs = [choice("organ", o, ORGANS) for o in organ]
@@ -279,6 +292,19 @@ def fit_biodistribution(
     Returns
     -------
     BiodistributionFit
+
+    Examples
+    --------
+    >>> from dataclasses import replace
+    >>> from brainrit.kinetics import default_model
+    >>> model = replace(default_model("mouse"), saturable=False)
+    >>> truth = model.with_overrides(plasma_clearance_mL_per_h=0.01)
+    >>> organ, t = ["blood"] * 4 + ["liver"] * 4, [1.0, 4.0, 24.0, 72.0] * 2
+    >>> y = predict_percent_id_per_g(truth, organ, t)
+    >>> fit = fit_biodistribution(biodistribution_data(organ, t, y, 0.1 * y, [4] * 8), model,
+    ...                           ["plasma_clearance_mL_per_h"])
+    >>> round(float(fit.values[0]), 5)
+    0.01
     """
     if not isinstance(data, BiodistributionData):
         raise InputError(

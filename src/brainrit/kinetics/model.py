@@ -427,6 +427,12 @@ def default_model(
     Returns
     -------
     KineticModel
+
+    Examples
+    --------
+    >>> m = default_model("mouse", nuclide="Pb-212")
+    >>> m.chain.tracked, dict(m.release), m.params["target.density_per_um2.metastasis"]
+    (('Pb-212', 'Bi-212'), {'Bi-212': 0.36}, 75.4)
     """
     phys = reference_physiology(species, body_mass_g=body_mass_g)
     tgt = target if isinstance(target, Target) else get_target(target)

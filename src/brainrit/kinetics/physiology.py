@@ -194,8 +194,9 @@ def reference_physiology(species: str = "mouse", *, body_mass_g: float | None = 
     """Reference physiology of ``species`` ("mouse" or "human"), optionally scaled to ``body_mass_g``.
 
     Scaling (allometric exponents in the data file): masses and volumes ∝ M, plasma flows ∝ M^0.75
-    (West et al. 1997 Science), antibody plasma clearance ∝ M^0.85 (Deng et al. 2011 mAbs), first-order rate
-    constants ∝ M^-0.25. Per-gram quantities (residual plasma, vascular surface) are unchanged.
+    (Lindstedt & Schaeffer 2002 Lab Anim), antibody plasma clearance ∝ M^0.85 (Deng et al. 2011 mAbs),
+    first-order rate constants ∝ M^-0.25 (Lindstedt & Schaeffer 2002). Per-gram quantities (residual
+    plasma, vascular surface) are unchanged.
 
     Parameters
     ----------

@@ -326,6 +326,15 @@ def solve(
     Returns
     -------
     KineticsResult
+
+    Examples
+    --------
+    >>> from brainrit.kinetics import default_model
+    >>> res = solve(default_model("mouse"), 0.5)
+    >>> round(res.ratio("metastasis", "brain"), 1)  # calibrated to Corroyer-Dulmont et al. 2020
+    6.0
+    >>> sorted(res.to_table()[0])
+    ['TIA_Bq_s', 'decays_per_g', 'member', 'region']
     """
     if not isinstance(model, KineticModel):
         raise InputError("model", model, "a KineticModel (from brainrit.kinetics.default_model)")
