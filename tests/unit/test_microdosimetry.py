@@ -490,3 +490,14 @@ def test_repeated_runs_reuse_cached_work_without_changing_results(vessel):
         assert row["mean_z_Gy"] == r.mean_z_Gy and row["tcp"] == r.tcp()
         assert row["mean_low_let_dose_Gy"] == pytest.approx(r.low_let_dose_Gy.mean(), rel=1e-12)
     assert md._MEMO.get() is None
+
+
+def test_user_cell_list_from_csv(tmp_path):
+    from brainrit.dosimetry.geometry import cells_from_csv
+
+    path = tmp_path / "cells.csv"
+    path.write_text("x_um,y_um,z_um,cell_radius_um,nucleus_radius_um\n0,0,0,5,3\n11,0,0,5,2.5\n0,14,0,6,4\n")
+    g = MicroGeometry(cells_from_csv(path))
+    r = simulate(g, Source("cell_surface", alpha_energy_MeV=7.0, cells=[0]), n_decays=5000, seed=3)
+    assert r.n_nuclei == 3 and r.hits[0] > 0 and r.hits[1] > 0
+    np.testing.assert_allclose(r.nucleus_mass_kg, 1e-15 * 4 / 3 * np.pi * np.array([3.0, 2.5, 4.0]) ** 3)
