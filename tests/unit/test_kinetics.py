@@ -430,3 +430,31 @@ def test_single_time_point_and_samples():
         tia_from_samples([0, 2, 1], [1, 1, 1], physical_half_life_h=1.0)
     with pytest.raises(InputError, match="activity_Bq"):
         tia_from_samples([0, 1], [1, -1], physical_half_life_h=1.0)
+
+
+def test_onset_of_expression():
+    early = default_model("mouse", chain=STANDIN, days_after_seeding=2.0)
+    late = default_model("mouse", chain=STANDIN, days_after_seeding=21.0)
+    p = early.params
+    assert p["target.density_per_um2.metastasis"] == p["target.density_per_um2.brain"]
+    assert late.params["target.density_per_um2.metastasis"] == 75.4
+    with pytest.raises(InputError, match="days_after_seeding"):
+        default_model("mouse", chain=STANDIN, days_after_seeding=-1.0)
+
+
+@pytest.mark.parametrize("nuclide", ["Ac-225", "Lu-177"])
+def test_other_chains_balance(nuclide):
+    """Real chains with several tracked members and in-place intermediates keep their mass balance."""
+    r = solve(default_model("mouse", nuclide=nuclide), 1.0, n_times=20)
+    for b in r.mass_balance.values():
+        total = b["in_body"] + b["decayed"] + b["excreted"]
+        assert np.max(np.abs(total - b["produced"])) <= 1e-9 * max(b["produced"].max(), 1.0)
+    assert r.decays_per_g("metastasis") > r.decays_per_g("brain")
+
+
+def test_human_model():
+    r = solve(default_model("human"), 1000.0, n_times=20)
+    assert r.region_mass_g["brain"] == 1450.0
+    assert r.ratio() > 1.0
+    heavy = default_model("mouse", chain=STANDIN, body_mass_g=30.0)
+    assert heavy.params["liver.mass_g"] == pytest.approx(1.3 * 1.5)

@@ -395,6 +395,7 @@ def default_model(
     body_mass_g: float | None = None,
     chain: Any = None,
     equilibrium_half_life_s: float = 600.0,
+    days_after_seeding: float | None = None,
     **overrides: float,
 ) -> KineticModel:
     """Reference kinetic model of ``nuclide``-labelled anti-``target`` antibody in ``species``.
@@ -421,6 +422,10 @@ def default_model(
         Chain to use instead of ``brainrit.nuclides.decay_chain(nuclide)``.
     equilibrium_half_life_s : float
         Members with shorter half-lives decay in place with their carrier (default 600 s).
+    days_after_seeding : float, optional
+        Time of injection after metastasis seeding. Before the target's ``onset_days`` (VCAM-1: 5 d, Serres et
+        al. 2012) the metastasis endothelium carries only the healthy-brain density. Expression is taken as
+        constant over the few days of the antibody kinetics.
     **overrides : float
         Any model parameter by name (``"metastasis.mass_g"`` or ``metastasis__mass_g``).
 
@@ -440,6 +445,9 @@ def default_model(
     spec = chain_spec(ch, equilibrium_half_life_s=equilibrium_half_life_s)
     f = in_range("release_fraction", release_fraction, 0.0, 1.0)
     flat = _flatten(phys, tgt)
+    if days_after_seeding is not None:
+        if non_negative("days_after_seeding", days_after_seeding) < tgt.onset_days:
+            flat["target.density_per_um2.metastasis"] = flat["target.density_per_um2.brain"]
     release = {}
     if len(spec.tracked) > 1 and f > 0 and f"free_{spec.elements[1]}.urine_per_h" in flat:
         release = {spec.tracked[1]: f}
