@@ -154,3 +154,15 @@ def test_nuclide_errors():
         cel.s_value("Pb-212", "N", "N", 5.0, 3.0, daughter_sources={"Bi-212": "blood"})
     with pytest.raises(InputError, match="source"):
         cel.s_values("Pb-212", 5.0, 3.0).get("N", "Q")
+
+
+def test_by_group_photons_negligible_for_all_comparison_nuclides():
+    from brainrit.nuclides import VCAM1_COMPARISON_NUCLIDES
+
+    # α and β⁻ emitters: photons < 1 % of the nucleus self-dose. Auger emitters (Ga-67, Zr-89, In-111,
+    # I-124): their few-keV X-rays are absorbed within micrometres, 1-3 % of S(N←N) (measured, reported).
+    auger = {"Ga-67", "Zr-89", "In-111", "I-124"}
+    for n in VCAM1_COMPARISON_NUCLIDES:
+        g = cel.s_values(n, 5.0, 3.0).by_group("N", "N")
+        assert g["photon_fraction"] < (0.05 if n in auger else 0.01), n
+        assert g["alpha"] + g["electron"] + g["photon"] == pytest.approx(cel.s_value(n, "N", "N", 5.0, 3.0))

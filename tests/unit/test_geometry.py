@@ -158,3 +158,10 @@ def test_lattices_never_overlap(n, rc, frac, extra):
     for fn in (g.cubic_lattice, g.hexagonal_lattice):
         pop = fn(n, rc, rc * frac, spacing_um=2 * rc + extra)
         assert pop.min_gap_um() >= extra - 1e-9 * (1 + rc)
+
+
+def test_relaxation_gives_up_with_clear_error():
+    rng = np.random.default_rng(0)
+    c = np.zeros((50, 3))
+    with pytest.raises(InputError, match="packing_fraction"):
+        g._relax(c, 5.0, lambda x: np.clip(x, -1.0, 1.0), rng, "packing_fraction", 0.5, max_iter=3)

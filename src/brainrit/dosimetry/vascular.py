@@ -41,6 +41,7 @@ import numpy as np
 from brainrit.checks import array_finite, choice, non_negative, positive
 from brainrit.dosimetry.cellular import _kernel as kn
 from brainrit.dosimetry.cellular import _sources as src
+from brainrit.dosimetry.cellular._kernel import _interp_rows
 from brainrit.dosimetry.geometry import Capillary
 from brainrit.errors import InputError
 
@@ -120,33 +121,18 @@ def _line_table(x, e, rho_grid, t_n, out):  # pragma: no cover - compiled
         prev = np.zeros(ncls)
         z_prev = 0.0
         s0 = rho
-        _interp(s0, x, e, prev)
+        _interp_rows(s0, x, e, prev)
         for c in range(ncls):
             out[c, i, 0] = 0.0
         for k in range(1, t_n):
             z = scale * math.sinh(tmax * k / (t_n - 1))
             s = math.sqrt(rho * rho + z * z)
-            _interp(s, x, e, tmp)
+            _interp_rows(s, x, e, tmp)
             dz = z - z_prev
             for c in range(ncls):
                 out[c, i, k] = out[c, i, k - 1] + 0.5 * dz * (tmp[c] + prev[c])
                 prev[c] = tmp[c]
             z_prev = z
-
-
-@numba.njit(cache=True, nogil=True)
-def _interp(s, x, e, out_vec):  # pragma: no cover - compiled
-    n = x.shape[0]
-    if s >= x[n - 1]:
-        for c in range(e.shape[0]):
-            out_vec[c] = 0.0
-        return
-    j = np.searchsorted(x, s, side="right") - 1
-    if j < 0:
-        j = 0
-    t = (s - x[j]) / (x[j + 1] - x[j])
-    for c in range(e.shape[0]):
-        out_vec[c] = e[c, j] + t * (e[c, j + 1] - e[c, j])
 
 
 @numba.njit(cache=True, nogil=True)

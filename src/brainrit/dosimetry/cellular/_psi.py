@@ -124,30 +124,6 @@ def dpsi_matrix(x, rc, rn, out):  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True, nogil=True)
-def psi_matrix(x, rc, rn, out):  # pragma: no cover - compiled
-    """ψ for targets (N, Cy, C) × sources (N, Cy, CS, C) -> out[3, 4] (x > 0)."""
-    nn = psi_ball(x, rn, rn)
-    cn = psi_ball(x, rn, rc)
-    nc = psi_ball(x, rc, rn)
-    cc = psi_ball(x, rc, rc)
-    ns = psi_surface(x, rc, rn)
-    cs = psi_surface(x, rc, rc)
-    vc = rc**3
-    vn = rn**3
-    vy = vc - vn
-    out[0, 0] = nn
-    out[0, 2] = ns
-    out[0, 3] = nc
-    out[0, 1] = (vc * nc - vn * nn) / vy
-    out[2, 0] = cn
-    out[2, 2] = cs
-    out[2, 3] = cc
-    out[2, 1] = (vc * cc - vn * cn) / vy
-    for j in range(4):
-        out[1, j] = out[2, j] - out[0, j]
-
-
-@numba.njit(cache=True, nogil=True)
 def frac_integral(s, x1, x2, b):  # pragma: no cover - compiled
     """∫_{x1}^{x2} f(s, x, b) dx (closed form), 0 <= x1 < x2."""
     total = 0.0

@@ -137,6 +137,27 @@ class SValueTable:
         s = SOURCES.index(_compartment("source", source, SOURCES))
         return float(self.values_Gy_per_Bq_s[t, s])
 
+    def by_group(self, target: str, source: str) -> dict[str, float]:
+        """S(target ← source) grouped as ``alpha`` (α + recoil), ``electron`` (β±, IE, Auger) and
+        ``photon`` (γ, X, annihilation), plus ``photon_fraction`` of the total (to show that photons
+        are negligible at cell scale).
+
+        Examples
+        --------
+        >>> g = s_values("Pb-212", 5.0, 3.0).by_group("N", "C")
+        >>> g["photon_fraction"] < 1e-3
+        True
+        """
+        c = self.get_by_class(target, source)
+        out = {
+            "alpha": c.get("alpha", 0.0) + c.get("alpha_recoil", 0.0),
+            "electron": sum(c.get(k, 0.0) for k in ("beta_minus", "beta_plus", "ie", "auger")),
+            "photon": sum(c.get(k, 0.0) for k in ("gamma", "xray", "annihilation")),
+        }
+        total = sum(out.values())
+        out["photon_fraction"] = out["photon"] / total if total > 0 else 0.0
+        return out
+
     def get_by_class(self, target: str, source: str) -> dict[str, float]:
         """S(target ← source) per radiation class (Gy/(Bq·s))."""
         t = TARGETS.index(_compartment("target", target, TARGETS))
