@@ -83,7 +83,7 @@ Evaluate = Callable[[Scenario, int], Mapping[str, float]]
 
 
 def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, float]:
-    """Numeric leaves of nested dicts as ``{"a.b.c": float}`` (bool → 0/1, None → NaN; lists, text skipped)."""
+    """Numeric leaves of nested dicts as ``{"a.b.c": float}`` (bool → 0/1, None → NaN; no lists, text)."""
     out: dict[str, float] = {}
     for key, value in data.items():
         name = f"{prefix}{key}"
