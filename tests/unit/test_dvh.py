@@ -163,3 +163,47 @@ def test_query_errors():
         h.V(float("nan"))
     with pytest.raises(InputError):
         h.V([1.0])
+
+
+def test_dvh_from_images_same_and_fine_grid():
+    from brainrit.dosimetry.voxel.dvh import dvh_from_images
+    from brainrit.dosimetry.voxel.io import VoxelImage
+
+    aff = np.diag([2.0, 2.0, 2.0, 1.0])
+    aff[:3, 3] = [10.0, -4.0, 3.0]
+    dose = VoxelImage(np.random.default_rng(2).uniform(0, 10, (6, 6, 6)), aff)
+    labels = np.zeros((6, 6, 6))
+    labels[1:4, 2:5, 0:3] = 2
+    labels[4, 4, 4] = 1
+    h = dvh_from_images(dose, VoxelImage(labels, aff), label=2)
+    assert h.volume_cm3 == pytest.approx(27 * 8e-3)
+    # fine mask, k = 4: analytic sphere rasterised at sub-voxel centres
+    k = 4
+    fine_aff = aff.copy()
+    fine_aff[:3, :3] /= k
+    fine_aff[:3, 3] += np.diag(aff)[:3] * (1 / k - 1) / 2
+    idx = np.indices((24, 24, 24)).reshape(3, -1).T
+    world = (fine_aff @ np.c_[idx, np.ones(len(idx))].T)[:3].T
+    s = Sphere((15.0, 1.0, 8.0), 3.0)
+    fine = s(world[:, 0], world[:, 1], world[:, 2]).reshape(24, 24, 24).astype(float)
+    hf = dvh_from_images(dose, VoxelImage(fine, fine_aff))
+    assert hf.volume_cm3 == pytest.approx(s.volume_cm3, rel=0.03)
+    ha = dvh(dose.data, s, 2.0, supersample=k, origin_mm=tuple(aff[:3, 3]))
+    assert hf.mean_Gy == pytest.approx(ha.mean_Gy, rel=1e-9)
+
+
+def test_dvh_from_images_mismatched_grids():
+    from brainrit.dosimetry.voxel.dvh import dvh_from_images
+    from brainrit.dosimetry.voxel.io import VoxelImage
+
+    dose = VoxelImage(np.ones((4, 4, 4)), np.eye(4))
+    shifted = np.eye(4)
+    shifted[0, 3] = 1.0
+    for mask in (
+        VoxelImage(np.ones((4, 4, 4)), shifted),
+        VoxelImage(np.ones((5, 4, 4)), np.eye(4)),
+        VoxelImage(np.ones((8, 8, 8)), np.eye(4)),  # twice the shape but not half the voxel size
+        VoxelImage(np.ones((8, 8, 12)), np.diag([0.5, 0.5, 0.5, 1.0])),
+    ):
+        with pytest.raises(InputError):
+            dvh_from_images(dose, mask)

@@ -125,3 +125,17 @@ def test_other_errors():
         tia_from_series([1.0, 2.0], [ok, ok], 1.0, before_first="linear")
     with pytest.raises(InputError):
         tia_from_series([1.0, 2.0], [ok, ok * np.nan], 1.0)
+
+
+def test_dose_map_components_conserve_energy():
+    """Default half-width holds the longest electron range: α + electron energy fully in the grid."""
+    from brainrit.dosimetry.voxel.dosemap import dose_map_components
+    from brainrit.dosimetry.voxel.kernels import emission_spectrum
+
+    tia = np.zeros((21, 21, 21))
+    tia[10, 10, 10] = 1e9
+    d = dose_map_components(tia, "Y-90", 2.0)
+    mass_kg = 8e-6
+    deposited_MeV = d["electron"].sum() * mass_kg / 1.602176634e-13 / 1e9
+    assert deposited_MeV == pytest.approx(emission_spectrum("Y-90").emitted_MeV()["electron"], rel=1e-6)
+    assert d["alpha"].max() == 0.0

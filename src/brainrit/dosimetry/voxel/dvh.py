@@ -54,7 +54,7 @@ from brainrit.checks import array_finite, positive
 from brainrit.dosimetry.voxel._grid import as_voxel_mm, check_image
 from brainrit.errors import InputError
 
-__all__ = ["DVH", "Ellipsoid", "Sphere", "dvh"]
+__all__ = ["DVH", "Ellipsoid", "Sphere", "dvh", "dvh_from_images"]
 
 MaskLike = np.ndarray | Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 
@@ -358,3 +358,60 @@ def _samples_sub(dose: np.ndarray, m: np.ndarray, k: int) -> tuple[np.ndarray, n
     if not doses:
         return np.zeros(0), np.zeros(0)
     return np.concatenate(doses), np.concatenate(weights)
+
+
+def dvh_from_images(
+    dose: Any,
+    mask: Any,
+    *,
+    label: int | None = None,
+    bin_width_Gy: float | None = None,
+    atol_mm: float = 1e-3,
+) -> DVH:
+    """DVH of a dose image inside a mask image (e.g. both read with
+    :func:`brainrit.dosimetry.voxel.io.load_nifti`).
+
+    The mask must lie on the dose grid (same shape and affine), or on a grid ``k`` times finer on
+    every axis that covers the same voxels (the dose affine with voxel size ÷ k, origin moved to the
+    first sub-voxel centre); the fine mask is then used for sub-voxel supersampling (``k`` ≤ 16).
+    Anything else is a grid mismatch: resample first (:mod:`brainrit.dosimetry.voxel.resample`).
+
+    Parameters
+    ----------
+    dose : VoxelImage
+        Dose (Gy).
+    mask : VoxelImage
+        Label or binary image; voxels equal to ``label`` (default: any value > 0.5) are inside.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from brainrit.dosimetry.voxel.io import VoxelImage
+    >>> d = VoxelImage(np.full((2, 2, 2), 3.0), np.diag([2.0, 2.0, 2.0, 1.0]))
+    >>> fine = np.diag([1.0, 1.0, 1.0, 1.0]); fine[:3, 3] = -0.5
+    >>> m = VoxelImage(np.pad(np.ones((1, 1, 1)), ((0, 3), (0, 3), (0, 3))), fine)
+    >>> dvh_from_images(d, m).volume_cm3
+    0.001
+    """
+    dshape, mshape = tuple(dose.data.shape), tuple(mask.data.shape)
+    inside = mask.data == label if label is not None else mask.data > 0.5
+    if mshape == dshape:
+        if not np.allclose(mask.affine, dose.affine, atol=atol_mm):
+            raise InputError("mask", "an image with another affine", "a mask on the dose grid (same affine)")
+        return dvh(dose.data, inside, dose.voxel_mm, bin_width_Gy=bin_width_Gy)
+    ratios = [m / d for m, d in zip(mshape, dshape, strict=True)]
+    k = round(ratios[0])
+    expected = dose.affine.copy()
+    expected[:3, :3] = dose.affine[:3, :3] / max(k, 1)
+    expected[:3, 3] = dose.affine[:3, 3] + dose.affine[:3, :3] @ np.full(3, (1.0 / max(k, 1) - 1.0) / 2.0)
+    if (
+        any(abs(r - k) > 1e-9 for r in ratios)
+        or not 2 <= k <= 16
+        or not np.allclose(mask.affine, expected, atol=atol_mm)
+    ):
+        raise InputError(
+            "mask",
+            f"image of shape {mshape}",
+            f"a mask on the dose grid {dshape} or on a grid 2-16 times finer covering the same voxels",
+        )
+    return dvh(dose.data, inside, dose.voxel_mm, bin_width_Gy=bin_width_Gy, supersample=k)
