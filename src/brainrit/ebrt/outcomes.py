@@ -508,7 +508,18 @@ def compare_arms(
     *,
     model: OutcomeModel | None = None,
 ) -> ComparisonTable:
-    """Comparison table (rows = arms, columns = :data:`METRICS`) on the same patient or mouse."""
+    """Comparison table (rows = arms, columns = :data:`METRICS`) on the same patient or mouse.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from brainrit.ebrt.arms import Arm, ArmComponent
+    >>> shape = (10, 10, 10)
+    >>> wb = Arm("WBRT", (ArmComponent("WBRT", np.full(shape, 30.0), 10, "WBRT"),), (1, 1, 1), (0, 0, 0))
+    >>> table = compare_arms([wb], {"brain": np.ones(shape, bool)})
+    >>> round(table.row("WBRT")["NTCP necrosis"], 4)       # LKB, EQD2 37.5 Gy: Φ(−2.5)
+    0.0062
+    """
     arms = _unique_arms(arms)
     mdl = model if model is not None else default_model()
     rows = [arm_outcomes(a, masks, lesions, model=mdl).metrics for a in arms]
@@ -554,6 +565,17 @@ def iso_effect(
     ------
     InputError
         Unknown metric, target outside (0, 1), or a target the arm cannot reach within ``scale_range``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from brainrit.ebrt.arms import Arm, ArmComponent
+    >>> shape = (10, 10, 10)
+    >>> wb = Arm("WBRT", (ArmComponent("WBRT", np.full(shape, 30.0), 10, "WBRT"),), (1, 1, 1), (0, 0, 0))
+    >>> out = iso_effect(wb, {"brain": np.ones(shape, bool)}, [], "NTCP necrosis", 0.05)
+    >>> # EQD2 (α/β 2) = 15 s + 22.5 s² must equal TD50 (1 + m Φ⁻¹(0.05)) = 45.2 Gy
+    >>> round(out.metrics["prescription scale"], 4), round(out.metrics["NTCP necrosis"], 6)
+    (1.1226, 0.05)
     """
     from scipy.optimize import brentq
 

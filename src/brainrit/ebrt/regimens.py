@@ -113,7 +113,13 @@ RTOG9005_MAX_DIAMETER_MM: tuple[tuple[float, float], ...] = ((20.0, 24.0), (30.0
 
 
 def get_regimen(name: str) -> Regimen:
-    """Look a regimen up by name (case-insensitive), with suggestions when misspelt."""
+    """Look a regimen up by name (case-insensitive), with suggestions when misspelt.
+
+    Examples
+    --------
+    >>> get_regimen("fsrs-27/3").dose_per_fraction_Gy
+    9.0
+    """
     return REGIMENS[choice("regimen", name, REGIMENS)]
 
 

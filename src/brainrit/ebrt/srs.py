@@ -83,7 +83,13 @@ def radial_dose_Gy(
     gradient_index: float = DEFAULT_GRADIENT_INDEX,
     max_to_prescription: float = 1.0,
 ) -> np.ndarray:
-    """Dose (Gy) at distance ``r_mm`` from the centre of one spherical target."""
+    """Dose (Gy) at distance ``r_mm`` from the centre of one spherical target.
+
+    Examples
+    --------
+    >>> radial_dose_Gy([0.0, 5.0, 5.0 * 3 ** (1 / 3)], 5.0, 24.0).round(6).tolist()   # R50 = R·GI^(1/3)
+    [24.0, 24.0, 12.0]
+    """
     r = np.asarray(r_mm, dtype=float)
     big_r = positive("radius_mm", radius_mm)
     dp = positive("prescription_Gy", prescription_Gy)
@@ -122,6 +128,13 @@ def srs_dose(
         Paddick GI (default 3.0).
     max_to_prescription : float
         Maximum-to-prescription ratio inside the target (default 1).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> d = srs_dose((41, 41, 41), 1.0, (-20.0, -20.0, -20.0), np.zeros((1, 3)), [10.0])
+    >>> float(d[20, 20, 20]), float(d[25, 20, 20]), round(float(d[35, 20, 20]), 2)  # centre, surface, 15 mm
+    (24.0, 24.0, 3.0)
     """
     shp, vox, org = check_grid(shape, voxel_mm, origin_mm)
     c = np.atleast_2d(np.asarray(centres_mm, dtype=float))

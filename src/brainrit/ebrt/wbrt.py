@@ -189,6 +189,7 @@ def wbrt_dose(
     if hot_spot_limit is not None:
         limit = in_range("hot_spot_limit", hot_spot_limit, 1.0, 2.0)
         rel = rel * _fif_fluence(rel, brain, vox, limit, b.penumbra_80_20_mm)[None, :, :]
+        rel /= sample_trilinear(rel, vox, org, iso[None, :])[0]  # keep the prescription at the isocentre
     return (rel * dose_total).astype(np.float32)
 
 
@@ -249,6 +250,16 @@ def ha_wbrt_dose(
     Returns
     -------
     ndarray, float32
+
+    Examples
+    --------
+    >>> from brainrit.ebrt.geometry import ellipsoid_mask
+    >>> shape, vox, org = (51, 51, 51), 2.0, (-50.0, -50.0, -50.0)
+    >>> brain = ellipsoid_mask(shape, vox, org, (0, 0, 0), (30, 35, 25))
+    >>> hip = ellipsoid_mask(shape, vox, org, (12, 0, -10), (4, 10, 4))
+    >>> dose = ha_wbrt_dose(brain, hip, vox, org, 30.0)
+    >>> round(float(dose[hip].min()), 2), bool(dose[hip].max() <= 16.0)
+    (7.5, True)
     """
     brain = check_mask("brain", brain_mask, np.shape(brain_mask))
     hip = check_mask("hippocampi", hippocampi_mask, brain.shape)

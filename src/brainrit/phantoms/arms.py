@@ -101,7 +101,16 @@ def build_arm(
     max_to_prescription: float = 1.0,
     _cache: dict | None = None,
 ) -> Arm:
-    """Build one arm on ``phantom`` by regimen name (or ``"<whole-brain regimen>+SRS"``)."""
+    """Build one arm on ``phantom`` by regimen name (or ``"<whole-brain regimen>+SRS"``).
+
+    Examples
+    --------
+    >>> from brainrit.phantoms import human_brain, metastasis
+    >>> p = human_brain(voxel_mm=4.0, lesions=[metastasis("m1", (30.0, -30.0, 20.0), 15.0)])
+    >>> arm = build_arm(p, "WBRT-30/10+SRS")
+    >>> [(c.name, c.n_fractions) for c in arm.components]
+    [('WBRT-30/10', 10), ('SRS-RTOG9005', 1)]
+    """
     cache = {} if _cache is None else _cache
     allowed = (
         *REGIMENS,
@@ -134,7 +143,14 @@ def standard_arms(
     gradient_index: float = DEFAULT_GRADIENT_INDEX,
     max_to_prescription: float = 1.0,
 ) -> tuple[Arm, ...]:
-    """All standard arms for the phantom's species (focal arms only when a lesion is visible)."""
+    """All standard arms for the phantom's species (focal arms only when a lesion is visible).
+
+    Examples
+    --------
+    >>> from brainrit.phantoms import human_brain
+    >>> [a.name for a in standard_arms(human_brain(voxel_mm=4.0))]
+    ['WBRT-30/10', 'WBRT-20/5', 'WBRT-37.5/15', 'HA-WBRT-30/10']
+    """
     if names is None:
         if phantom.species == "mouse":
             names = MOUSE_ARMS

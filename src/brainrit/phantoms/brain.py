@@ -195,7 +195,9 @@ def _build(
         "hippocampi": hip_l | hip_r,
         "brainstem": stem,
     }
-    base = Phantom(species, shape, tuple(vox), tuple(origin), _freeze(masks), (), anat.scalp_mm)  # type: ignore[arg-type]
+    vox_t = tuple(float(v) for v in vox)
+    org_t = tuple(float(v) for v in origin)
+    base = Phantom(species, shape, vox_t, org_t, _freeze(masks), (), anat.scalp_mm)  # type: ignore[arg-type]
     return add_lesions(base, lesions)
 
 
@@ -208,12 +210,25 @@ def human_brain(voxel_mm: float | Sequence[float] = 1.0, lesions: Iterable[Lesio
         Voxel size (default 1 mm → grid ≈ 159 × 193 × 154).
     lesions : iterable of Lesion
         Metastases (see :func:`metastasis`, :func:`micrometastases`).
+
+    Examples
+    --------
+    >>> p = human_brain(voxel_mm=2.0)
+    >>> p.shape, round(p.volume_cm3("brain")), round(p.volume_cm3("hippocampus_left"), 1)
+    ((82, 99, 78), 1278, 3.2)
     """
     return _build("human", HUMAN, voxel_mm, lesions)
 
 
 def mouse_brain(voxel_mm: float | Sequence[float] = 0.1, lesions: Iterable[Lesion] = ()) -> Phantom:
-    """Adult mouse brain phantom (0.45 cm³) with hippocampi and brainstem (default voxel 0.1 mm)."""
+    """Adult mouse brain phantom (0.45 cm³) with hippocampi and brainstem (default voxel 0.1 mm).
+
+    Examples
+    --------
+    >>> m = mouse_brain()
+    >>> m.shape, m.voxel_mm
+    ((111, 165, 75), (0.1, 0.1, 0.1))
+    """
     return _build("mouse", MOUSE, voxel_mm, lesions)
 
 
@@ -225,7 +240,13 @@ def metastasis(
     species: str = "human",
     visible: bool | None = None,
 ) -> Lesion:
-    """A spherical metastasis; ``visible`` defaults to diameter ≥ the imaging threshold of ``species``."""
+    """A spherical metastasis; ``visible`` defaults to diameter ≥ the imaging threshold of ``species``.
+
+    Examples
+    --------
+    >>> metastasis("m1", (30.0, -30.0, 20.0), 12.0).visible, metastasis("m2", (0, 0, 0), 0.5).visible
+    (True, False)
+    """
     sp = choice("species", species, VISIBLE_DIAMETER_MM)
     d = positive("diameter_mm", diameter_mm)
     vis = d >= VISIBLE_DIAMETER_MM[sp] if visible is None else bool(visible)
@@ -247,6 +268,17 @@ def add_lesions(phantom: Phantom, lesions: Iterable[Lesion]) -> Phantom:
     InputError
         A lesion (any part of the sphere) outside the brain; two lesions overlapping; a lesion
         overlapping a hippocampus or the brainstem; a duplicate name.
+
+    Examples
+    --------
+    >>> m1 = metastasis("m1", (-2.5, -3.0, 0.5), 0.8, species="mouse")
+    >>> p = add_lesions(mouse_brain(voxel_mm=0.2), [m1])
+    >>> [les.name for les in p.lesions], int(p.masks["lesion_m1"].sum())
+    (['m1'], 36)
+    >>> add_lesions(p, [metastasis("out", (9.0, 0.0, 0.0), 1.0, species="mouse")])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    brainrit.errors.InputError: lesion out: centre_mm: must be a position where the whole sphere ...
     """
     new = tuple(lesions)
     for les in new:
@@ -311,6 +343,13 @@ def micrometastases(
 
     Centres lie at least ``clearance_mm`` + radius from the brain surface, the hippocampi, the
     brainstem and every other lesion. Reproducible for a given ``seed``.
+
+    Examples
+    --------
+    >>> p = human_brain(voxel_mm=4.0)
+    >>> micro = micrometastases(p, 3, 0.2, seed=1)
+    >>> [m.name for m in micro], micro[0].visible
+    (['micro1', 'micro2', 'micro3'], False)
     """
     if isinstance(n, bool) or int(n) != n or n < 0:
         raise InputError("n", n, "an integer >= 0")
