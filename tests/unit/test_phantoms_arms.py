@@ -76,3 +76,29 @@ def test_compare_on_phantom(patient) -> None:
         "WBRT-37.5/15",
         "HA-WBRT-30/10",
     )
+
+
+def test_custom_arms_match_scenario_types(patient) -> None:
+    from brainrit.phantoms.arms import custom_arm
+
+    i = tuple(np.rint((np.array([30.0, -30.0, 20.0]) - patient.origin_mm) / 3.0).astype(int))
+    wb = custom_arm(patient, "WBRT 20/5", "wbrt", dose_Gy=20.0, n_fractions=5)
+    assert wb.n_fractions == 5 and wb.dose_Gy[patient.masks["brain"]].min() >= 19.0
+    assert np.allclose(wb.dose_Gy, build_arm(patient, "WBRT-20/5").dose_Gy, atol=1e-4)
+    srs20 = custom_arm(patient, "SRS 20", "srs", dose_Gy=20.0, gradient_index=4.0)
+    assert srs20.dose_Gy[i] == pytest.approx(20.0)
+    by_size = custom_arm(patient, "SRS", "srs")
+    assert by_size.dose_Gy[i] == pytest.approx(24.0)
+    fs = custom_arm(patient, "fSRS 35/5", "fsrs", dose_Gy=35.0, n_fractions=5)
+    assert fs.dose_Gy[i] == pytest.approx(35.0) and not fs.whole_brain
+    combo = custom_arm(patient, "WBRT+SRS 18", "wbrt+srs", srs_dose_Gy=18.0)
+    assert [c.n_fractions for c in combo.components] == [10, 1]
+    assert combo.dose_Gy[i] == pytest.approx(30.0 * combo.components[0].dose_Gy[i] / 30.0 + 18.0, rel=1e-5)
+    ha = custom_arm(patient, "HA", "ha-wbrt")
+    assert ha.dose_Gy[patient.masks["hippocampi"]].max() < 16.0
+    with pytest.raises(InputError, match="technique"):
+        custom_arm(patient, "x", "protons")
+    with pytest.raises(InputError, match="n_fractions"):
+        custom_arm(patient, "x", "srs", n_fractions=3)
+    with pytest.raises(InputError, match="total_dose_Gy"):
+        custom_arm(patient, "x", "wbrt", dose_Gy=-1.0)

@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -32,7 +33,7 @@ from brainrit.phantoms.brain import Phantom
 if TYPE_CHECKING:
     from brainrit.ebrt.outcomes import ComparisonTable, OutcomeModel
 
-__all__ = ["HUMAN_ARMS", "MOUSE_ARMS", "arm_names", "build_arm", "compare", "standard_arms"]
+__all__ = ["HUMAN_ARMS", "MOUSE_ARMS", "arm_names", "build_arm", "compare", "custom_arm", "standard_arms"]
 
 HUMAN_ARMS = (
     "WBRT-30/10",
@@ -63,7 +64,8 @@ def _focal(
         )
     dose = np.zeros(phantom.shape, dtype=np.float32)
     for t in targets:
-        rx = srs_prescription_Gy(t.diameter_mm) if reg.technique == "SRS" else reg.total_dose_Gy
+        by_size = reg.technique == "SRS" and math.isnan(reg.total_dose_Gy)
+        rx = srs_prescription_Gy(t.diameter_mm) if by_size else reg.total_dose_Gy
         key = ("unit-srs", t.name, gradient_index, max_to_prescription)
         if key not in cache:  # dose per Gy of prescription: linear, shared by the SRS and fSRS arms
             cache[key] = srs_dose(
@@ -134,6 +136,70 @@ def build_arm(
         return Arm(key, (_whole(phantom, reg, cache),), *geo, whole_brain=True, description=reg.source)
     comp = _focal(phantom, reg, gradient_index, max_to_prescription, cache)
     return Arm(key, (comp,), *geo, whole_brain=False, description=reg.source)
+
+
+_TECHNIQUES = ("wbrt", "ha-wbrt", "srs", "fsrs", "wbrt+srs")
+
+
+def custom_arm(
+    phantom: Phantom,
+    name: str,
+    technique: str,
+    *,
+    dose_Gy: float | None = None,
+    n_fractions: int | None = None,
+    srs_dose_Gy: float | None = None,
+    gradient_index: float = DEFAULT_GRADIENT_INDEX,
+    max_to_prescription: float = 1.0,
+) -> Arm:
+    """An arm with any prescription, named as in a scenario file's ``arms`` (``type`` = technique).
+
+    Parameters
+    ----------
+    technique : str
+        ``"wbrt"``, ``"ha-wbrt"``, ``"srs"``, ``"fsrs"`` or ``"wbrt+srs"``.
+    dose_Gy, n_fractions : float, int, optional
+        Prescription (whole-brain dose for ``"wbrt+srs"``). Defaults: WBRT/HA-WBRT 30 Gy/10 fx,
+        SRS by size (RTOG 90-05) in 1 fx, fSRS 27 Gy/3 fx.
+    srs_dose_Gy : float, optional
+        Boost of ``"wbrt+srs"`` (default: RTOG 90-05 by size).
+
+    Examples
+    --------
+    >>> from brainrit.phantoms import human_brain, metastasis
+    >>> p = human_brain(voxel_mm=4.0, lesions=[metastasis("m1", (30.0, -30.0, 20.0), 15.0)])
+    >>> arm = custom_arm(p, "SRS 20 Gy", "srs", dose_Gy=20.0)
+    >>> arm.n_fractions, arm.whole_brain
+    (1, False)
+    """
+    from brainrit.checks import choice as _choice
+
+    tech = _choice("technique", technique, _TECHNIQUES)
+    sp = phantom.species
+    defaults = {"wbrt": (30.0, 10), "ha-wbrt": (30.0, 10), "srs": (math.nan, 1), "fsrs": (27.0, 3)}
+    cache: dict = {}
+    if tech == "wbrt+srs":
+        d, n = (30.0 if dose_Gy is None else dose_Gy), (10 if n_fractions is None else n_fractions)
+        wb = Regimen(f"{name}: WBRT", d, n, "WBRT", sp)
+        boost = Regimen(f"{name}: SRS", math.nan if srs_dose_Gy is None else srs_dose_Gy, 1, "SRS", sp)
+        comps = (
+            _whole(phantom, wb, cache),
+            _focal(phantom, boost, gradient_index, max_to_prescription, cache),
+        )
+        return Arm(name, comps, phantom.voxel_mm, phantom.origin_mm, whole_brain=True)
+    d0, n0 = defaults[tech]
+    d = d0 if dose_Gy is None else dose_Gy
+    n = n0 if n_fractions is None else n_fractions
+    if tech == "srs" and n != 1:
+        raise InputError("n_fractions", n_fractions, "1 for SRS (use technique 'fsrs' for more)")
+    label = {"wbrt": "WBRT", "ha-wbrt": "HA-WBRT", "srs": "SRS", "fsrs": "fSRS"}[tech]
+    reg = Regimen(name, d, n, label, sp)
+    if reg.whole_brain:
+        return Arm(
+            name, (_whole(phantom, reg, cache),), phantom.voxel_mm, phantom.origin_mm, whole_brain=True
+        )
+    comp = _focal(phantom, reg, gradient_index, max_to_prescription, cache)
+    return Arm(name, (comp,), phantom.voxel_mm, phantom.origin_mm, whole_brain=False)
 
 
 def standard_arms(
