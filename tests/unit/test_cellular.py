@@ -166,3 +166,16 @@ def test_by_group_photons_negligible_for_all_comparison_nuclides():
         g = cel.s_values(n, 5.0, 3.0).by_group("N", "N")
         assert g["photon_fraction"] < (0.05 if n in auger else 0.01), n
         assert g["alpha"] + g["electron"] + g["photon"] == pytest.approx(cel.s_value(n, "N", "N", 5.0, 3.0))
+
+
+def test_emission_sets_conserve_energy_per_decay():
+    """Energy emitted per decay by class equals brainrit.nuclides.energy_per_decay (ICRP-107): exact for
+    lines, within 0.5 % for β spectra (trapezoid on the tabulated grid vs ICRP-107's mean energies)."""
+    from brainrit.nuclides import VCAM1_COMPARISON_NUCLIDES, energy_per_decay
+
+    for n in VCAM1_COMPARISON_NUCLIDES:
+        mine = src.member_emissions(n, "water", 1.0).energy_per_decay_MeV()
+        ref = energy_per_decay(n)
+        for i, c in enumerate(src.RADIATION_CLASSES):
+            tol = 5e-3 if c.startswith("beta") else 1e-9
+            assert mine[i] == pytest.approx(ref[c], rel=tol, abs=1e-12), (n, c)

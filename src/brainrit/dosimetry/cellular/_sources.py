@@ -10,8 +10,9 @@ An emission set is a flat list of (transport kind, energy, weight per decay, rad
   (NIST SRD-126 μ/ρ and μ_en/ρ); secondary electrons deposited where they are set in motion.
 - kind 3 ``alpha_recoil``: deposited at the decay site (recoil ranges ≈ 0.1 µm).
 
-β spectra are integrated on their tabulated grid (trapezoid weights, renormalised so that the
-number of β per decay equals the spectrum's integral).
+β spectra are integrated on their tabulated grid (trapezoid weights; brainrit.nuclides scales each
+spectrum so that its trapezoidal integral is the β yield). The β "lines" of ICRP-107 (branch mean
+energies) are used only for nuclides without a tabulated spectrum.
 """
 
 from __future__ import annotations
@@ -152,10 +153,13 @@ def member_emissions(nuclide: str, material: str, density_g_cm3: float) -> Emiss
     from brainrit.nuclides import emissions
 
     em = emissions(nuclide)
+    spectra = {"beta_minus": em.beta_minus_spectrum, "beta_plus": em.beta_plus_spectrum}
     parts = []
     for name, (energy, yld) in em.lines.items():
         if name not in _KIND:
             continue
+        if spectra.get(name) is not None:
+            continue  # β lines hold branch mean energies: the spectrum replaces them
         e = np.asarray(energy, dtype=float)
         y = np.asarray(yld, dtype=float)
         keep = (e > 0) & (y > 0)
