@@ -147,6 +147,9 @@ def test_micrometastases_reproducible_and_valid(human2: Phantom) -> None:
     q = add_lesions(p, a)  # validates: inside the brain, no overlaps
     assert len(q.lesions) == 21
     assert micrometastases(p, 0, 0.3, seed=1) == ()
+    seen = micrometastases(p, 2, 6.0, seed=3, prefix="auto", visible=True)
+    assert [x.name for x in seen] == ["auto1", "auto2"] and all(x.visible for x in seen)
+    add_lesions(p, seen)
     with pytest.raises(InputError, match="n"):
         micrometastases(p, -1, 0.3, seed=1)
     with pytest.raises(InputError, match="fits in the brain"):

@@ -338,8 +338,9 @@ def micrometastases(
     seed: int | np.random.Generator,
     prefix: str = "micro",
     clearance_mm: float = 1.0,
+    visible: bool = False,
 ) -> tuple[Lesion, ...]:
-    """``n`` invisible metastases placed uniformly at random in the brain.
+    """``n`` metastases (invisible by default) placed uniformly at random in the brain.
 
     Centres lie at least ``clearance_mm`` + radius from the brain surface, the hippocampi, the
     brainstem and every other lesion. Reproducible for a given ``seed``.
@@ -380,7 +381,7 @@ def micrometastases(
         c = np.asarray(phantom.origin_mm) + vox * k + (rng.random(3) - 0.5) * vox * 0.5
         if any(np.linalg.norm(c - p.centre_mm) < p.radius_mm + 0.5 * d + clearance_mm for p in placed):
             continue
-        les = Lesion(f"{prefix}{len(out) + 1}", c, d, False)
+        les = Lesion(f"{prefix}{len(out) + 1}", c, d, bool(visible))
         out.append(les)
         placed.append(les)
     return tuple(out)
