@@ -141,3 +141,41 @@ def test_resample_errors():
         resample(src, "abc", np.eye(4))
     with pytest.raises(InputError):
         resample(src, (2, 2, 2), np.ones((3, 3)))
+
+
+def test_nm_multiframe_with_detector_sequence(tmp_path):
+    from pydicom.dataset import Dataset
+
+    meta = FileMetaDataset()
+    meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.20"  # NM
+    meta.MediaStorageSOPInstanceUID = generate_uid()
+    meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    ds = FileDataset(str(tmp_path / "nm.dcm"), {}, file_meta=meta, preamble=b"\0" * 128)
+    ds.SOPClassUID = meta.MediaStorageSOPClassUID
+    ds.SOPInstanceUID = meta.MediaStorageSOPInstanceUID
+    ds.Modality = "NM"
+    ds.NumberOfFrames = 4
+    ds.Rows, ds.Columns = 3, 5
+    ds.SamplesPerPixel = 1
+    ds.PhotometricInterpretation = "MONOCHROME2"
+    ds.BitsAllocated = ds.BitsStored = 16
+    ds.HighBit = 15
+    ds.PixelRepresentation = 0
+    ds.PixelSpacing = ["4.42", "4.42"]
+    ds.SpacingBetweenSlices = "4.42"
+    det = Dataset()
+    det.ImageOrientationPatient = ["1", "0", "0", "0", "1", "0"]
+    det.ImagePositionPatient = ["-100", "-80", "50"]
+    ds.DetectorInformationSequence = [det]
+    frames = np.arange(4 * 3 * 5, dtype=np.uint16).reshape(4, 3, 5)
+    ds.PixelData = frames.tobytes()
+    ds.save_as(str(tmp_path / "nm.dcm"), enforce_file_format=True)
+    img = load_dicom(tmp_path / "nm.dcm")
+    assert img.shape == (5, 3, 4)
+    assert img.data[4, 2, 3] == frames[3, 2, 4]
+    assert img.voxel_mm == pytest.approx((4.42, 4.42, 4.42))
+    np.testing.assert_allclose(img.affine[:3, 3], [100.0, 80.0, 50.0])
+    del ds.DetectorInformationSequence
+    ds.save_as(str(tmp_path / "nm.dcm"), enforce_file_format=True)
+    with pytest.raises(InputError):
+        load_dicom(tmp_path / "nm.dcm")

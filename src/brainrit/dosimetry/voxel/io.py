@@ -147,9 +147,17 @@ def save_nifti(path: str | os.PathLike[str], image: VoxelImage, *, description: 
 
 
 def _frame_geometry(ds: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(ImagePositionPatient, row direction cosine, column direction cosine), LPS."""
-    iop = np.asarray([float(x) for x in ds.ImageOrientationPatient])
-    ipp = np.asarray([float(x) for x in ds.ImagePositionPatient])
+    """(ImagePositionPatient, row direction cosine, column direction cosine), LPS.
+
+    NM multi-frame (SPECT) files keep them in ``DetectorInformationSequence[0]``.
+    """
+    src = ds
+    if "ImageOrientationPatient" not in ds and "DetectorInformationSequence" in ds:
+        src = ds.DetectorInformationSequence[0]
+    if "ImageOrientationPatient" not in src or "ImagePositionPatient" not in src:
+        raise InputError("ImagePositionPatient", "missing", "DICOM geometry (position and orientation)")
+    iop = np.asarray([float(x) for x in src.ImageOrientationPatient])
+    ipp = np.asarray([float(x) for x in src.ImagePositionPatient])
     return ipp, iop[:3], iop[3:]
 
 

@@ -503,17 +503,40 @@ def voxel_kernel_components(
     """
     mat = _material(material, density_g_cm3)
     vox = as_voxel_mm(voxel_mm)
-    _half_width(half_width_voxels)
+    h = _half_width(half_width_voxels)
     spec = emission_spectrum(nuclide, chain=chain, cut=cut)
+    from brainrit.nuclides import parse_name
+
+    cut_key = tuple(sorted(parse_name(c) for c in cut))
+    cached = _components_cached(spec.nuclide, vox, h, mat.name, mat.density_g_cm3, bool(chain), cut_key)
+    return {c: k.copy() for c, k in cached.items()}
+
+
+@functools.lru_cache(maxsize=32)
+def _components_cached(
+    nuclide: str,
+    vox: tuple[float, ...],
+    h: tuple[int, int, int],
+    material: str,
+    density: float,
+    chain: bool,
+    cut: tuple[str, ...],
+) -> dict[str, np.ndarray]:
+    spec = emission_spectrum(nuclide, chain=chain, cut=cut)
+    memo: dict[str, Any] = {}
+
+    def profiles(r_mm: np.ndarray) -> dict[str, np.ndarray]:
+        # kernel_from_profile asks for the same radii once per component: compute them once
+        if memo.get("r") is None or not np.array_equal(memo["r"], r_mm):
+            memo["r"] = np.array(r_mm)
+            memo["e"] = energy_within_radius_MeV(spec, r_mm, material=material, density_g_cm3=density)
+        return memo["e"]
+
     out = {}
     for comp in COMPONENTS:
-
-        def profile(r_mm: np.ndarray, comp: str = comp) -> np.ndarray:
-            return energy_within_radius_MeV(spec, r_mm, material=mat.name, density_g_cm3=mat.density_g_cm3)[
-                comp
-            ]
-
-        out[comp] = kernel_from_profile(profile, vox, half_width_voxels, density_g_cm3=mat.density_g_cm3)
+        k = kernel_from_profile(lambda r, c=comp: profiles(r)[c], vox, h, density_g_cm3=density)
+        k.setflags(write=False)
+        out[comp] = k
     return out
 
 
