@@ -498,11 +498,11 @@ def make_plan(parameters: Iterable[Parameter], design: str, samples: int, *, bas
     return SweepPlan(params, design, samples, int(base_seed), values, np.asarray(seed_index, dtype=np.int64))
 
 
-def oat_blocks(plan: SweepPlan) -> list[tuple[int, int]]:
+def oat_blocks(dists: Iterable[DistributionSpec], samples: int) -> list[tuple[int, int]]:
     """For an ``oat`` plan: (first row, end row) of each parameter's levels (row 0 is the baseline)."""
     out, start = [], 1
-    for p in plan.parameters:
-        n = len(p.dist.values) if p.dist.kind == "grid" else plan.samples
+    for dist in dists:
+        n = len(dist.values) if dist.kind == "grid" else samples
         out.append((start, start + n))
         start += n
     return out

@@ -480,8 +480,13 @@ def run_sweep(
         requested = list(outcomes) if outcomes else list(DEFAULT_OUTCOMES)
         columns = select_columns(requested, pilot, strict=bool(outcomes))
         if not columns:
+            needed = sorted({r.split(".")[0] for r in requested})
             raise InputError(
-                "--outcome", requested, "outcomes produced by the stages run", "none was produced"
+                "--outcome",
+                requested,
+                "outcomes produced by the stages run",
+                f"none was produced; run the stages they come from ({', '.join(needed)}) "
+                "and those they depend on",
             )
         chunk = chunk_size or default_chunk_size(plan.n_runs)
     manifest = {

@@ -1,0 +1,136 @@
+"""``brainrit sweep``: parameter sweeps and uncertainty analysis on Dask."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from brainrit.cli import app
+
+
+def _split(items: list[str] | None) -> list[str] | None:
+    if not items:
+        return None
+    out = [s.strip() for item in items for s in item.split(",") if s.strip()]
+    return out or None
+
+
+@app.command("sweep")
+def sweep_command(
+    scenario_file: Path = typer.Argument(..., help="Scenario TOML file.", show_default=False),
+    out: Path = typer.Option(
+        ..., "--out", "-o", help="Output folder (created; must be empty unless --resume)."
+    ),
+    vary: list[str] = typer.Option(
+        None,
+        "--vary",
+        help="PATH=DIST, e.g. radiobiology.rbe_alpha=uniform(3,7) or arms[1].dose_Gy=grid(20,30,40); "
+        "repeat for each parameter (adds to / overrides the scenario's [sweep.vary]).",
+    ),
+    samples: int | None = typer.Option(
+        None,
+        "--samples",
+        "-n",
+        help="Samples (random, lhs); base samples N for sobol (N(d+2) runs); "
+        "levels per parameter (grid, oat).",
+    ),
+    design: str | None = typer.Option(
+        None, "--design", help="random, lhs, sobol, grid or oat (default lhs)."
+    ),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="Address of an existing Dask scheduler (default: a local cluster)."
+    ),
+    workers: int | None = typer.Option(
+        None, "--workers", "-w", help="Local Dask workers (default: CPU count)."
+    ),
+    resume: bool = typer.Option(
+        False, "--resume", help="Continue the sweep in --out; finished chunks are kept."
+    ),
+    stages: list[str] = typer.Option(
+        None, "--stages", help="Pipeline stages per sample, comma-separated (default: all)."
+    ),
+    outcome: list[str] = typer.Option(
+        None,
+        "--outcome",
+        help="Outcome column or prefix stage.path (repeatable; default: the standard list).",
+    ),
+    seed: int | None = typer.Option(
+        None, "--seed", help="Base seed (default: [sweep].seed, then study.seed)."
+    ),
+    chunk_size: int | None = typer.Option(None, "--chunk-size", help="Samples per Dask task."),
+    primary: str | None = typer.Option(None, "--primary", help="Outcome of the tornado plot."),
+    timeout_s: float = typer.Option(10.0, "--timeout", help="Seconds to wait for --scheduler."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress bar or summary."),
+) -> None:
+    """Run a scenario over sampled parameters; write Parquet parts, summary.json, percentiles.csv and
+    sweep_report.html (tornado plot, sensitivity indices)."""
+    from brainrit.scenario import load
+    from brainrit.scenario.sweep_schema import SweepSection
+    from brainrit.sweep.analysis import write_reports
+    from brainrit.sweep.design import make_plan, parse_parameters
+    from brainrit.sweep.engine import run_sweep
+
+    scenario = load(scenario_file)
+    section = scenario.sweep or SweepSection()
+    params_text: dict[str, str] = dict(section.vary)
+    if vary:
+        from brainrit.errors import InputError
+        from brainrit.scenario.sweep_schema import parse_vary
+
+        for item in vary:
+            try:
+                path, _ = parse_vary(item)
+            except ValueError as exc:
+                raise InputError("--vary", item, "PATH=DIST with a valid distribution", str(exc)) from None
+            params_text[path] = item.partition("=")[2].strip()
+    parameters = parse_parameters(scenario, params_text)
+    plan = make_plan(
+        parameters,
+        design or section.design,
+        samples if samples is not None else section.samples,
+        base_seed=seed
+        if seed is not None
+        else (section.seed if section.seed is not None else scenario.study.seed),
+    )
+    result = run_sweep(
+        scenario,
+        plan,
+        out,
+        outcomes=outcome or section.outcomes,
+        stages=_split(stages) or section.stages,
+        chunk_size=chunk_size or section.chunk_size,
+        resume=resume,
+        scheduler=scheduler or section.scheduler,
+        workers=workers or section.workers,
+        connect_timeout_s=timeout_s,
+        progress=not quiet,
+    )
+    summary = write_reports(out, primary=primary)
+    if not quiet:
+        _print_summary(result, summary)
+
+
+def _print_summary(result, summary) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    table = Table(title=f"Sweep: {summary['design']['design']}, {summary['n_done']} runs")
+    for c in ("outcome", "p5", "median", "p95"):
+        table.add_column(c, justify="left" if c == "outcome" else "right")
+    for name, e in list(summary["outcomes"].items())[:12]:
+        p = e["percentiles"]
+        table.add_row(name, *(f"{p[k]:.4g}" if p[k] is not None else "–" for k in ("p5", "p50", "p95")))
+    console.print(table)
+    st = summary["status"]
+    if st["invalid"] or st["failed"]:
+        console.print(
+            f"[yellow]{st['invalid']} invalid and {st['failed']} failed samples (see summary.json errors); "
+            f"first: {summary['errors'][0]}[/yellow]"
+        )
+    console.print(
+        f"{len(result.computed_chunks)} chunks computed, {len(result.skipped_chunks)} resumed, "
+        f"{result.samples_per_s:.2f} samples/s; outputs in [bold]{result.out_dir}[/bold] "
+        "(parts/, summary.json, percentiles.csv, sweep_report.html)"
+    )
