@@ -36,6 +36,7 @@ __all__ = [
     "ellipsoid_mask",
     "sample_trilinear",
     "signed_distance_mm",
+    "sphere_box",
     "sphere_mask",
     "voxel_volume_cm3",
 ]
@@ -193,6 +194,38 @@ def ellipsoid_mask(
         q = q + (u / a[ax]) ** 2
     out[box] = q <= 1.0
     return out
+
+
+def sphere_box(
+    shape: Sequence[int],
+    voxel_mm: Sequence[float] | float,
+    origin_mm: Sequence[float],
+    centre_mm: Sequence[float],
+    radius_mm: float,
+) -> tuple[tuple[slice, slice, slice], np.ndarray] | None:
+    """The voxels of a sphere without a full-grid array: ``(box slices, mask within the box)``.
+
+    ``None`` when no voxel centre lies in the sphere (e.g. a sub-voxel micrometastasis between centres).
+
+    Examples
+    --------
+    >>> box, local = sphere_box((50, 50, 50), 1.0, (0, 0, 0), (10.0, 10.0, 10.0), 1.0)
+    >>> box, int(local.sum())
+    ((slice(9, 12, None), slice(9, 12, None), slice(9, 12, None)), 7)
+    >>> sphere_box((50, 50, 50), 1.0, (0, 0, 0), (10.5, 10.5, 10.5), 0.2) is None
+    True
+    """
+    shp, vox, org = check_grid(shape, voxel_mm, origin_mm)
+    r = positive("radius_mm", radius_mm)
+    c = np.asarray(centre_mm, dtype=float)
+    box = _box(shp, vox, org, c, r)
+    if box is None:
+        return None
+    x, y, z = (org[ax] + vox[ax] * np.arange(box[ax].start, box[ax].stop) - c[ax] for ax in range(3))
+    local = (x[:, None, None] ** 2 + y[None, :, None] ** 2 + z[None, None, :] ** 2) <= r * r
+    if not local.any():
+        return None
+    return box, local  # type: ignore[return-value]
 
 
 def sphere_mask(

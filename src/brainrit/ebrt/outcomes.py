@@ -60,7 +60,7 @@ import numpy as np
 
 from brainrit.checks import non_negative, positive
 from brainrit.ebrt.arms import Arm
-from brainrit.ebrt.geometry import Lesion, check_mask, sample_trilinear, sphere_mask, voxel_volume_cm3
+from brainrit.ebrt.geometry import Lesion, check_mask, sample_trilinear, sphere_box, voxel_volume_cm3
 from brainrit.errors import DataError, InputError
 
 __all__ = [
@@ -246,15 +246,9 @@ class ComparisonTable:
         return "\n".join(lines)
 
 
-def _component_samples(
-    arm: Arm, index: tuple[np.ndarray, ...] | None, point: np.ndarray | None
-) -> np.ndarray:
-    """Dose of each component (rows) at voxel ``index`` or at ``point`` (trilinear)."""
-    if index is not None:
-        return np.stack([c.dose_Gy[index].astype(float) for c in arm.components])
-    return np.stack(
-        [sample_trilinear(c.dose_Gy, arm.voxel_mm, arm.origin_mm, point[None, :]) for c in arm.components]
-    )
+def _component_samples(arm: Arm, index: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Dose of each component (rows) at the voxels ``index``."""
+    return np.stack([c.dose_Gy[index].astype(float) for c in arm.components])
 
 
 def _dose_and_g(n_fractions: np.ndarray, doses: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -321,15 +315,27 @@ def _sample(arm: Arm, masks: Mapping[str, np.ndarray], lesions: Sequence[Lesion]
         raise InputError("masks['brain']", "an empty mask", "a mask with at least one voxel")
     lesions = tuple(lesions)
     _check_lesions_on_grid(arm, lesions)
-    lesion_doses = []
+    lesion_doses: list[np.ndarray | None] = []
     in_lesion = np.zeros(shape, dtype=bool)
-    for les in lesions:
-        m = sphere_mask(shape, arm.voxel_mm, arm.origin_mm, les.centre_mm, les.radius_mm)
-        if m.any():
-            lesion_doses.append(_component_samples(arm, np.nonzero(m), None))
-            in_lesion |= m
-        else:  # sub-voxel micrometastasis: dose at its centre
-            lesion_doses.append(_component_samples(arm, None, les.centre_mm))
+    sub_voxel = []
+    for k, les in enumerate(lesions):
+        hit = sphere_box(shape, arm.voxel_mm, arm.origin_mm, les.centre_mm, les.radius_mm)
+        if hit is not None:
+            box, local = hit
+            index = tuple(ix + sl.start for ix, sl in zip(np.nonzero(local), box, strict=True))
+            lesion_doses.append(_component_samples(arm, index))
+            in_lesion[box] |= local
+        else:  # sub-voxel micrometastasis: dose interpolated at its centre (all of them at once)
+            lesion_doses.append(None)
+            sub_voxel.append(k)
+    if sub_voxel:
+        org, vox = np.asarray(arm.origin_mm), np.asarray(arm.voxel_mm)
+        top = org + vox * (np.asarray(shape) - 1)
+        # centres in the outer half voxel of the grid (allowed by the coverage check) take the edge value
+        pts = np.clip(np.array([lesions[k].centre_mm for k in sub_voxel]), org, top)
+        at = np.stack([sample_trilinear(c.dose_Gy, arm.voxel_mm, arm.origin_mm, pts) for c in arm.components])
+        for j, k in enumerate(sub_voxel):
+            lesion_doses[k] = at[:, j : j + 1]
     hip = None
     if "hippocampi" in masks:
         hip = check_mask("hippocampi", masks["hippocampi"], shape)
@@ -338,7 +344,7 @@ def _sample(arm: Arm, masks: Mapping[str, np.ndarray], lesions: Sequence[Lesion]
             "hippocampus_right", masks["hippocampus_right"], shape
         )
     bidx = np.nonzero(brain)
-    brain_doses = _component_samples(arm, bidx, None)
+    brain_doses = _component_samples(arm, bidx)
     return _Samples(
         arm.name,
         arm.whole_brain,
@@ -346,10 +352,10 @@ def _sample(arm: Arm, masks: Mapping[str, np.ndarray], lesions: Sequence[Lesion]
         tuple(c.technique for c in arm.components),
         voxel_volume_cm3(arm.voxel_mm),
         lesions,
-        tuple(lesion_doses),
+        tuple(d for d in lesion_doses if d is not None),
         brain_doses,
         ~in_lesion[bidx],
-        _component_samples(arm, np.nonzero(hip), None) if hip is not None and hip.any() else None,
+        _component_samples(arm, np.nonzero(hip)) if hip is not None and hip.any() else None,
         _percent_dose(brain_doses.sum(axis=0), 95.0),
     )
 

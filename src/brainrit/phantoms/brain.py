@@ -47,7 +47,7 @@ from types import MappingProxyType
 import numpy as np
 
 from brainrit.checks import choice, positive
-from brainrit.ebrt.geometry import Lesion, check_grid, ellipsoid_mask, sphere_mask, voxel_volume_cm3
+from brainrit.ebrt.geometry import Lesion, check_grid, ellipsoid_mask, sphere_box, voxel_volume_cm3
 from brainrit.errors import InputError
 
 __all__ = [
@@ -102,8 +102,8 @@ class Phantom:
         Centre of voxel [0, 0, 0] (mm, LPS).
     masks : Mapping[str, ndarray of bool]
         ``brain`` (includes everything below), ``hippocampus_left``, ``hippocampus_right``,
-        ``hippocampi``, ``brainstem``, and ``lesion_<name>`` for each lesion (voxels whose centre lies
-        in the sphere; empty for a sub-voxel micrometastasis). Read-only.
+        ``hippocampi``, ``brainstem``, and ``lesion_<name>`` for each lesion that holds at least one
+        voxel centre (sub-voxel micrometastases have no mask; their geometry is in ``lesions``). Read-only.
     lesions : tuple of Lesion
     scalp_mm : float
         Skull + scalp thickness used by the WBRT beam model (mm).
@@ -137,7 +137,9 @@ class Phantom:
         """Union of all lesion masks."""
         out = np.zeros(self.shape, dtype=bool)
         for les in self.lesions:
-            out |= self.masks[f"lesion_{les.name}"]
+            m = self.masks.get(f"lesion_{les.name}")
+            if m is not None:
+                out |= m
         return out
 
     def grid(self) -> tuple[tuple[int, int, int], tuple[float, float, float], tuple[float, float, float]]:
@@ -293,32 +295,31 @@ def add_lesions(phantom: Phantom, lesions: Iterable[Lesion]) -> Phantom:
     brain = masks["brain"]
     for les in new:
         c, r = les.centre_mm, les.radius_mm
-        m = sphere_mask(phantom.shape, phantom.voxel_mm, phantom.origin_mm, c, r)
+        hit = sphere_box(phantom.shape, phantom.voxel_mm, phantom.origin_mm, c, r)
         probe = [c] + [c + s * r * e for e in np.eye(3) for s in (-1.0, 1.0)]
         idx = [_index(phantom, p) for p in probe]
-        outside = any(i is None or not brain[i] for i in idx) or bool(np.any(m & ~brain))
+        outside = any(i is None or not brain[i] for i in idx)
+        if hit is not None:
+            box, local = hit
+            outside = outside or bool(np.any(local & ~brain[box]))
         if outside:
             raise InputError(
                 f"lesion {les.name}: centre_mm",
                 les.centre_mm.tolist(),
                 f"a position where the whole sphere (diameter {les.diameter_mm:g} mm) lies inside the brain",
             )
-        occupied = m if m.any() else np.zeros_like(m)
-        if not m.any():
-            occupied[idx[0]] = True  # sub-voxel lesion: the voxel holding its centre
         for s in _EXCLUSIVE:
-            if np.any(occupied & masks[s]):
+            # sub-voxel lesion: the voxel holding its centre
+            clash = bool(np.any(local & masks[s][box])) if hit is not None else bool(masks[s][idx[0]])
+            if clash:
                 raise InputError(
                     f"lesion {les.name}", f"overlap with {s}", "no overlap with the hippocampi or brainstem"
                 )
-        masks[f"lesion_{les.name}"] = m
-    for i, a in enumerate(all_lesions):
-        for b in all_lesions[i + 1 :]:
-            gap = float(np.linalg.norm(a.centre_mm - b.centre_mm)) - a.radius_mm - b.radius_mm
-            if gap < 0:
-                raise InputError(
-                    f"lesions {a.name} and {b.name}", f"overlap of {-gap:.3g} mm", "non-overlapping spheres"
-                )
+        if hit is not None:
+            full = np.zeros(phantom.shape, dtype=bool)
+            full[box] = local
+            masks[f"lesion_{les.name}"] = full
+    _check_no_overlap(all_lesions)
     return Phantom(
         phantom.species,
         phantom.shape,
@@ -328,6 +329,27 @@ def add_lesions(phantom: Phantom, lesions: Iterable[Lesion]) -> Phantom:
         all_lesions,
         phantom.scalp_mm,
     )
+
+
+def _check_no_overlap(lesions: Sequence[Lesion]) -> None:
+    if len(lesions) < 2:
+        return
+    from scipy.spatial import cKDTree
+
+    centres = np.array([les.centre_mm for les in lesions])
+    radii = np.array([les.radius_mm for les in lesions])
+    pairs = cKDTree(centres).query_pairs(2.0 * float(radii.max()), output_type="ndarray")
+    if pairs.size == 0:
+        return
+    gaps = np.linalg.norm(centres[pairs[:, 0]] - centres[pairs[:, 1]], axis=1) - radii[pairs].sum(axis=1)
+    bad = np.flatnonzero(gaps < 0)
+    if bad.size:
+        k = bad[0]
+        i, j = sorted(pairs[k])
+        a, b = lesions[i], lesions[j]
+        raise InputError(
+            f"lesions {a.name} and {b.name}", f"overlap of {-gaps[k]:.3g} mm", "non-overlapping spheres"
+        )
 
 
 def micrometastases(
@@ -371,7 +393,12 @@ def micrometastases(
     need = 0.5 * d + clearance_mm + 0.5 * float(vox.max())
     cand = np.argwhere(room > need)
     out: list[Lesion] = []
-    placed: list[Lesion] = list(phantom.lesions)
+    total = len(phantom.lesions) + int(n)
+    pc = np.zeros((total, 3))
+    pr = np.zeros(total)
+    for i, p in enumerate(phantom.lesions):
+        pc[i], pr[i] = p.centre_mm, p.radius_mm
+    m = len(phantom.lesions)
     tries = 0
     while len(out) < int(n):
         tries += 1
@@ -379,9 +406,9 @@ def micrometastases(
             raise InputError("n", n, f"a number of {d:g} mm micrometastases that fits in the brain")
         k = cand[rng.integers(len(cand))]
         c = np.asarray(phantom.origin_mm) + vox * k + (rng.random(3) - 0.5) * vox * 0.5
-        if any(np.linalg.norm(c - p.centre_mm) < p.radius_mm + 0.5 * d + clearance_mm for p in placed):
+        if m and np.any(np.linalg.norm(pc[:m] - c, axis=1) < pr[:m] + 0.5 * d + clearance_mm):
             continue
-        les = Lesion(f"{prefix}{len(out) + 1}", c, d, bool(visible))
-        out.append(les)
-        placed.append(les)
+        out.append(Lesion(f"{prefix}{len(out) + 1}", c, d, bool(visible)))
+        pc[m], pr[m] = c, 0.5 * d
+        m += 1
     return tuple(out)
