@@ -22,14 +22,17 @@ Beam presets (:data:`BEAMS`):
   HVL ≈ 0.9 mm Cu [K]); no buildup; SAD 35 cm; penumbra 0.3 mm (Wong J et al. IJROBP 2008;71:1591 —
   SARRP [K]).
 
-HA-WBRT (RTOG 0933; Gondi V et al. IJROBP 2010;78:1244–1252 "how-to" IMRT technique [K]): the WBRT
+HA-WBRT (RTOG 0933; Gondi V et al. IJROBP 2010;78:1244–1252, "how-to" IMRT technique): the WBRT
 dose is modulated by the signed distance ``s`` from the hippocampal surface (negative inside):
 ``D = D_floor + (D_wbrt − D_floor)·S((s − s_in)/(s_out − s_in))`` with ``S`` the smoothstep
-``3t² − 2t³`` clipped to [0, 1]. Defaults (floor 7.5 Gy = 25 % of 30 Gy; rise from 2 mm inside to
-6 mm outside the hippocampus) give D100 % ≈ 7.5–8 Gy and Dmax ≈ 10–12 Gy — inside the RTOG 0933 limits
-(D100 % ≤ 9 Gy, Dmax ≤ 16 Gy in 10 fx) and similar to the published LINAC IMRT plans (D100 % 7.8 Gy,
-Dmax 15.3 Gy, Gondi 2010 [K]) — and a dose gradient of ≈ 4–5 Gy/mm across the 5 mm hippocampal
-avoidance region.
+``3t² − 2t³`` clipped to [0, 1]. Defaults: floor 7.5 Gy (25 % of 30 Gy), rise from 2 mm inside to 6 mm
+outside the hippocampus. On the 1 mm human phantom this gives hippocampal D100 % 7.5 Gy, median 8.1 Gy,
+Dmax 9.7 Gy, and a mean gradient of 3.4 Gy/mm across the 5 mm hippocampal avoidance region, with the
+whole-brain PTV (brain − HAR) at D98 % 30.2 Gy, D2 % 31.8 Gy. RTOG 0933 limits: D100 % ≤ 9 Gy, Dmax ≤ 16 Gy
+in 10 fx. Published plans (Gondi 2010, 5 patients [V abstract]): LINAC IMRT median 7.8 Gy, max 15.3 Gy;
+helical tomotherapy median 5.5 Gy, max 12.8 Gy — the model's median matches LINAC IMRT, its maximum is
+lower than both because the isotropic smooth fall-off has no beam-direction hot spots (raise
+``rise_start_mm`` towards −4.5 mm for a Dmax ≈ 14–15 Gy).
 
 Examples
 --------
