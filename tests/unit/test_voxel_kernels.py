@@ -126,6 +126,8 @@ def test_anisotropic_kernel_orientation():
         ({"material": "bone"}, "material"),
         ({"density_g_cm3": 0.0}, "density_g_cm3"),
         ({"nuclide": 42}, "nuclide"),
+        ({"nuclide": "Xx-999"}, "nuclide"),
+        ({"cut": ["Foo-1"]}, "nuclide"),
     ],
 )
 def test_errors(kwargs, field):
