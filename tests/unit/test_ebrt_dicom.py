@@ -159,8 +159,10 @@ def test_import_rt_with_reference_and_structures(tmp_path: Path) -> None:
     cen = np.asarray(corg) + np.asarray(cvox) * np.argwhere(inside).mean(axis=0)
     assert cen == pytest.approx(centre, abs=0.3)
     # without a reference: the dose grid is the grid
-    own = import_rt(rd, rs, names=["GTV"])
-    assert own.shape == dshape and set(own.masks) == {"GTV"}
+    own = import_rt(rd, rs, names=["GTV"], rename={"GTV": "met1"})
+    assert own.shape == dshape and set(own.masks) == {"met1"}
+    with pytest.raises(InputError, match="rename"):
+        import_rt(rd, rs, rename={"Brain": "brain"})
     assert np.allclose(own.dose_Gy, dose, atol=1e-6)
     with pytest.raises(ValueError):
         plan.dose_Gy[0, 0, 0] = 1.0

@@ -280,12 +280,16 @@ def import_rt(
     reference: Iterable[str | os.PathLike[str]] | None = None,
     *,
     names: Iterable[str] | None = None,
+    rename: Mapping[str, str] | None = None,
 ) -> RTImport:
     """Import a treatment plan's dose and structures onto one grid.
 
     The grid is the reference CT/MR series when given, otherwise the RTDOSE grid. The dose is
     resampled trilinearly; voxels outside the dose grid get 0 Gy, but a structure with voxels outside
     the dose grid raises :class:`~brainrit.errors.DataError` ("dose grid does not cover ...").
+
+    ``names`` selects ROIs; ``rename`` maps TPS ROI names to the names the outcome models use, e.g.
+    ``{"Brain": "brain", "Hippocampi": "hippocampi"}``.
     """
     from scipy.ndimage import map_coordinates
 
@@ -323,6 +327,13 @@ def import_rt(
                     f"{dg.voxel_mm} mm)"
                 )
             m.setflags(write=False)
+        if rename:
+            unknown = sorted(set(rename) - set(masks))
+            if unknown:
+                raise InputError(
+                    "rename", unknown[0], "ROI names present in the RTSTRUCT: " + ", ".join(sorted(masks))
+                )
+            masks = {rename.get(k, k): v for k, v in masks.items()}
     dose.setflags(write=False)
     return RTImport(
         tuple(int(s) for s in shp),  # type: ignore[arg-type]
