@@ -102,9 +102,8 @@ def run(ctx: Context) -> StageResult:
     for p in w.policies:
         t_best, pp = w.best_time(p)
         i = int(np.argmax(w.p_plus[p]))
-        rows.append(
-            (p, t_best, float(w.p_all_controlled[p][i]), float(w.expected_failures[p][i]), float(w.ntcp[p][i]), pp)
-        )
+        at_best = (w.p_all_controlled[p][i], w.expected_failures[p][i], w.ntcp[p][i])
+        rows.append((p, t_best, *(float(x) for x in at_best), pp))
     det = {k: float(dz.detection_time_d(course.growth, m.n50_cells)) for k, m in course.modalities.items()}
     data = {
         "species": species,
