@@ -2,7 +2,8 @@
 
 1. Samples per second of the cheap stage subset (radionuclide → kinetics → dosimetry → rit_outcomes, no
    figures) with 1 and then 2 worker processes, warm; scaling efficiency = rate₂ / (2 · rate₁). Baseline:
-   the same samples in a plain serial loop in this process (no Dask).
+   the same samples in a plain serial loop in this process (no Dask). Also recorded: 2 worker threads in
+   one process (why the local cluster uses processes).
 2. Overhead per task: the round trip of an empty task (submit → result, one at a time) and the
    throughput of 200 empty tasks in flight together. Baseline: a direct Python call of the same function.
 
@@ -95,6 +96,14 @@ def test_bench_sweep_scaling_1_vs_2_workers(benchmark, cluster):
 
     benchmark.pedantic(two_workers, rounds=1, iterations=1)
     rate2 = rates2[-1]
+    # the alternative the engine does not use by default: 2 worker threads in one process (GIL-bound)
+    from distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as tcl,
+        Client(tcl, set_as_default=False) as tclient,
+    ):
+        rate2_threads = _sweep_rate(tclient, scenario, plan)
     benchmark.extra_info.update(
         {
             "samples": N,
@@ -103,6 +112,8 @@ def test_bench_sweep_scaling_1_vs_2_workers(benchmark, cluster):
             "samples_per_s_2_workers": rate2,
             "speedup_2_vs_1": rate2 / rate1,
             "scaling_efficiency": rate2 / (2 * rate1),
+            "samples_per_s_2_threads_one_process": rate2_threads,
+            "processes_vs_threads_2_workers": rate2 / rate2_threads,
             "baseline": "serial loop in this process, no Dask",
             "baseline_samples_per_s": serial_rate,
             "ratio_1_worker_vs_serial": rate1 / serial_rate,
