@@ -250,13 +250,14 @@ def tornado_figure(outcome: str, paths: Sequence[str], bars: Sequence[Mapping[st
     base = bars[0]["baseline"] if bars else 0.0
     for row, i in enumerate(order):
         b = bars[i]
-        ax.barh(row, b["low"] - base, left=base, color="#1f77b4", label="parameter low" if row == 0 else None)
-        ax.barh(
-            row, b["high"] - base, left=base, color="#d62728", label="parameter high" if row == 0 else None
-        )
+        sides = [(b["low"], "#1f77b4", "parameter low"), (b["high"], "#d62728", "parameter high")]
+        sides.sort(key=lambda t: -abs(t[0] - base) if math.isfinite(t[0]) else 0.0)  # longer bar below
+        for value, colour, label in sides:
+            ax.barh(row, value - base, left=base, color=colour, label=label if row == 0 else None)
     ax.axvline(base, color="0.3", linewidth=0.8)
     ax.set_yticks(range(len(order)), [paths[i] for i in order], fontsize=8)
     ax.set_xlabel(outcome)
+    ax.set_title(f"baseline {base:.4g} (vertical line)", fontsize=9)
     ax.legend(fontsize=8, loc="best")
     ax.grid(True, axis="x", alpha=0.3)
     return to_png(fig)
@@ -466,7 +467,7 @@ def write_reports(out_dir: str | Path, *, primary: str | None = None) -> dict[st
     Returns the summary.
     """
     from brainrit.pipeline.outputs import to_jsonable
-    from brainrit.sweep.engine import _atomic_write, write_json
+    from brainrit.sweep.engine import atomic_write, write_json
 
     out = Path(out_dir)
     summary = analyse(out, primary=primary)
@@ -476,8 +477,8 @@ def write_reports(out_dir: str | Path, *, primary: str | None = None) -> dict[st
     png = None
     if summary["status"]["ok"] > 0:
         png = tornado_figure(c, paths, bars)
-        _atomic_write(out / "tornado.png", png)
+        atomic_write(out / "tornado.png", png)
     write_json(out / "summary.json", to_jsonable(summary))
-    _atomic_write(out / "percentiles.csv", _percentiles_csv(summary).encode())
-    _atomic_write(out / "sweep_report.html", sweep_report_html(summary, png).encode())
+    atomic_write(out / "percentiles.csv", _percentiles_csv(summary).encode())
+    atomic_write(out / "sweep_report.html", sweep_report_html(summary, png).encode())
     return summary

@@ -298,7 +298,7 @@ def _sweep_hash(manifest: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> None:
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:6]}")
     try:
         tmp.write_bytes(data)
@@ -310,7 +310,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 def write_json(path: Path, data: Any) -> None:
     """Write JSON via a temporary file and rename."""
-    _atomic_write(path, (json.dumps(data, indent=2, allow_nan=False, ensure_ascii=False) + "\n").encode())
+    atomic_write(path, (json.dumps(data, indent=2, allow_nan=False, ensure_ascii=False) + "\n").encode())
 
 
 def part_path(out_dir: Path, chunk: int) -> Path:
