@@ -208,3 +208,13 @@ def test_cli_errors_exit_2_with_one_line(tmp_path, capsys):
     assert main(base) == 2
     assert "at least one PATH=DIST" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def test_baseline_that_does_not_validate_fails_before_running(client, sc, tmp_path):
+    # the scenario gives activity_MBq; also setting activity_MBq_per_kg breaks "exactly one of"
+    plan = make_plan(
+        parse_parameters(sc, ["administration.activity_MBq_per_kg=uniform(10, 20)"]), "lhs", 4, base_seed=1
+    )
+    with pytest.raises(InputError, match=r"at the baseline values: administration: .*exactly one of"):
+        run_sweep(sc, plan, tmp_path / "b", client=client, evaluate=Ishigami(), outcomes=["ishigami.y"])
+    assert not (tmp_path / "b").exists()

@@ -93,19 +93,26 @@ def sweep_command(
         if seed is not None
         else (section.seed if section.seed is not None else scenario.study.seed),
     )
-    result = run_sweep(
-        scenario,
-        plan,
-        out,
-        outcomes=outcome or section.outcomes,
-        stages=_split(stages) or section.stages,
-        chunk_size=chunk_size or section.chunk_size,
-        resume=resume,
-        scheduler=scheduler or section.scheduler,
-        workers=workers or section.workers,
-        connect_timeout_s=timeout_s,
-        progress=not quiet,
-    )
+    try:
+        result = run_sweep(
+            scenario,
+            plan,
+            out,
+            outcomes=outcome or section.outcomes,
+            stages=_split(stages) or section.stages,
+            chunk_size=chunk_size or section.chunk_size,
+            resume=resume,
+            scheduler=scheduler or section.scheduler,
+            workers=workers or section.workers,
+            connect_timeout_s=timeout_s,
+            progress=not quiet,
+        )
+    except KeyboardInterrupt:
+        from brainrit.errors import BrainritError
+
+        raise BrainritError(
+            f"sweep interrupted; finished chunks are saved in {str(out)!r}: rerun with --resume to finish"
+        ) from None
     summary = write_reports(out, primary=primary)
     if not quiet:
         _print_summary(result, summary)

@@ -476,6 +476,7 @@ def run_sweep(
         columns = list(old["columns"])
         chunk = chunk_size or int(old["chunk_size"])
     else:
+        _check_baseline(scenario, plan)
         pilot = dict(evaluate(scenario, plan.seed(0)))
         requested = list(outcomes) if outcomes else list(DEFAULT_OUTCOMES)
         columns = select_columns(requested, pilot, strict=bool(outcomes))
@@ -491,7 +492,7 @@ def run_sweep(
         chunk = chunk_size or default_chunk_size(plan.n_runs)
     manifest = {
         "version": MANIFEST_VERSION,
-        "scenario": scenario.model_dump(mode="json"),
+        "scenario": scenario.model_dump(mode="json", exclude={"sweep"}),  # run settings may change
         "plan": {**plan.describe(), "values_sha256": hashlib.sha256(plan.values.tobytes()).hexdigest()},
         "chunk_size": chunk,
         "columns": columns,
@@ -560,6 +561,23 @@ def run_sweep(
         n_workers,
         manifest,
     )
+
+
+def _check_baseline(scenario: Scenario, plan: SweepPlan) -> None:
+    """Fail early when even the baseline values (scenario value or median) do not validate."""
+    from pydantic import ValidationError
+
+    from brainrit.sweep.design import apply_values, validation_message
+
+    try:
+        apply_values(scenario, plan.parameters, [p.baseline for p in plan.parameters])
+    except ValidationError as exc:
+        raise InputError(
+            "--vary",
+            ", ".join(plan.paths),
+            "fields whose values the scenario accepts",
+            f"at the baseline values: {validation_message(exc)}",
+        ) from None
 
 
 def _existing_manifest(out: Path, resume: bool) -> dict[str, Any] | None:
