@@ -220,6 +220,14 @@ def test_rit_from_vascular_geometry():
     # heterogeneous dose -> mean survival above survival at the mean dose (Jensen, convex exp)
     u = dz.rit_dose_uniform(2.0, 0.0, 0.1, 0.0, **{k: v for k, v in kw.items() if k != "lumen_radius_um"})
     assert r.survival_spheroid >= u.survival_spheroid
+    # vessel_fraction: the level is kept, the share on vessels distributed; 0 -> uniform dose everywhere
+    half = dz.rit_dose_from_vascular("Pb-212", 2.0, 0.0, 0.1, 0.0, vessel_fraction=0.5, **kw)
+    assert half.mean_alpha_dose_Gy["spheroid"] == pytest.approx(2.0, rel=1e-12)
+    assert r.survival_spheroid > half.survival_spheroid > u.survival_spheroid
+    none = dz.rit_dose_from_vascular("Pb-212", 2.0, 0.0, 0.1, 0.0, vessel_fraction=0.0, **kw)
+    assert none.source == "mean lesion dose" and none.survival_spheroid == u.survival_spheroid
+    with pytest.raises(InputError, match="vessel_fraction"):
+        dz.rit_dose_from_vascular("Pb-212", 1.0, 0, 0, 0, vessel_fraction=1.5, **kw)
     with pytest.raises(InputError, match="intercapillary_distance_um"):
         dz.rit_dose_from_vascular("Pb-212", 1.0, 0, 0, 0, intercapillary_distance_um=10.0, **kw)
     with pytest.raises(InputError, match="cuff_thickness_um"):

@@ -12,9 +12,11 @@ fraction (clonogen density / cell density) and ``S̄`` the mean surviving fracti
   (spheroid/angiogenic phase). α survival is microdosimetric (compound Poisson over hits,
   :func:`brainrit.radiobiology.survival_alpha_microdosimetric`), low-LET survival LQ with the
   Lea–Catcheside G factor. Nucleus dose versus distance comes from :mod:`brainrit.dosimetry.vascular`
-  (:func:`rit_dose_from_vascular`), scaled so that the mean over the spheroid geometry equals the mean
-  α dose of the metastasis (the macroscopic dose sets the level, the micro-dosimetry the distribution);
-  perivascular cells also receive the healthy-brain α dose from non-specific uptake. Without the
+  (:func:`rit_dose_from_vascular`): the vessel-bound share ``vessel_fraction`` of the metastasis mean α
+  dose is distributed by the geometry (its mean over the spheroid geometry equals that share: the
+  macroscopic dose sets the level, the micro-dosimetry the distribution), the rest (antibody in the
+  interstitium or on cells, released daughters) is uniform; perivascular cells also receive the
+  healthy-brain α dose from the surrounding brain. Without the
   micro-dosimetry, :func:`rit_dose_uniform` uses the mean lesion dose for every cell (``source`` says which).
   A VCAM-1-negative lesion receives only the healthy-brain dose. Lesions seeded after the injection are
   not treated.
@@ -208,15 +210,19 @@ def rit_dose_from_vascular(
     cuff_thickness_um: float = 50.0,
     intercapillary_distance_um: float = 40.0,
     material: str = "water",
+    vessel_fraction: float = 1.0,
 ) -> RITDose:
     """RIT cell survival by lesion geometry from the perivascular micro-dosimetry.
 
     ``lesion_alpha_Gy`` is the mean α dose of a VCAM-1-positive metastasis (e.g. the pipeline's
-    dosimetry stage); it fixes the decays per µm of labelled vessel through the spheroid geometry (a square
-    lattice of parallel capillaries ``intercapillary_distance_um`` apart, cells uniform in each vessel's
-    Voronoi cell). The perivascular lesion is a cuff of cells from the vessel wall out to
-    ``cuff_thickness_um`` around one labelled capillary with the same decays per µm, plus the healthy-brain α
-    dose. Electron dose is taken as uniform (mean lesion electron dose). Surface-bound source.
+    dosimetry stage); ``vessel_fraction`` of it comes from activity on the vessels (antigen-bound and
+    circulating, both taken as a luminal-surface source) and fixes the decays per µm of labelled vessel
+    through the spheroid geometry (a square lattice of parallel capillaries ``intercapillary_distance_um``
+    apart, cells uniform in each vessel's Voronoi cell); the remaining ``(1 − vessel_fraction)`` is added
+    uniformly. The perivascular lesion is a cuff of cells from the vessel wall out to ``cuff_thickness_um``
+    around one labelled capillary with the same decays per µm, plus the uniform part and the healthy-brain α
+    dose. Electron dose is taken as uniform (mean lesion electron dose). The chain sits on the vessel
+    (``chain=True``).
 
     Examples
     --------
@@ -238,6 +244,7 @@ def rit_dose_from_vascular(
     rn = positive("nucleus_radius_um", nucleus_radius_um)
     cuff = positive("cuff_thickness_um", cuff_thickness_um)
     pitch = positive("intercapillary_distance_um", intercapillary_distance_um)
+    f_v = in_range("vessel_fraction", vessel_fraction, 0.0, 1.0)
     r_min = r_l + t_w + rn
     if pitch / 2.0 <= r_min:
         raise InputError(
@@ -253,13 +260,14 @@ def rit_dose_from_vascular(
     caps = parallel_capillaries(side * side, pitch, 2.0 * reach + 20.0, r_l, t_w)
     lat = dose_at_points(nuclide, pts, caps, nucleus_radius_um=rn, material=material).by_group()["alpha"]
     mean_per_decay = float(np.sum(w_sph * lat))
-    if mean_per_decay <= 0 or lesion_alpha_Gy <= 0:
+    if mean_per_decay <= 0 or lesion_alpha_Gy <= 0 or f_v == 0:
         r = rit_dose_uniform(lesion_alpha_Gy, lesion_electron_Gy, brain_alpha_Gy, brain_electron_Gy,
                              z1_Gy=z1_Gy, z0_Gy=z0, alpha_per_Gy=alpha_per_Gy, alpha_beta_Gy=alpha_beta_Gy,
                              ntcp=ntcp, g_factor=g_factor)  # fmt: skip
         return r
-    decays_per_um = lesion_alpha_Gy / mean_per_decay
-    d_sph = decays_per_um * lat
+    decays_per_um = f_v * lesion_alpha_Gy / mean_per_decay
+    uniform = (1.0 - f_v) * lesion_alpha_Gy
+    d_sph = decays_per_um * lat + uniform
     # perivascular cuff: area-weighted Gauss–Legendre in r² between the wall and the cuff edge
     gx, gw = np.polynomial.legendre.leggauss(24)
     a2, b2 = r_min**2, (r_l + t_w + cuff) ** 2
@@ -267,7 +275,7 @@ def rit_dose_from_vascular(
     w_per = 0.5 * gw
     prof = dose_profile(nuclide, r, lumen_radius_um=r_l, wall_thickness_um=t_w, nucleus_radius_um=rn,
                         material=material).by_group()["alpha"]  # fmt: skip
-    d_per = decays_per_um * prof + brain_alpha_Gy
+    d_per = decays_per_um * prof + uniform + brain_alpha_Gy
     args = (z1_Gy, z0, alpha_per_Gy, alpha_beta_Gy, g_factor)
     s_sph = float(np.sum(w_sph * _cell_survival(d_sph, lesion_electron_Gy, *args)))
     s_per = float(np.sum(w_per * _cell_survival(d_per, lesion_electron_Gy, *args)))

@@ -52,6 +52,27 @@ def _gradient_index(sc) -> float:
     return 3.0
 
 
+def vessel_alpha_fraction(ctx: Context) -> float:
+    """Share of the metastasis α energy released by activity on its vessels (antigen-bound + blood pools of
+    the kinetics), the rest being interstitial, cell-associated or released daughters (1 if unknown)."""
+    kin, dos = ctx.get("kinetics"), ctx.get("dosimetry")
+    if kin is None or dos is None:
+        return 1.0
+    tia = getattr(kin.objects["result"], "compartment_tia_Bq_s", None)
+    energy = dos.data.get("energy_per_decay_MeV", {})
+    if not tia or not energy:
+        return 1.0
+    on_vessel = total = 0.0
+    for (region, pool, member), n in tia.items():
+        if region != "metastasis" or member not in energy:
+            continue
+        e = n * energy[member]["alpha"]
+        total += e
+        if pool in ("bound", "blood"):
+            on_vessel += e
+    return on_vessel / total if total > 0 else 1.0
+
+
 def run(ctx: Context) -> StageResult:
     dos = ctx.get("dosimetry")
     rit_out = ctx.get("rit_outcomes")
@@ -73,12 +94,14 @@ def run(ctx: Context) -> StageResult:
         ntcp=ntcp_rit, g_factor=g_t,
     )  # fmt: skip
     notes: list[str] = []
+    f_vessel = vessel_alpha_fraction(ctx)
     try:
         rit = dz.rit_dose_from_vascular(
             sc.radiopharmaceutical.nuclide, met["alpha"], met["electron"], brain["alpha"], brain["electron"],
             lumen_radius_um=mg.capillary_lumen_radius_um, wall_thickness_um=mg.endothelium_thickness_um,
             nucleus_radius_um=mg.nucleus_radius_um, cuff_thickness_um=mg.cuff_thickness_um,
-            intercapillary_distance_um=mg.intercapillary_distance_um, material=mg.material, **common,
+            intercapillary_distance_um=mg.intercapillary_distance_um, material=mg.material,
+            vessel_fraction=f_vessel, **common,
         )  # fmt: skip
     except ImportError as exc:  # the micro-dosimetry module is missing in this installation
         rit = dz.rit_dose_uniform(met["alpha"], met["electron"], brain["alpha"], brain["electron"], **common)
@@ -126,6 +149,7 @@ def run(ctx: Context) -> StageResult:
         "median_detection_day_from_seeding": det,
         "clonogen_fraction": clonogen_fraction,
         "rit_dose_source": rit.source,
+        "rit_vessel_alpha_fraction": f_vessel,
         "rit_cell_survival": {
             "perivascular": rit.survival_perivascular,
             "spheroid": rit.survival_spheroid,
@@ -141,7 +165,8 @@ def run(ctx: Context) -> StageResult:
         + ", ".join(f"{k} {v:.3g} Gy" for k, v in rit.mean_alpha_dose_Gy.items())
         + "; cells with no α hit expected: "
         + ", ".join(f"{k} {v:.2g}" for k, v in rit.unhit_fraction.items())
-        + ".",
+        + f". {100 * f_vessel:.3g} % of the metastasis α energy comes from activity on its vessels "
+        "(distributed by the vessel geometry), the rest is added uniformly.",
         f"{N_PATIENTS} virtual patients (seed {ctx.seed}), {course.seeding.expected_count:g} lesions "
         f"expected per patient, seeded on days {course.seeding.start_d:g}–{course.seeding.end_d:g}; "
         f"outcome at day {course.horizon_d:.4g}. Lesions seeded after a treatment count as uncontrolled.",
