@@ -200,9 +200,11 @@ def _window_figure(w) -> Figure:
     t = w.treatment_times_d
     for p in w.policies:
         c = _COLOURS.get(p, None)
-        axes[0].plot(t, w.p_all_controlled[p], color=c, label=p)
+        # combined policies drawn wide and pale underneath, so that coinciding curves stay visible
+        wide = {"linewidth": 4.0, "alpha": 0.4} if "+" in p else {"linewidth": 1.4}
+        axes[0].plot(t, w.p_all_controlled[p], color=c, label=p, **wide)
         axes[0].plot(t, w.p_plus[p], color=c, linestyle="--", linewidth=0.9)
-        axes[1].plot(t, w.expected_failures[p], color=c, label=p)
+        axes[1].plot(t, w.expected_failures[p], color=c, label=p, **wide)
     axes[0].set_xlabel("treatment day (from start of seeding)")
     axes[0].set_ylabel("probability")
     axes[0].set_ylim(-0.02, 1.02)
