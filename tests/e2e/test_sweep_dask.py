@@ -135,6 +135,7 @@ def test_killed_worker_loses_no_sample(cluster, reference, scenario, tmp_path):
 
     def kill_one(chunk: int, done: int, total: int) -> None:
         if not killed:
+            assert done < total  # tasks are still running when the worker dies
             pids = client.run(os.getpid)
             pid = sorted(pids.values())[0]
             os.kill(pid, signal.SIGKILL)
@@ -164,6 +165,7 @@ def test_killed_worker_loses_no_sample(cluster, reference, scenario, tmp_path):
             == f["rit_outcomes.p_plus"][i]
         )
     client.wait_for_workers(2, timeout=30)  # the nanny restarts the killed worker
+    assert killed[0] not in client.run(os.getpid).values()
 
 
 @dataclass(frozen=True)
