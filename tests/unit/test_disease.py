@@ -316,6 +316,29 @@ def test_patients_without_lesions():
     assert np.all(w.ntcp["SRS"] == 0.0)
 
 
+def test_per_patient_reduction_with_empty_patients():
+    """Patients without lesions anywhere in the order (first, middle, last) get P = 1, no failures, and the
+    others' sums are exact."""
+    from brainrit.disease.window import _per_patient
+
+    pid = np.array([1, 1, 3, 3, 3])
+    v = np.array([[1.0], [2.0], [3.0], [4.0], [5.0]])
+    np.testing.assert_array_equal(_per_patient(v, pid, 5)[:, 0], [0, 3, 0, 12, 0])
+    np.testing.assert_array_equal(
+        _per_patient(v, pid, 5, reduce=np.minimum)[:, 0], [np.inf, 1, np.inf, 3, np.inf]
+    )
+    course = dz.default_course("human")
+    tr = _treatments()
+    vp = dz.VirtualPatients.from_arrays(course, [1, 1], [0.0, 300.0], n_patients=3)
+    w = dz.therapeutic_window(course, tr, [400.0], patients=vp)
+    n = dz.cells_at(course.growth, np.array([400.0, 100.0]))
+    s = np.where(
+        n >= course.growth.vcam1_onset_cells, tr.rit.survival_perivascular, tr.rit.survival_vcam1_negative
+    )
+    p1 = np.exp(-0.01 * np.sum(n * s))
+    assert w.p_all_controlled["RIT"][0] == pytest.approx((1.0 + p1 + 1.0) / 3.0, rel=1e-12)
+
+
 # ---------------------------------------------------------------- properties
 @settings(max_examples=40, deadline=None)
 @given(

@@ -355,10 +355,9 @@ def _per_patient(values: np.ndarray, patient: np.ndarray, n_patients: int, reduc
     if values.shape[0] == 0:
         return out
     starts = np.searchsorted(patient, np.arange(n_patients), side="left")
-    counts = np.bincount(patient, minlength=n_patients)
-    has = counts > 0
-    red = reduce.reduceat(values, np.minimum(starts, values.shape[0] - 1), axis=0)
-    out[has] = red[has]
+    has = np.bincount(patient, minlength=n_patients) > 0
+    # segments between the starts of consecutive patients that have lesions (strictly increasing, < L)
+    out[has] = reduce.reduceat(values, starts[has], axis=0)
     return out
 
 
