@@ -26,7 +26,7 @@ def sweep_command(
         None,
         "--vary",
         help="PATH=DIST, e.g. radiobiology.rbe_alpha=uniform(3,7) or arms[1].dose_Gy=grid(20,30,40); "
-        "repeat for each parameter (adds to / overrides the scenario's [sweep.vary]).",
+        "repeat for each parameter (adds to / overrides the scenario's sweep.vary table).",
     ),
     samples: int | None = typer.Option(
         None,
@@ -55,9 +55,7 @@ def sweep_command(
         "--outcome",
         help="Outcome column or prefix stage.path (repeatable; default: the standard list).",
     ),
-    seed: int | None = typer.Option(
-        None, "--seed", help="Base seed (default: [sweep].seed, then study.seed)."
-    ),
+    seed: int | None = typer.Option(None, "--seed", help="Base seed (default: sweep.seed, then study.seed)."),
     chunk_size: int | None = typer.Option(None, "--chunk-size", help="Samples per Dask task."),
     primary: str | None = typer.Option(None, "--primary", help="Outcome of the tornado plot."),
     timeout_s: float = typer.Option(10.0, "--timeout", help="Seconds to wait for --scheduler."),
