@@ -363,3 +363,31 @@ def test_window_bounded(seed, n, cv):
             assert np.all((arr >= 0) & (arr <= 1))
         assert np.all(w.p_plus[p] <= w.p_all_controlled[p] + 1e-15)
         assert np.all(w.expected_failures[p] >= 0)
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), cv=st.floats(0.0, 0.6))
+def test_lesion_states_monotone_in_time(seed, cv):
+    """Once seeded, a lesion only grows: VCAM-1 expression, the spheroid phase and detection never revert."""
+    course = dz.default_course("mouse", growth_cv=cv)
+    vp = dz.sample_patients(course, 3, seed)
+    s = dz.lesion_states(course, vp, np.linspace(0.0, 40.0, 30))
+    for key in ("seeded", "vcam1", "spheroid"):
+        assert np.all(np.diff(s[key].astype(int), axis=1) >= 0)
+    for det in s["detected"].values():
+        assert np.all(np.diff(det.astype(int), axis=1) >= 0)
+    assert np.all(np.diff(s["cells"], axis=1) >= 0)
+
+
+@settings(max_examples=15, deadline=None)
+@given(f1=st.floats(1e-4, 1.0), f2=st.floats(1e-4, 1.0), seed=st.integers(0, 1000))
+def test_control_decreases_with_clonogens(f1, f2, seed):
+    course = dz.default_course("mouse")
+    base = _treatments()
+    lo, hi = sorted((f1, f2))
+    vp = dz.sample_patients(course, 5, seed)
+    t = np.linspace(0.0, 40.0, 5)
+    a = dz.therapeutic_window(course, dz.Treatments(base.rit, base.wbrt, base.srs, lo), t, patients=vp)
+    b = dz.therapeutic_window(course, dz.Treatments(base.rit, base.wbrt, base.srs, hi), t, patients=vp)
+    for p in a.policies:
+        assert np.all(b.p_all_controlled[p] <= a.p_all_controlled[p] + 1e-15)
