@@ -35,15 +35,16 @@ def _print_summary(result, out: Path) -> None:
 
     console = Console()
     comp = result.stages.get("comparison")
-    if comp is not None and comp.status == "ok" and comp.tables:
-        t = comp.tables[0]
-        table = Table(title=t.title)
-        for c in t.columns:
-            table.add_column(c, justify="right" if c != t.columns[0] else "left")
+    if comp is not None and comp.status == "ok":
         from brainrit.report.html import fmt
 
-        for r in t.rows:
-            table.add_row(*(fmt(v) for v in r))
+        table = Table(title="Comparison of arms (details in report.html)")
+        short = (("TCP all lesions", "TCP all lesions"), ("NTCP necrosis", "NTCP necrosis"), ("P+", "P+"))
+        table.add_column("arm")
+        for _, label in short:
+            table.add_column(label, justify="right")
+        for name, m in comp.data["arms"].items():
+            table.add_row(name, *(fmt(m.get(k)) for k, _ in short))
         console.print(table)
     for st in result.stages.values():
         if st.status != "ok":

@@ -24,7 +24,9 @@ def new_figure(ncols: int = 1, *, width_in: float = 6.4, height_in: float = 3.8)
     matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(1, ncols, figsize=(width_in * (1 if ncols == 1 else 0.75 * ncols), height_in))
+    fig, ax = plt.subplots(
+        1, ncols, figsize=(width_in * (1 if ncols == 1 else 0.75 * ncols), height_in), layout="constrained"
+    )
     return fig, ax
 
 
@@ -33,7 +35,6 @@ def to_png(fig: Any, dpi: int = 110) -> bytes:
     import matplotlib.pyplot as plt
 
     buf = io.BytesIO()
-    fig.tight_layout()
     fig.savefig(buf, format="png", dpi=dpi)
     plt.close(fig)
     return buf.getvalue()

@@ -167,7 +167,6 @@ class Radiobiology(_Section):
     alpha_beta_tumour_Gy: PositiveFloat = Field(10.0, description="α/β of brain metastases, Gy (#1).")
     alpha_beta_brain_Gy: PositiveFloat = Field(2.0, description="α/β of normal brain for necrosis, Gy (#6).")
     alpha_tumour_per_Gy: PositiveFloat = Field(0.3, description="Photon α of metastasis cells, 1/Gy (#2).")
-    alpha_sd_per_Gy: NonNegFloat = Field(0.08, description="Inter-patient SD of α, 1/Gy (Webb & Nahum; #3).")
     clonogen_density_per_cm3: PositiveFloat = Field(1e7, description="Clonogen density, 1/cm³ (#4).")
     repair_half_time_tumour_h: PositiveFloat = Field(0.5, description="Tumour repair half-time, h (#10).")
     repair_half_time_brain_h: PositiveFloat = Field(
