@@ -112,3 +112,8 @@ def test_activity_accepts_exactly_positive_finite(x):
     else:
         with pytest.raises(ScenarioError, match=r"administration\.activity_MBq"):
             loads(text)
+
+
+def test_unknown_key_in_optional_section_gets_did_you_mean():
+    with pytest.raises(ScenarioError, match=r"sweep\.sampels: unknown key \(did you mean 'samples'"):
+        loads(BASE + "[sweep]\nsampels = 3\n")

@@ -136,7 +136,7 @@ def _model_at(loc: tuple[Any, ...], data: Any) -> type[BaseModel] | None:
         if part == "arms":  # a discriminated union: resolved from the arm's type below
             model = None
             continue
-        model = ann if isinstance(ann, type) and issubclass(ann, BaseModel) else None
+        model = _unwrap_model(ann)
         if part == "lesions":
             model = schema.Lesion
     if model is None and len(loc) >= 2 and loc[0] == "arms" and isinstance(loc[1], int):
@@ -151,6 +151,17 @@ def _model_at(loc: tuple[Any, ...], data: Any) -> type[BaseModel] | None:
             "rit": schema.RITArm,
         }.get(tag)
     return model
+
+
+def _unwrap_model(ann: Any) -> type[BaseModel] | None:
+    """The model class of an annotation, looking inside ``Model | None``."""
+    import typing
+
+    candidates = typing.get_args(ann) or (ann,)
+    for c in candidates:
+        if isinstance(c, type) and issubclass(c, BaseModel):
+            return c
+    return None
 
 
 def _first_error(exc: ValidationError, data: dict, text: str) -> str:
