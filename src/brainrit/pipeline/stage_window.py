@@ -18,6 +18,7 @@ gradient index (default 3).
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 
@@ -111,6 +112,12 @@ def run(ctx: Context) -> StageResult:
         wbrt_D, wbrt_n, alpha_per_Gy=rb.alpha_tumour_per_Gy, alpha_beta_Gy=rb.alpha_beta_tumour_Gy,
         alpha_beta_brain_Gy=rb.alpha_beta_brain_Gy,
     )  # fmt: skip
+    wbrt_ntcp_source = "LKB on a uniform whole-brain EQD2"
+    ebrt = ctx.get("ebrt")
+    arm_out = (ebrt.data.get("outcomes", {}) if ebrt is not None else {}).get(wbrt_name, {})
+    if isinstance(arm_out, dict) and isinstance(arm_out.get("NTCP necrosis"), float):
+        wbrt = replace(wbrt, ntcp=arm_out["NTCP necrosis"])
+        wbrt_ntcp_source = f"external-beam stage, arm {wbrt_name!r} (phantom dose distribution)"
     srs = dz.SRSModel(rb.alpha_tumour_per_Gy, rb.alpha_beta_tumour_Gy, _gradient_index(sc))
     n_lesions = sum(les.count for les in sc.lesions) or None
     course = dz.default_course(species, expected_lesions=n_lesions)
@@ -158,6 +165,8 @@ def run(ctx: Context) -> StageResult:
         "rit_mean_alpha_dose_Gy": rit.mean_alpha_dose_Gy,
         "rit_unhit_fraction": rit.unhit_fraction,
         "wbrt_regimen": {"name": wbrt_name, "dose_Gy": wbrt_D, "n_fractions": wbrt_n},
+        "wbrt_ntcp": wbrt.ntcp,
+        "wbrt_ntcp_source": wbrt_ntcp_source,
         "window": w.as_dict(),
     }
     notes += [
@@ -172,6 +181,8 @@ def run(ctx: Context) -> StageResult:
         f"outcome at day {course.horizon_d:.4g}. Lesions seeded after a treatment count as uncontrolled.",
         "Growth, seeding and detection thresholds are brainrit.disease defaults for the species "
         "(sources in its docstrings); the scenario has no [disease] section yet.",
+        f"WBRT {wbrt_D:g} Gy/{wbrt_n} fx: brain-necrosis NTCP {wbrt.ntcp:.3g} from {wbrt_ntcp_source}; "
+        "SRS: RTOG 90-05 dose by diameter, HyTEC V12 risk.",
         "Median detection from seeding: " + ", ".join(f"{k} day {v:.3g}" for k, v in det.items()) + ".",
     ]
     figures = (_window_figure(w), _timeline_figure(course, patients)) if ctx.figures else ()
