@@ -45,8 +45,10 @@ def test_lattice_alpha_sum_conserves_energy(member):
     """Energy conservation in an infinite square lattice of labelled capillaries: the nucleus α dose
     averaged over the tissue of one lattice cell equals the charged-particle-equilibrium dose of the same
     activity smeared uniformly (vascular.tissue_dose_per_decay_per_um3_Gy), less the small share of α
-    energy deposited inside the vessels themselves (lumen + wall ≈ 2 % of the cell area here).
-    Tolerance: ratio in [0.93, 1.005]; a double-counted reference vessel would give ≈ 1 + 1/N_vessels.
+    energy deposited inside the vessels themselves (lumen + wall ≈ 2 % of the cell area here) and the α
+    recoil, which stays on the vessel wall (1.9 % of ²¹²Po's, 1.9 % of ²¹²Bi's α energy). Measured:
+    0.958 (²¹²Po, 91 µm range) and 0.936 (²¹²Bi, 50 µm: a larger share of each short track crosses the
+    vessels). Tolerance: ratio in [0.90, 1.005]; a double-counted reference vessel would exceed 1.
     """
     from brainrit.dosimetry import vascular
 
@@ -78,7 +80,7 @@ def test_lattice_alpha_sum_conserves_energy(member):
     cpe = (d3["alpha"] + d3["alpha_recoil"]) / delta**2  # one decay per µm of vessel
     ratio = mean / cpe
     print(f"{member}: lattice mean / CPE = {ratio:.4f}")
-    assert 0.93 <= ratio <= 1.005, ratio
+    assert 0.90 <= ratio <= 1.005, ratio
     # and the pipeline's lattice helper equals this direct sum along the axis
     r_axis = np.array([r_min + 1.0, 10.0, delta / 2])
     direct = []
