@@ -101,8 +101,8 @@ GOOD = builtin_text("mouse-vcam1-pb212")
             "administration.injections",
         ),
         (
-            lambda t: _bad(t, GOOD.replace("activity_MBq = 0.7", "activity_MBq = -0.7")),
-            "must be > 0, got -0.7",
+            lambda t: _bad(t, GOOD.replace("activity_MBq = 0.196", "activity_MBq = -0.196")),
+            "must be > 0, got -0.196",
         ),
         (
             lambda t: _bad(t, GOOD.replace('nuclide = "Pb-212"', 'nuclide = "Pb-999"')),
