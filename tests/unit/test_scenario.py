@@ -117,3 +117,15 @@ def test_activity_accepts_exactly_positive_finite(x):
 def test_unknown_key_in_optional_section_gets_did_you_mean():
     with pytest.raises(ScenarioError, match=r"sweep\.sampels: unknown key \(did you mean 'samples'"):
         loads(BASE + "[sweep]\nsampels = 3\n")
+
+
+def test_disease_section_reaches_the_window_stage():
+    from brainrit.pipeline import run_scenario
+
+    s = loads(BASE + "[disease]\nn_patients = 7\nexpected_lesions = 2\n")
+    r = run_scenario(
+        s, figures=False, stages=["radionuclide", "kinetics", "dosimetry", "rit_outcomes", "window"]
+    )
+    win = r.stages["window"]
+    assert win.status == "ok"
+    assert any("7 virtual patients" in n for n in win.notes)

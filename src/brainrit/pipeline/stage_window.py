@@ -9,8 +9,9 @@ micro-dosimetry (:func:`brainrit.disease.rit_dose_from_vascular`; mean lesion do
 available), scaled to the dosimetry stage's mean metastasis α dose; WBRT and SRS use LQ and the scenario's
 regimens. Outputs are Monte Carlo averages over virtual patients seeded from the scenario seed.
 
-Scenario inputs used until the schema has a ``[disease]`` section: species (growth, modalities, seeding
-period, horizon — module defaults), the total lesion count (expected lesions per patient), radiobiology
+Scenario inputs: the ``[disease]`` section (primary, doubling time, growth spread, expected lesions,
+horizon, number of virtual patients; unset values take the species defaults of :mod:`brainrit.disease`),
+the total lesion count (default expected lesions per patient), radiobiology
 parameters, micro-geometry, the first WBRT-type arm (regimen; default 30 Gy/10 fx) and the first SRS arm's
 gradient index (default 3).
 """
@@ -26,7 +27,6 @@ from brainrit.pipeline.core import Context, Figure, StageResult, Table, not_avai
 from brainrit.report.figures import new_figure, to_png
 
 KEY, TITLE = "window", "Therapeutic window"
-N_PATIENTS = 400
 N_TIMES = 41
 _COLOURS = {
     "RIT": "#2ca02c",
@@ -120,12 +120,24 @@ def run(ctx: Context) -> StageResult:
         wbrt_ntcp_source = f"external-beam stage, arm {wbrt_name!r} (phantom dose distribution)"
     srs = dz.SRSModel(rb.alpha_tumour_per_Gy, rb.alpha_beta_tumour_Gy, _gradient_index(sc))
     n_lesions = sum(les.count for les in sc.lesions) or None
-    course = dz.default_course(species, expected_lesions=n_lesions)
+    ds = sc.disease
+    growth = None
+    if ds.doubling_time_d is not None:
+        preset = "MDA-231-Br" if species == "mouse" else ds.primary
+        growth = dz.growth_preset(preset, doubling_time_d=ds.doubling_time_d)
+    course = dz.default_course(
+        species,
+        primary=ds.primary,
+        expected_lesions=ds.expected_lesions if ds.expected_lesions is not None else n_lesions,
+        growth=growth,
+        horizon_d=ds.horizon_d,
+        growth_cv=ds.growth_cv,
+    )
     clonogen_fraction = min(1.0, rb.clonogen_density_per_cm3 / course.growth.cell_density_per_cm3)
     tr = dz.Treatments(rit, wbrt, srs, clonogen_fraction)
     times = np.linspace(course.seeding.start_d, course.horizon_d, N_TIMES)
     seq = np.random.SeedSequence([ctx.seed, 10])  # stage-specific stream of the scenario seed
-    patients = dz.sample_patients(course, N_PATIENTS, seq)
+    patients = dz.sample_patients(course, ds.n_patients, seq)
     w = dz.therapeutic_window(course, tr, times, patients=patients)
 
     rows = []
@@ -176,11 +188,11 @@ def run(ctx: Context) -> StageResult:
         + ", ".join(f"{k} {v:.2g}" for k, v in rit.unhit_fraction.items())
         + f". {100 * f_vessel:.3g} % of the metastasis α energy comes from activity on its vessels "
         "(distributed by the vessel geometry), the rest is added uniformly.",
-        f"{N_PATIENTS} virtual patients (seed {ctx.seed}), {course.seeding.expected_count:g} lesions "
+        f"{ds.n_patients} virtual patients (seed {ctx.seed}), {course.seeding.expected_count:g} lesions "
         f"expected per patient, seeded on days {course.seeding.start_d:g}–{course.seeding.end_d:g}; "
         f"outcome at day {course.horizon_d:.4g}. Lesions seeded after a treatment count as uncontrolled.",
-        "Growth, seeding and detection thresholds are brainrit.disease defaults for the species "
-        "(sources in its docstrings); the scenario has no [disease] section yet.",
+        "Growth, seeding and detection thresholds: scenario [disease] section, else brainrit.disease "
+        "defaults for the species (sources in its docstrings).",
         f"WBRT {wbrt_D:g} Gy/{wbrt_n} fx: brain-necrosis NTCP {wbrt.ntcp:.3g} from {wbrt_ntcp_source}; "
         "SRS: RTOG 90-05 dose by diameter, HyTEC V12 risk.",
         "Median detection from seeding: " + ", ".join(f"{k} day {v:.3g}" for k, v in det.items()) + ".",

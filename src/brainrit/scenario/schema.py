@@ -246,6 +246,28 @@ Arm = Annotated[
 ]
 
 
+class Disease(_Section):
+    """Course of disease for the therapeutic-window stage (brainrit.disease); None = species default."""
+
+    primary: Literal["breast", "lung"] = Field(
+        "breast", description="Human primary for growth (Kobets 2020 doubling: breast 86 d, lung 139 d)."
+    )
+    doubling_time_d: PositiveFloat | None = Field(
+        None, description="Lesion volume doubling time, days (default: the species/primary preset)."
+    )
+    growth_cv: NonNegFloat = Field(
+        0.0, description="Coefficient of variation of doubling time between lesions."
+    )
+    expected_lesions: PositiveFloat | None = Field(
+        None, description="Mean number of lesions seeded (default: the sum of the lesion counts)."
+    )
+    horizon_d: PositiveFloat | None = Field(
+        None,
+        description="Day at which outcomes are assessed (default: mouse day 40; human: all lesions visible).",
+    )
+    n_patients: int = Field(400, ge=1, le=100000, description="Virtual patients of the Monte Carlo (seeded).")
+
+
 class Outputs(_Section):
     """What `brainrit run` writes besides results.json, summary.csv and provenance.json."""
 
@@ -271,6 +293,7 @@ class Scenario(_Section):
     lesions: list[Lesion] = Field(default_factory=list, description="Metastases, visible and hidden.")
     radiobiology: Radiobiology = Field(default_factory=Radiobiology)
     arms: list[Arm] = Field(default_factory=list, description="Treatment arms compared in the report.")
+    disease: Disease = Field(default_factory=Disease, description="Course of disease (therapeutic window).")
     outputs: Outputs = Field(default_factory=Outputs)
     sweep: SweepSection | None = Field(
         None, description="Parameter sweep / uncertainty settings for `brainrit sweep` (brainrit.sweep)."
