@@ -254,6 +254,8 @@ def _profile_figure(r_single, single, r_lat, lattice, uniform, delta) -> Figure:
     ax.semilogy(
         r_lat, lattice["electron"] + uniform["electron"], "--", label="electrons, lattice", color="#1f77b4"
     )
+    top = max(float(np.max(single["alpha"])), float(np.max(lattice["alpha"] + uniform["alpha"])), 1e-30)
+    ax.set_ylim(top * 1e-4, top * 2)
     ax.set_xlabel("distance of nucleus centre from vessel axis (µm)")
     ax.set_ylabel("nucleus absorbed dose (Gy)")
     ax.grid(True, which="both", alpha=0.3)
