@@ -41,6 +41,7 @@ PASSING = {
             """Array comparison. Tolerance: 1e-9 relative."""
             import numpy as np
             assert np.array([bed(30.0, 10, ab)] * 3) == pytest.approx([30 * (1 + 3 / ab)] * 3, rel=1e-9)
+            np.testing.assert_allclose([bed(30.0, 10, ab), 1.0], [30 * (1 + 3 / ab), 1.0], rtol=1e-6)
     ''',
     "test_physics_mini.py": '''
         pytest_plugins = ["brainrit.validation.plugin"]
@@ -97,6 +98,9 @@ def test_validate_passing_end_to_end(tmp_path, cache, capsys):
     assert "bed(30.0, 10, 10.0)" in check["quantity"]
     arr = cases["test_bed_array[2.0]"]["checks"][0]
     assert "worst of 3 elements" in arr["quantity"] and arr["reference"] == pytest.approx(75.0)
+    close = cases["test_bed_array[2.0]"]["checks"][1]
+    assert close["origin"] == "allclose" and "worst of 2 elements" in close["quantity"]
+    assert close["tolerance"] == pytest.approx(75e-6) and close["passed"] is True
     rng = cases["test_range"]
     assert rng["module"] == "physics" and rng["checks"][0]["source"].startswith("ICRU Report 49")
     assert rng["checks"][0]["relative"] is True

@@ -6,7 +6,8 @@ Loaded by ``brainrit validate`` with ``-p brainrit.validation.plugin``; it chang
 * the outcome (passed / failed / error / skipped) and the duration;
 * the test docstring: its first line (the quantity checked) and any ``Source:`` / ``Tolerance:`` text,
   with the module docstring as the source when the test names none;
-* every scalar ``pytest.approx`` comparison made by the test (brainrit's value, the reference, the
+* every ``numpy.testing.assert_allclose`` call (its worst element) and every scalar ``pytest.approx``
+  comparison made by the test (brainrit's value, the reference, the
   difference and the tolerance, with the source line of the assertion as the quantity); container
   comparisons (arrays, lists, dicts) are summarised by their worst element;
 * every explicit :func:`record_validation` call.
@@ -302,6 +303,25 @@ def _install_capture() -> None:
     scalar_cls.__eq__ = scalar  # type: ignore[method-assign]
     base_cls.__eq__ = base  # type: ignore[method-assign]
 
+    import numpy.testing
+
+    allclose_orig = numpy.testing.assert_allclose
+    _Capture.originals["allclose"] = allclose_orig
+
+    def allclose(actual: Any, desired: Any, rtol: float = 1e-7, atol: float = 0.0, *args: Any, **kw: Any):
+        ok = False
+        try:
+            allclose_orig(actual, desired, rtol, atol, *args, **kw)
+            ok = True
+        finally:
+            if _Capture.item is not None and _Capture.depth == 0:
+                try:
+                    _store(_allclose_check(actual, desired, rtol, atol, ok, _assert_line(_Capture.item)))
+                except Exception:
+                    pass
+
+    numpy.testing.assert_allclose = allclose
+
 
 def _worst(inner: list[dict[str, Any]], ok: bool, quantity: str) -> dict[str, Any]:
     def badness(c: dict[str, Any]) -> float:
@@ -323,12 +343,39 @@ def _worst(inner: list[dict[str, Any]], ok: bool, quantity: str) -> dict[str, An
     return check
 
 
+def _allclose_check(
+    actual: Any, desired: Any, rtol: float, atol: float, ok: bool, line: str
+) -> dict[str, Any]:
+    """The worst element of a ``numpy.testing.assert_allclose`` comparison as one check."""
+    import numpy as np
+
+    a, d = np.broadcast_arrays(np.asarray(actual, dtype=float), np.asarray(desired, dtype=float))
+    a, d = a.ravel(), d.ravel()
+    tol = float(atol) + float(rtol) * np.abs(d)
+    diff = np.abs(a - d)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        score = np.where(tol > 0, diff / np.where(tol > 0, tol, 1.0), np.where(diff > 0, np.inf, 0.0))
+    score = np.nan_to_num(score, nan=np.inf)
+    w = int(np.argmax(score)) if score.size else 0
+    quantity = f"{line} [worst of {a.size} elements]" if a.size > 1 else line
+    if not a.size:
+        check = make_check(quantity, None, None, origin="allclose")
+    else:
+        check = make_check(quantity, a[w], d[w], tol[w], origin="allclose")
+    check["passed"] = bool(ok)
+    return check
+
+
 def _uninstall_capture() -> None:
     if _Capture.originals is None:
         return
     scalar_cls, base_cls = _approx_classes()
     scalar_cls.__eq__ = _Capture.originals["scalar"]  # type: ignore[method-assign]
     base_cls.__eq__ = _Capture.originals["base"]  # type: ignore[method-assign]
+    if "allclose" in _Capture.originals:
+        import numpy.testing
+
+        numpy.testing.assert_allclose = _Capture.originals["allclose"]
     _Capture.originals = None
 
 

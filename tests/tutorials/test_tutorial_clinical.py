@@ -1,0 +1,61 @@
+"""Tutorial 2 — clinical projection: RIT versus WBRT, HA-WBRT and SRS for a patient with three visible
+metastases and hidden micrometastases (built-in scenario ``human-early-bm``).
+
+The code between the ``# [name]`` / ``# [end-name]`` markers is shown in docs/tutorials/clinical.md. Figures
+and the therapeutic-window stage are left out to keep the test within 2 cores' budget; ``brainrit run`` does
+both.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def test_tutorial_clinical(tmp_path: Path) -> None:
+    # [step-1]
+    from brainrit.scenario import builtin_scenario, builtin_text
+
+    scenario = builtin_scenario("human-early-bm")
+    (tmp_path / "my-patient.toml").write_text(builtin_text("human-early-bm"), encoding="utf-8")
+    for lesion in scenario.lesions:
+        seen = "visible" if lesion.visible else "hidden"
+        print(f"{lesion.count:3d} × {lesion.name:20s} {lesion.diameter_mm:5.1f} mm  {seen}")
+    for arm in scenario.arms:
+        print(f"arm: {arm.name} ({arm.type})")
+    # [end-step-1]
+
+    # [step-2]
+    from brainrit.pipeline import run_scenario
+    from brainrit.pipeline.outputs import write_outputs
+
+    stages = ["radionuclide", "kinetics", "dosimetry", "microdosimetry", "rit_outcomes", "ebrt", "comparison"]
+    result = run_scenario(scenario, stages=stages, figures=False)
+    out = write_outputs(result, tmp_path / "report", force=False, html=True)
+    # [end-step-2]
+
+    # [step-3]
+    from brainrit.report.html import fmt
+
+    table = result.stages["comparison"].tables[0]
+    print(" | ".join(table.columns))
+    for row in table.rows:
+        print(" | ".join(fmt(v) for v in row))
+    rit = result.stages["rit_outcomes"].data
+    print("RIT TCP per lesion:", {k: fmt(v) for k, v in rit["tcp_per_lesion"].items()})
+    # [end-step-3]
+
+    assert (out / "report.html").is_file() and (out / "summary.csv").is_file()
+    assert all(result.stages[k].status == "ok" for k in stages)
+    arms = {row[0]: dict(zip(table.columns, row, strict=True)) for row in table.rows}
+    assert set(arms) == {a.name for a in scenario.arms}
+    names = {a.type: a.name for a in scenario.arms}
+    d40 = "hippocampi D40% EQD2 (Gy)"
+    # hippocampal avoidance lowers the hippocampal dose of the same 30 Gy/10 fx prescription
+    assert arms[names["ha-wbrt"]][d40] < arms[names["wbrt"]][d40]
+    # SRS treats only what contrast MRI sees: control of all lesions ≤ control of the visible ones
+    srs = arms[names["srs"]]
+    assert srs["TCP all lesions"] <= srs["TCP (lesions the arm treats)"]
+    # the α-emitter's dose to healthy brain stays far below the whole-brain prescription
+    assert rit["brain_eqd2_Gy"] < arms[names["wbrt"]][d40]
+    for arm in arms.values():
+        assert 0.0 <= arm["NTCP brain necrosis"] <= 1.0
