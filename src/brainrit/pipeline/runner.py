@@ -28,6 +28,7 @@ STAGES: tuple[tuple[str, str, str], ...] = (
     ("microdosimetry", "Perivascular micro-dosimetry", "brainrit.pipeline.stage_micro"),
     ("rit_outcomes", "RIT outcomes", "brainrit.pipeline.stage_rit_outcomes"),
     ("ebrt", "External-beam arms", "brainrit.pipeline.stage_ebrt"),
+    ("rit_dose_map", "RIT dose map", "brainrit.pipeline.stage_rit_map"),
     ("comparison", "Comparison of arms", "brainrit.pipeline.stage_comparison"),
     ("window", "Therapeutic window", "brainrit.pipeline.stage_window"),
 )
