@@ -112,6 +112,13 @@ class Case:
         Failure message, if any.
     duration_s : float
         Run time, s.
+
+    Examples
+    --------
+    >>> c = Case.from_raw({"nodeid": "tests/validation/test_physics_alpha_reference.py::test_range",
+    ...                    "name": "test_range", "outcome": "passed", "module_doc": "ASTAR, ICRU 49"})
+    >>> c.module, c.source, c.passed
+    ('physics', 'ASTAR, ICRU 49', True)
     """
 
     nodeid: str
@@ -361,6 +368,13 @@ def run_validation(
     ------
     BrainritError
         No tests folder, pytest missing, or pytest could not run the cases.
+
+    Examples
+    --------
+    >>> run_validation("/nonexistent/validation")
+    Traceback (most recent call last):
+    ...
+    brainrit.errors.InputError: --tests: must be an existing folder of validation tests, got ...
     """
     from brainrit import __version__
 

@@ -122,6 +122,13 @@ def render_markdown(report: ValidationReport, heading_level: int = 1) -> str:
     heading_level : int
         Level of the title heading (sections are one level below), so that the text can be included
         in a larger document.
+
+    Examples
+    --------
+    >>> from brainrit.validation.core import Case, ValidationReport
+    >>> r = ValidationReport(cases=(Case("t.py::test_a", "physics", "test_a", "passed"),))
+    >>> [ln for ln in render_markdown(r, heading_level=2).splitlines() if ln.startswith("#")]
+    ['## brainrit validation report', '### brainrit.physics — 1/1 passed']
     """
     h = "#" * heading_level
     lines = [
@@ -170,7 +177,15 @@ tr.fail td{background:#fde2e2} code{font-size:.95em} .ok{color:#176f2c} .bad{col
 
 
 def render_html(report: ValidationReport) -> str:
-    """Self-contained HTML page of the report (no external resources)."""
+    """Self-contained HTML page of the report (no external resources).
+
+    Examples
+    --------
+    >>> from brainrit.validation.core import Case, ValidationReport
+    >>> page = render_html(ValidationReport(cases=(Case("t.py::a", "physics", "a", "failed"),)))
+    >>> page.startswith("<!DOCTYPE html>"), "0 of 1 cases passed" in page, "http" in page
+    (True, True, False)
+    """
     e = html.escape
     status = "ok" if report.ok else "bad"
     parts = [
