@@ -6,6 +6,7 @@ import csv
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from brainrit.cli import main
@@ -156,3 +157,27 @@ def test_json_flag_prints_results(tmp_path, capsys):
     assert main(["run", str(src), "--out", str(tmp_path / "j"), "--json", "--seed", "7"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["seed"] == 7
+
+
+def test_dose_map_exports(tmp_path):
+    """outputs.nifti / outputs.rtdose write the RIT dose maps; they read back with the right values."""
+    import nibabel as nib
+
+    from brainrit.dosimetry.voxel.io import load_dicom
+
+    text = GOOD.replace("[outputs]\nhtml = true", "[outputs]\nhtml = false\nnifti = true\nrtdose = true")
+    src = tmp_path / "s.toml"
+    src.write_text(text)
+    out = tmp_path / "o"
+    assert main(["run", str(src), "--out", str(out), "-q"]) == 0
+    names = {p.name for p in out.iterdir()}
+    assert {"rit_dose_rbe_weighted_Gy.nii.gz", "rit_dose_physical.dcm"} <= names
+    assert "report.html" not in names
+    img = nib.load(out / "rit_dose_rbe_weighted_Gy.nii.gz")
+    res = json.loads((out / "results.json").read_text())
+    brain_mean = res["stages"]["rit_dose_map"]["data"]["structures"]["brain"]["mean_rbe_weighted_Gy"]
+    data = np.asarray(img.dataobj)
+    assert data.max() > brain_mean > 0
+    assert np.allclose(np.abs(np.diag(img.affine)[:3]), 0.1)
+    rt = load_dicom(out / "rit_dose_physical.dcm")
+    assert rt.data.shape == data.shape

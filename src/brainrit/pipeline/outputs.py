@@ -177,6 +177,7 @@ def write_outputs(
         writer.writerow(header)
         writer.writerows(rows)
         (tmp / "summary.csv").write_text(buf.getvalue(), encoding="utf-8")
+        _write_dose_maps(result, tmp)
         if html:
             from brainrit.report.html import render_report
 
@@ -193,6 +194,31 @@ def write_outputs(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out
+
+
+def _write_dose_maps(result: PipelineResult, folder: Path) -> None:
+    """NIfTI / RTDOSE of the RIT dose map when the scenario asks for them and the stage ran."""
+    out = result.scenario.outputs
+    st = result.stages.get("rit_dose_map")
+    if not (out.nifti or out.rtdose) or st is None or st.status != "ok":
+        return
+    from brainrit.dosimetry.voxel.io import VoxelImage, save_nifti, save_rtdose
+
+    phantom = st.objects["phantom"]
+    # Phantom axes are DICOM patient (LPS) x, y, z; NIfTI affines are RAS: flip x and y.
+    lps = np.diag([*phantom.voxel_mm, 1.0])
+    lps[:3, 3] = phantom.origin_mm
+    affine = np.diag([-1.0, -1.0, 1.0, 1.0]) @ lps
+    if out.nifti:
+        for key, name in (
+            ("rbe_weighted_Gy", "rbe_weighted"),
+            ("alpha_Gy", "alpha"),
+            ("low_let_Gy", "low_let"),
+        ):
+            save_nifti(folder / f"rit_dose_{name}_Gy.nii.gz", VoxelImage(st.objects[key], affine))
+    if out.rtdose:
+        physical = st.objects["alpha_Gy"] + st.objects["low_let_Gy"]
+        save_rtdose(folder / "rit_dose_physical.dcm", VoxelImage(physical, affine))
 
 
 def check_output_dir(out: Path, *, force: bool) -> None:

@@ -272,6 +272,12 @@ class Outputs(_Section):
     """What `brainrit run` writes besides results.json, summary.csv and provenance.json."""
 
     html: bool = Field(True, description="Write report.html (self-contained, works offline).")
+    nifti: bool = Field(
+        False, description="Write the RIT dose maps (RBE-weighted, α, low-LET; Gy) as NIfTI (RAS affine)."
+    )
+    rtdose: bool = Field(
+        False, description="Write the RIT physical dose as DICOM RTDOSE (view it beside a TPS plan)."
+    )
     activity_scan_points: int = Field(
         13, ge=3, le=200, description="Points of the TCP/NTCP-versus-activity curves (log-spaced)."
     )
