@@ -19,7 +19,7 @@ from brainrit.physics import alpha_range_table, deposited_along_segment_MeV
 N_SEGMENTS = 1_000_000
 
 
-@numba.njit(cache=True)
+@numba.njit  # no on-disk cache: pytest imports this file under a synthetic module name
 def _kernel_loop(energy, start, stop, table_E, table_R, out):
     for i in range(energy.shape[0]):
         out[i] = deposited_along_segment_MeV(energy[i], start[i], stop[i], table_E, table_R)
