@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from brainrit.pipeline.core import Context, Figure, StageResult, Table, not_available
+from brainrit.pipeline.core import Context, Figure, StageResult, Table
 from brainrit.report.figures import new_figure, to_png
 
 KEY, TITLE = "kinetics", "Kinetics"
@@ -17,10 +17,6 @@ def run(ctx: Context) -> StageResult:
     add); this is stated in the stage notes.
     """
     sc = ctx.scenario
-    if sc.kinetics.model == "biodistribution":
-        return not_available(
-            KEY, TITLE, "fitting a biodistribution CSV inside `brainrit run` is not available in this version"
-        )
     from brainrit.kinetics import default_model, solve
 
     rp = sc.radiopharmaceutical
@@ -33,6 +29,11 @@ def run(ctx: Context) -> StageResult:
         body_mass_g=body_mass_g,
         **sc.kinetics.parameters,
     )
+    fit_notes: list[str] = []
+    fit_data: dict = {}
+    if sc.kinetics.model == "biodistribution":
+        csv = sc.kinetics.biodistribution_csv
+        model, fit_notes, fit_data = _fit(model, csv, sc.kinetics.fit_parameters, ctx.seed)
     activity = sc.injected_activity_MBq
     result = solve(model, activity, t_end_h=sc.kinetics.t_end_h)
     n_inj = sc.administration.injections
@@ -50,6 +51,7 @@ def run(ctx: Context) -> StageResult:
     ]
     if n_inj > 1:
         notes.append("Repeated injections superposed (linear kinetics assumed).")
+    notes.extend(fit_notes)
     data = {
         "injected_activity_MBq": activity,
         "injections": n_inj,
@@ -57,6 +59,7 @@ def run(ctx: Context) -> StageResult:
         "region_mass_g": dict(result.region_mass_g),
         "decays_per_g": per_g,
         "metastasis_to_brain_ratio": ratio,
+        "fit": fit_data,
         "tia_Bq_s": [{"region": r, "member": m, "tia_Bq_s": t, "decays_per_g": d} for (r, m, t, d) in rows],
     }
     table = Table(
@@ -74,6 +77,29 @@ def run(ctx: Context) -> StageResult:
         notes=tuple(notes),
         objects={"result": result, "model": model},
     )
+
+
+def _fit(model, csv_path: str, names: list[str], seed: int):
+    """Fit ``names`` of ``model`` to the biodistribution CSV; return the fitted model, notes and data."""
+    from brainrit.kinetics.fitting import fit_biodistribution, read_biodistribution_csv
+
+    data = read_biodistribution_csv(csv_path)
+    fit = fit_biodistribution(data, model, names, seed=seed)
+    pairs = zip(fit.names, fit.values, fit.std, strict=True)
+    lines = [
+        f"Fitted to {csv_path} ({len(data.organ)} points, χ² = {fit.chi2:.3g}, {fit.dof} dof, {fit.method}): "
+        + "; ".join(f"{n} = {v:.4g} ± {s:.2g}" for n, v, s in pairs)
+    ]
+    info = {
+        "csv": csv_path,
+        "parameters": {
+            n: {"value": float(v), "std": float(s), "ci95": [float(c) for c in ci]}
+            for n, v, s, ci in zip(fit.names, fit.values, fit.std, fit.ci95, strict=True)
+        },
+        "chi2": float(fit.chi2),
+        "dof": int(fit.dof),
+    }
+    return fit.model, lines, info
 
 
 def _curves_figure(result) -> Figure:

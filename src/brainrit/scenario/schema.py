@@ -94,7 +94,11 @@ class Kinetics(_Section):
     )
     biodistribution_csv: str | None = Field(
         None,
-        description="CSV with columns organ,time_h,percent_ID_per_g,sd,n (relative to the scenario file).",
+        description="CSV with header organ,time_h,%ID/g,SD,n (decay-corrected; relative to the scenario).",
+    )
+    fit_parameters: list[str] = Field(
+        default_factory=lambda: ["plasma_clearance_mL_per_h", "target.density_per_um2.metastasis"],
+        description="Kinetic parameters fitted to the biodistribution CSV (KineticModel.parameter_names).",
     )
     t_end_h: PositiveFloat | None = Field(
         None, description="End of simulated time, h (default: 10 half-lives)."
