@@ -21,6 +21,17 @@ def compare_nuclides_cmd(
     nucleus_radius_um: float = typer.Option(4.0, "--nucleus-radius-um", help="Target nucleus radius (µm)."),
     material: str = typer.Option("water", "--material", help="water, soft_tissue or brain."),
     no_chain: bool = typer.Option(False, "--no-chain", help="Parent only (no daughters)."),
+    per_injected_MBq: float = typer.Option(
+        None,
+        "--per-injected-MBq",
+        help="Also give the dose for this injected activity (MBq), from the kinetics' bound decays.",
+    ),
+    species: str = typer.Option(
+        "mouse", "--species", help="Kinetics for --per-injected-MBq: mouse or human."
+    ),
+    intercapillary_distance_um: float = typer.Option(
+        40.0, "--intercapillary-distance-um", help="Capillary spacing giving vessel length per gram (µm)."
+    ),
     csv_path: str = typer.Option(None, "--csv", help="Write the table as CSV to this path."),
     plot_path: str = typer.Option(None, "--plot", help="Write a bar chart (PNG/SVG/PDF) to this path."),
 ) -> None:
@@ -42,8 +53,22 @@ def compare_nuclides_cmd(
         chain=not no_chain,
     )
     _print(rows)
+    injected = None
+    if per_injected_MBq is not None:
+        injected = per_injected_activity(
+            [r.nuclide for r in rows if r.band == rows[0].band],
+            per_injected_MBq,
+            species=species,
+            intercapillary_distance_um=intercapillary_distance_um,
+            source=source,
+            lumen_radius_um=lumen_radius_um,
+            wall_thickness_um=wall_thickness_um,
+            nucleus_radius_um=nucleus_radius_um,
+            material=material,
+        )
+        _print_injected(injected, per_injected_MBq, species)
     if csv_path:
-        _write_csv(rows, csv_path)
+        _write_csv(rows, csv_path, injected)
         typer.echo(f"wrote {csv_path}")
     if plot_path:
         _plot(rows, plot_path)
@@ -61,6 +86,63 @@ _COLUMNS = (
     "total_Gy",
     "total_per_decay_per_um2_endothelium_Gy",
 )
+
+
+def per_injected_activity(
+    nuclides,
+    activity_MBq: float,
+    *,
+    species: str = "mouse",
+    intercapillary_distance_um: float = 40.0,
+    **geometry,
+) -> dict[tuple[str, str], dict[str, float]]:
+    """Mean nucleus dose per distance band for ``activity_MBq`` injected, (nuclide, band) -> group doses (Gy).
+
+    Each nuclide's antibody follows the reference kinetics of ``species`` (:func:`brainrit.kinetics.solve`;
+    ²¹²Bi release 0.36 for ²¹²Pb, no release otherwise); the decays of every chain member bound on metastasis
+    endothelium per µm of vessel (vessel length per gram 10¹²/Δ²) weight that member's own per-decay band
+    doses (``chain=False``).
+
+    Examples
+    --------
+    >>> d = per_injected_activity(["At-211"], 0.1, nucleus_radius_um=3.0)
+    >>> d[("At-211", "tumour 0-25 um")]["alpha_Gy"] > d[("At-211", "tumour 25-50 um")]["alpha_Gy"] > 0
+    True
+    """
+    from brainrit.checks import positive
+    from brainrit.dosimetry.vascular import compare_nuclides
+    from brainrit.kinetics import default_model, solve
+    from brainrit.pipeline.stage_micro import vessel_decays_per_um
+
+    a = positive("per_injected_MBq", activity_MBq)
+    out: dict[tuple[str, str], dict[str, float]] = {}
+    for name in nuclides:
+        model = default_model(species, nuclide=name, release_fraction=0.36 if name == "Pb-212" else 0.0)
+        result = solve(model, a)
+        bound = vessel_decays_per_um(result, "metastasis", "bound", intercapillary_distance_um)
+        for member, n in bound.items():
+            if n <= 0:
+                continue
+            for r in compare_nuclides([member], chain=False, **geometry):
+                acc = out.setdefault((name, r.band), {"alpha_Gy": 0.0, "electron_Gy": 0.0, "total_Gy": 0.0})
+                acc["alpha_Gy"] += n * r.alpha_Gy
+                acc["electron_Gy"] += n * r.electron_Gy
+                acc["total_Gy"] += n * r.total_Gy
+    return out
+
+
+def _print_injected(injected, activity_MBq: float, species: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(
+        title=f"Mean nucleus dose (Gy) for {activity_MBq:g} MBq injected ({species} kinetics, bound activity)"
+    )
+    for c in ("nuclide", "band", "α", "electrons", "total"):
+        t.add_column(c, justify="left" if c in ("nuclide", "band") else "right")
+    for (nuclide, band), d in injected.items():
+        t.add_row(nuclide, band, f"{d['alpha_Gy']:.3e}", f"{d['electron_Gy']:.3e}", f"{d['total_Gy']:.3e}")
+    Console().print(t)
 
 
 def _print(rows) -> None:
@@ -94,7 +176,7 @@ def _atomic_target(path: str):
     return p, Path(tmp)
 
 
-def _write_csv(rows, path: str) -> None:
+def _write_csv(rows, path: str, injected=None) -> None:
     import csv
     import os
 
@@ -105,14 +187,17 @@ def _write_csv(rows, path: str) -> None:
                 "# brainrit compare-nuclides: mean nucleus dose, Gy per decay per um of labelled capillary\n"
             )
             w = csv.writer(fh)
-            w.writerow(_COLUMNS)
+            extra = ("injected_alpha_Gy", "injected_total_Gy") if injected else ()
+            w.writerow(_COLUMNS + extra)
             for r in rows:
-                w.writerow(
-                    [
-                        getattr(r, c) if isinstance(getattr(r, c), str) else f"{getattr(r, c):.6e}"
-                        for c in _COLUMNS
-                    ]
-                )
+                values = [
+                    getattr(r, c) if isinstance(getattr(r, c), str) else f"{getattr(r, c):.6e}"
+                    for c in _COLUMNS
+                ]
+                if injected:
+                    d = injected.get((r.nuclide, r.band), {"alpha_Gy": 0.0, "total_Gy": 0.0})
+                    values += [f"{d['alpha_Gy']:.6e}", f"{d['total_Gy']:.6e}"]
+                w.writerow(values)
         os.replace(tmp, p)
     finally:
         tmp.unlink(missing_ok=True)
