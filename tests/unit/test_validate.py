@@ -170,7 +170,7 @@ def test_summary_line_other_version(tmp_path):
     r = ValidationReport(cases=(Case("a.py::t", "physics", "t", "skipped"),), brainrit_version="0.0.0")
     write_report(r, tmp_path, keep_latest=False)
     line = summary_line(tmp_path / "validation.json")
-    assert "1 skipped" in line and "rerun `brainrit validate`" in line and not r.ok
+    assert "1 skipped" in line and "rerun `brainrit validate`" in line and r.ok
 
 
 def test_report_roundtrip_and_markdown_escaping(tmp_path):
