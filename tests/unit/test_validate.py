@@ -63,6 +63,20 @@ FAILING = {
             assert 1.0 == pytest.approx(2.0)
     ''',
     "test_kinetics_broken.py": "import not_a_module_anywhere_xyz\n",
+    "test_ebrt_setup.py": '''
+        import pytest
+
+        @pytest.fixture
+        def broken():
+            raise RuntimeError("fixture broke")
+
+        def test_needs_fixture(broken):
+            """Setup error."""
+
+        def test_skipped():
+            """Skipped. Source: none."""
+            pytest.skip("not applicable here")
+    ''',
 }
 
 
@@ -83,8 +97,9 @@ def cache(tmp_path, monkeypatch):
 def test_validate_passing_end_to_end(tmp_path, cache, capsys):
     tests = _write(tmp_path, PASSING)
     out = tmp_path / "report"
-    assert main(["validate", "--tests", str(tests), "--out", str(out), "-q"]) == 0
-    assert "4 of 4 validation cases passed" in capsys.readouterr().out
+    assert main(["validate", "--tests", str(tests), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "4 of 4 validation cases passed" in printed and "brainrit.radiobiology" in printed
     data = json.loads((out / "validation.json").read_text())
     cases = {c["name"]: c for c in data["cases"]}
     assert set(cases) == {"test_bed_wbrt", "test_bed_array[2.0]", "test_bed_array[10.0]", "test_range"}
@@ -122,9 +137,17 @@ def test_validate_failing_exit_code(tmp_path, cache):
         main(["validate", "--tests", str(tests), "--out", str(out), "-q"])
     assert exc.value.code == 1
     report = load_report(out / "validation.json")
-    assert report is not None and report.n_failed == 2 and not report.ok
-    outcomes = {c.module: c.outcome for c in report.cases}
-    assert outcomes == {"dosimetry.voxel": "failed", "kinetics": "error"}
+    assert report is not None and report.n_failed == 3 and report.n_skipped == 1 and not report.ok
+    outcomes = {c.name: c.outcome for c in report.cases}
+    assert outcomes == {
+        "test_wrong": "failed",
+        "collection": "error",
+        "test_needs_fixture": "error",
+        "test_skipped": "skipped",
+    }
+    assert {c.module for c in report.cases} == {"dosimetry.voxel", "kinetics", "ebrt"}
+    setup = next(c for c in report.cases if c.name == "test_needs_fixture")
+    assert "fixture broke" in setup.message
     wrong = next(c for c in report.cases if c.module == "dosimetry.voxel")
     assert wrong.checks[0]["passed"] is False and wrong.checks[0]["difference"] == pytest.approx(-1.0)
     assert "FAIL" in (out / "validation.md").read_text()
