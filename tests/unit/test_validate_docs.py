@@ -91,3 +91,21 @@ def test_public_modules(docgen):
     mods = docgen.public_modules()
     assert "brainrit.validation.core" in mods and "brainrit.validation.plugin" in mods
     assert not [m for m in mods if "._" in m]
+
+
+def test_tutorial_pages_include_existing_markers():
+    """Every literalinclude of a tutorial page points at a file and markers that exist (else Sphinx warns)."""
+    import re
+
+    pages = sorted((ROOT / "docs" / "tutorials").glob("*.md"))
+    assert len(pages) == 3
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        blocks = re.findall(r"```\{literalinclude\} (\S+)\n((?::[^\n]*\n)*)", text)
+        assert blocks, page
+        for rel, opts in blocks:
+            src = (page.parent / rel).resolve()
+            assert src.is_file(), (page, rel)
+            code = src.read_text(encoding="utf-8")
+            for marker in re.findall(r':(?:start-after|end-before): "([^"]+)"', opts):
+                assert marker in code, (page.name, marker)
