@@ -45,8 +45,22 @@ def test_tutorial_nuclide_choice(tmp_path: Path) -> None:
     # [end-step-2]
 
     # [step-3]
-    code = main(["compare-nuclides", "--csv", str(tmp_path / "nuclides.csv")])
+    from brainrit.cli.compare import per_injected_activity
+
+    per_mbq = per_injected_activity(nuclides, 0.2, species="mouse")  # 0.2 MBq injected, mouse kinetics
+    zero = {"alpha_Gy": 0.0, "electron_Gy": 0.0, "total_Gy": 0.0}
+
+    def weighted_injected(n, band):  # Gy (RBE) for the injected activity
+        d = per_mbq.get((n, band), zero)
+        return rbe * d["alpha_Gy"] + (d["total_Gy"] - d["alpha_Gy"])
+
+    for n in sorted(nuclides, key=lambda n: weighted_injected(n, "tumour 0-25 um"), reverse=True):
+        print(f"{n:8s} {weighted_injected(n, 'tumour 0-25 um'):10.3g} Gy (RBE) at 0-25 µm")
     # [end-step-3]
+
+    # [step-4]
+    code = main(["compare-nuclides", "--per-injected-MBq", "0.2", "--csv", str(tmp_path / "nuclides.csv")])
+    # [end-step-4]
     assert code == 0
     with open(tmp_path / "nuclides.csv", newline="", encoding="utf-8") as f:
         table = list(csv.DictReader(line for line in f if not line.startswith("#")))
@@ -61,3 +75,11 @@ def test_tutorial_nuclide_choice(tmp_path: Path) -> None:
     assert top5 == alpha
     for n in nuclides:  # dose falls with distance from the labelled capillary
         assert weighted(by[n, "tumour 0-25 um"]) > weighted(by[n, "tumour 50-100 um"])
+        assert weighted_injected(n, "tumour 0-25 um") >= weighted_injected(n, "tumour 50-100 um") >= 0.0
+    # per injected MBq, long-lived 225Ac (9.9 d) gains on short-lived 213Bi (46 min): more decays per MBq
+    per_decay_ratio = weighted(by["Ac-225", "tumour 0-25 um"]) / weighted(by["Bi-213", "tumour 0-25 um"])
+    per_mbq_ratio = weighted_injected("Ac-225", "tumour 0-25 um") / weighted_injected(
+        "Bi-213", "tumour 0-25 um"
+    )
+    assert per_mbq_ratio > per_decay_ratio
+    assert "injected_total_Gy" in table[0]
