@@ -27,3 +27,15 @@ def test_help_runs_in_subprocess():
 
 def test_unknown_command_exits_2(capsys):
     assert main(["no-such-command"]) == 2
+
+
+def test_exit_code_of_typer_exit_is_returned():
+    import typer
+
+    from brainrit.cli import app
+
+    @app.command("_exit3", hidden=True)
+    def _exit3() -> None:
+        raise typer.Exit(3)
+
+    assert main(["_exit3"]) == 3

@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     _register()
     try:
-        app(args=argv, prog_name="brainrit", standalone_mode=False)
+        rc = app(args=argv, prog_name="brainrit", standalone_mode=False)
     except BrainritError as exc:
         typer.echo(f"error: {exc}", err=True)
         return 2
@@ -63,7 +63,8 @@ def main(argv: list[str] | None = None) -> int:
             exc.show()
             return 2
         raise
-    return 0
+    # With standalone_mode=False, click returns the code of typer.Exit(n) instead of raising it.
+    return rc if isinstance(rc, int) else 0
 
 
 if __name__ == "__main__":  # pragma: no cover
