@@ -12,7 +12,7 @@ deterministic limit) and is detected when it first holds that many cells — so 
 exactly ``t_seed + T_d · log2(N50/N0)``. Imaging is taken as continuous (no scan schedule).
 
 Defaults (:func:`default_modalities`, REFERENCES_radiobiology.md §5.2)
---------------------------------------------------------------------
+-----------------------------------------------------------------------
 Human: VCAM-1 molecular MRI 3 × 10⁴ – 3 × 10⁵ cells (the clinical-resolution estimate of Serres et al.,
 PNAS 2012;109:6674); contrast (Gd) MRI 10⁷ – 10⁸ cells (same source); VCAM-1 immuno-PET 3–6 mm diameter
 (clinical PET resolution 4–5 mm FWHM [K]; partial-volume limited).

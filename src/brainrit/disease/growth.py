@@ -21,16 +21,19 @@ density (sphere of volume ``N/ρ``).
 
 Defaults (:func:`growth_preset`)
 --------------------------------
+
 ``"MDA-231-Br"`` (mouse, intracardiac model; REFERENCES_radiobiology.md §5.1):
   Gompertz, initial doubling 1.0 d — the geometric mean of the 15–38 h in-vitro doubling times of
   MDA-MB-231 [K] — and the plateau chosen so that the lesion is 310 µm across at day 21, the smallest
   lesion first seen on 9.4 T T2-weighted MRI at week 3 (Zhou, Chen & Zhao, PLoS One 2013;8:e62238), at
   10⁹ cells/cm³ (§5.2 rule of thumb); this gives ``N_max`` ≈ 1.5 × 10⁷ cells. No exponential law fits
   both the day-21 size and the contrast enhancement at days 25–30 (Percy et al. 2011) — growth must slow.
+
 ``"breast"`` / ``"lung"`` (human primaries): exponential with the volume doubling times of untreated
   brain metastases measured on MRI, 86 d and 139 d (Kobets et al., Surg Neurol Int 2020;11:254). These
   were measured on clinical-size lesions; extrapolating them back to one cell is an assumption (early
   growth is probably faster).
+
 Common: VCAM-1 onset at 10 cells [assumption: "from the earliest stage", Serres 2012]; angiogenic switch
 at 10⁴ cells (≈ 0.27 mm at 10⁹ cells/cm³) [assumption; co-option dominates micrometastases, Carbonell
 2009; Kienast 2010]; cell density 10⁹ cells/cm³ (§5.2).

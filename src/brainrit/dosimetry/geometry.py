@@ -208,7 +208,7 @@ class Capillary:
 def cubic_lattice(
     n_per_side: int, cell_radius_um: float, nucleus_radius_um: float, spacing_um: float | None = None
 ) -> CellPopulation:
-    """Simple cubic lattice of ``n_per_side``³ identical cells centred on the origin.
+    """Simple cubic lattice of ``n_per_side**3`` identical cells centred on the origin.
 
     Parameters
     ----------
@@ -240,7 +240,7 @@ def cubic_lattice(
 def hexagonal_lattice(
     n_per_side: int, cell_radius_um: float, nucleus_radius_um: float, spacing_um: float | None = None
 ) -> CellPopulation:
-    """Hexagonal close-packed (HCP) lattice of ``n_per_side``³ identical cells centred on the origin.
+    """Hexagonal close-packed (HCP) lattice of ``n_per_side**3`` identical cells centred on the origin.
 
     Layers A/B alternate along z; in each layer the cells sit on a triangular grid.
 

@@ -1,7 +1,8 @@
 """Stereotactic radiosurgery (SRS, fSRS) dose around spherical targets, set by the Paddick gradient index.
 
 Analytic model (REFERENCES_radiobiology.md §4.2; Paddick I, Lippitz B. J Neurosurg 2006;105 Suppl:194–201)
----------------------------------------------------------------------------------------------------------
+-----------------------------------------------------------------------------------------------------------
+
 A sphere of radius ``R`` receives the prescription ``D_p`` at its surface (perfect conformity). Outside,
 ``D(r) = D_p (R/r)^k`` with ``k = 3 ln 2 / ln GI`` so that the 50 % isodose encloses GI times the
 prescription-isodose volume (Paddick gradient index ``GI = V50%/V100%``). Inside,

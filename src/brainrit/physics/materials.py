@@ -6,14 +6,14 @@ the density is a parameter of :func:`get_material`.
 
 Choices (each is a documented proxy where NIST has no table for the material):
 
-==============  ======  =============================  ======================  ==============================
-material        ρ       α (ASTAR)                      electrons (ESTAR)       photons (SRD-126)
-==============  ======  =============================  ======================  ==============================
-``water``       1.00    liquid water                   liquid water            water, liquid
-``soft_tissue`` 1.00    ICRP skeletal muscle (proxy)   ICRP soft tissue        soft tissue (ICRU-44)
-``brain``       1.04    liquid water per mass (proxy)  ICRP brain              brain grey/white (ICRU-44)
-``bone``        1.92    --                             --                      cortical bone (ICRU-44)
-==============  ======  =============================  ======================  ==============================
+===============  ======  =============================  ======================  ==============================
+material         ρ       α (ASTAR)                      electrons (ESTAR)       photons (SRD-126)
+===============  ======  =============================  ======================  ==============================
+``water``        1.00    liquid water                   liquid water            water, liquid
+``soft_tissue``  1.00    ICRP skeletal muscle (proxy)   ICRP soft tissue        soft tissue (ICRU-44)
+``brain``        1.04    liquid water per mass (proxy)  ICRP brain              brain grey/white (ICRU-44)
+``bone``         1.92    --                             --                      cortical bone (ICRU-44)
+===============  ======  =============================  ======================  ==============================
 
 - ``soft_tissue`` density 1.00 g/cm³ is the ICRP soft-tissue density used by ESTAR (ICRP
   Publication 23, 1975). ASTAR has no ICRP soft tissue; ICRP skeletal muscle (same four main
