@@ -92,12 +92,9 @@ class VascularDose:
 
     def by_group(self) -> dict[str, np.ndarray]:
         """Doses grouped as ``alpha`` (α + recoil), ``electron`` (β±, IE, Auger) and ``photon``."""
-        d = self.dose_per_decay_per_um_vessel_Gy
-        return {
-            "alpha": d["alpha"] + d["alpha_recoil"],
-            "electron": d["beta_minus"] + d["beta_plus"] + d["ie"] + d["auger"],
-            "photon": d["gamma"] + d["xray"] + d["annihilation"],
-        }
+        from brainrit.nuclides import group_by_class
+
+        return group_by_class(self.dose_per_decay_per_um_vessel_Gy)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -588,7 +585,7 @@ def compare_nuclides(
     >>> [r.band for r in rows][:2], rows[0].total_Gy > rows[1].total_Gy
     (['tumour 0-25 um', 'tumour 25-50 um'], True)
     """
-    from brainrit.nuclides import VCAM1_COMPARISON_NUCLIDES
+    from brainrit.nuclides import VCAM1_COMPARISON_NUCLIDES, group_by_class
 
     names = tuple(VCAM1_COMPARISON_NUCLIDES if nuclides is None else nuclides)
     r_l = positive("lumen_radius_um", lumen_radius_um)
@@ -611,10 +608,8 @@ def compare_nuclides(
                 raise InputError(
                     "bands_um", (label, lo, hi), f"bands ending beyond {r_min:g} µm (vessel + nucleus)"
                 )
-            m = shell_mean_dose(prof, a, b)
-            alpha = m["alpha"] + m["alpha_recoil"]
-            electron = m["beta_minus"] + m["beta_plus"] + m["ie"] + m["auger"]
-            photon = m["gamma"] + m["xray"] + m["annihilation"]
+            grouped = group_by_class(shell_mean_dose(prof, a, b))
+            alpha, electron, photon = grouped["alpha"], grouped["electron"], grouped["photon"]
             total = alpha + electron + photon
             rows.append(
                 ComparisonRow(name, label, a, b, alpha, electron, photon, total, total * 2.0 * math.pi * r_l)

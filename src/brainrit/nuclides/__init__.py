@@ -20,7 +20,14 @@ from brainrit.nuclides.decays import (
     cumulated_decays,
     equilibrium_activity_ratios,
 )
-from brainrit.nuclides.emissions import RADIATION_CLASSES, Emissions, emissions, energy_per_decay
+from brainrit.nuclides.emissions import (
+    RADIATION_CLASSES,
+    RADIATION_GROUPS,
+    Emissions,
+    emissions,
+    energy_per_decay,
+    group_by_class,
+)
 from brainrit.nuclides.names import ELEMENTS, VCAM1_COMPARISON_NUCLIDES, known_names, parse_name
 from brainrit.nuclides.summary import nuclide_summary
 
@@ -28,6 +35,7 @@ __all__ = [
     "ELEMENTS",
     "INITIAL_STATES",
     "RADIATION_CLASSES",
+    "RADIATION_GROUPS",
     "VCAM1_COMPARISON_NUCLIDES",
     "ChainMember",
     "DecayChain",
@@ -39,6 +47,7 @@ __all__ = [
     "energy_per_decay",
     "equilibrium_activity_ratios",
     "format_half_life",
+    "group_by_class",
     "known_names",
     "nuclide_summary",
     "parse_name",

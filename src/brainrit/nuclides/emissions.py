@@ -44,13 +44,21 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 
 from brainrit.errors import DataError
 from brainrit.nuclides.names import _icrp107_names, parse_name
 
-__all__ = ["RADIATION_CLASSES", "Emissions", "emissions", "energy_per_decay"]
+__all__ = [
+    "RADIATION_CLASSES",
+    "RADIATION_GROUPS",
+    "Emissions",
+    "emissions",
+    "energy_per_decay",
+    "group_by_class",
+]
 
 RADIATION_CLASSES: tuple[str, ...] = (
     "alpha",
@@ -63,6 +71,29 @@ RADIATION_CLASSES: tuple[str, ...] = (
     "xray",
     "annihilation",
 )
+
+# Radiation groups used wherever dose is reported by biological effect class (α vs low-LET):
+# α with its recoil (high LET, local), electrons (β±, internal conversion, Auger), photons.
+RADIATION_GROUPS: dict[str, tuple[str, ...]] = {
+    "alpha": ("alpha", "alpha_recoil"),
+    "electron": ("beta_minus", "beta_plus", "ie", "auger"),
+    "photon": ("gamma", "xray", "annihilation"),
+}
+
+
+def group_by_class(by_class: Mapping[str, Any]) -> dict[str, Any]:
+    """Sum per-class values (floats or arrays, any unit) into ``alpha``, ``electron`` and ``photon``.
+
+    Classes absent from ``by_class`` count as 0.
+
+    Examples
+    --------
+    >>> g = group_by_class(energy_per_decay("Bi-212"))
+    >>> round(g["alpha"], 5), round(g["electron"], 5)
+    (2.21636, 0.50456)
+    """
+    return {g: sum((by_class.get(c, 0.0) for c in classes), 0.0) for g, classes in RADIATION_GROUPS.items()}
+
 
 _ICRP_KEY = {
     "alpha": "alpha",

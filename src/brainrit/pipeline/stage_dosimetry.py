@@ -17,21 +17,13 @@ from brainrit.report.figures import new_figure, to_png
 KEY, TITLE = "dosimetry", "Dosimetry"
 
 MEV_TO_J = 1.602176634e-13
-ALPHA_CLASSES = ("alpha", "alpha_recoil")
-ELECTRON_CLASSES = ("beta_minus", "beta_plus", "ie", "auger")
-PHOTON_CLASSES = ("gamma", "xray", "annihilation")
 
 
 def energy_by_group_MeV(member: str) -> dict[str, float]:
     """Mean energy per decay of one chain member grouped as ``alpha``, ``electron``, ``photon`` (MeV)."""
-    from brainrit.nuclides import energy_per_decay
+    from brainrit.nuclides import energy_per_decay, group_by_class
 
-    e = energy_per_decay(member)
-    return {
-        "alpha": sum(e[c] for c in ALPHA_CLASSES),
-        "electron": sum(e[c] for c in ELECTRON_CLASSES),
-        "photon": sum(e[c] for c in PHOTON_CLASSES),
-    }
+    return group_by_class(energy_per_decay(member))
 
 
 def run(ctx: Context) -> StageResult:

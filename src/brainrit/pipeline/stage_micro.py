@@ -42,6 +42,7 @@ def run(ctx: Context) -> StageResult:
     if kin is None:
         return not_available(KEY, TITLE, "needs the kinetics stage, which did not run")
     from brainrit.dosimetry import vascular
+    from brainrit.nuclides import group_by_class
 
     sc = ctx.scenario
     g = sc.microgeometry
@@ -88,10 +89,11 @@ def run(ctx: Context) -> StageResult:
         target = uniform if pool == "free" else lattice_cpe
         for m, n in per_um3.items():
             if n > 0:
-                d = vascular.tissue_dose_per_decay_per_um3_Gy(m, material=g.material, chain=False)
-                target["alpha"] += n * (d["alpha"] + d["alpha_recoil"])
-                target["electron"] += n * (d["beta_minus"] + d["beta_plus"] + d["ie"] + d["auger"])
-                target["photon"] += n * (d["gamma"] + d["xray"] + d["annihilation"])
+                d = group_by_class(
+                    vascular.tissue_dose_per_decay_per_um3_Gy(m, material=g.material, chain=False)
+                )
+                for k in groups:
+                    target[k] += n * d[k]
 
     r_single = np.linspace(r_min, ALPHA_REACH_UM, 80)
     single = profile(r_single)

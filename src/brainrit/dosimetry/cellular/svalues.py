@@ -148,12 +148,9 @@ class SValueTable:
         >>> g["photon_fraction"] < 1e-3
         True
         """
-        c = self.get_by_class(target, source)
-        out = {
-            "alpha": c.get("alpha", 0.0) + c.get("alpha_recoil", 0.0),
-            "electron": sum(c.get(k, 0.0) for k in ("beta_minus", "beta_plus", "ie", "auger")),
-            "photon": sum(c.get(k, 0.0) for k in ("gamma", "xray", "annihilation")),
-        }
+        from brainrit.nuclides import group_by_class
+
+        out = group_by_class(self.get_by_class(target, source))
         total = sum(out.values())
         out["photon_fraction"] = out["photon"] / total if total > 0 else 0.0
         return out
