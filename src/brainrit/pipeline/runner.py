@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from brainrit.pipeline.core import Context, StageResult, not_available
@@ -117,8 +117,6 @@ def run_scenario(
 
 
 def _with_time(result: StageResult, elapsed: float) -> StageResult:
-    from dataclasses import replace
-
     return replace(result, elapsed_s=elapsed)
 
 
