@@ -14,9 +14,8 @@ import tracemalloc
 
 import numpy as np
 
-from brainrit.dosimetry import microdosimetry as md
 from brainrit.dosimetry.geometry import Capillary, perivascular_cells
-from brainrit.dosimetry.microdosimetry import MicroGeometry, Source, simulate
+from brainrit.dosimetry.microdosimetry import MicroGeometry, Source, engine, simulate, sources, walker
 
 N_DECAYS = 1_000_000
 N_BASELINE = 20_000
@@ -58,21 +57,22 @@ def test_bench_microdosimetry_vessel_wall(benchmark):
     assert np.array_equal(two.z_Gy, result.z_Gy)  # same seed, any worker count
 
     # baseline on the same tracks (a subset), same range table, same nuclei
-    table = md._range_table(geom, None)
-    p, d, e, _rec, _cell = md._chunk_tracks(geom, src, md._program(src), N_BASELINE, np.random.default_rng(5))
-    gy = md._MEV_TO_J / geom.nucleus_mass_kg()
+    table = engine._range_table(geom, None)
+    prog = sources._program(src)
+    p, d, e, _rec, _cell = sources._chunk_tracks(geom, src, prog, N_BASELINE, np.random.default_rng(5))
+    gy = engine._MEV_TO_J / geom.nucleus_mass_kg()
     t0 = time.perf_counter()
     (ref_hits, ref_z), peak_base = _peak_bytes(
-        lambda: md._brute_force_numpy(p, d, e, geom.centres_um, geom.nucleus_radius_um, gy, *table)
+        lambda: walker._brute_force_numpy(p, d, e, geom.centres_um, geom.nucleus_radius_um, gy, *table)
     )
     t_base = time.perf_counter() - t0
     # the grid walker alone on the same subset (no sampling), to check agreement and compare kernels
-    grid = md._build_grid(geom)
+    grid = walker._build_grid(geom)
     n = geom.n_nuclei
     hits, z = np.zeros(n, np.int64), np.zeros((n, 2))
-    hist, acc = np.zeros(md._N_EVENT_BINS + 2, np.int64), np.zeros(6)
+    hist, acc = np.zeros(engine._N_EVENT_BINS + 2, np.int64), np.zeros(6)
     t0 = time.perf_counter()
-    md._walk_tracks(
+    walker._walk_tracks(
         p, d, e, np.zeros(e.size), geom.centres_um, geom.nucleus_radius_um, gy, grid.lo, grid.bin_um,
         grid.shape, grid.start, grid.items, *table, -20.0, 10.0, hits, z, hist, acc, np.full(n, -1, np.int64),
     )  # fmt: skip

@@ -10,7 +10,16 @@ import pytest
 
 from brainrit.dosimetry import microdosimetry as md
 from brainrit.dosimetry.geometry import Capillary, CellPopulation, cubic_lattice, perivascular_cells
-from brainrit.dosimetry.microdosimetry import MicroGeometry, Source, simulate, tcp_distribution
+from brainrit.dosimetry.microdosimetry import (
+    MicroGeometry,
+    Source,
+    engine,
+    response,
+    simulate,
+    sources,
+    tcp_distribution,
+    walker,
+)
 from brainrit.errors import InputError
 from brainrit.physics import RangeTable, alpha_range_table
 
@@ -24,18 +33,18 @@ def vessel():
 
 def _walk(geom: MicroGeometry, p, d, e, recoil=None):
     t = alpha_range_table()
-    grid = md._build_grid(geom)
+    grid = walker._build_grid(geom)
     n = geom.n_nuclei
     hits, z = np.zeros(n, np.int64), np.zeros((n, 2))
-    hist, acc = np.zeros(md._N_EVENT_BINS + 2, np.int64), np.zeros(6)
+    hist, acc = np.zeros(engine._N_EVENT_BINS + 2, np.int64), np.zeros(6)
     rec = np.zeros(e.size) if recoil is None else recoil
-    gy = md._MEV_TO_J / geom.nucleus_mass_kg()
-    md._walk_tracks(
+    gy = engine._MEV_TO_J / geom.nucleus_mass_kg()
+    walker._walk_tracks(
         np.ascontiguousarray(p), np.ascontiguousarray(d), e, rec, geom.centres_um, geom.nucleus_radius_um, gy,
         grid.lo, grid.bin_um, grid.shape, grid.start, grid.items, t.energy_MeV, t.range_um,
         -20.0, 10.0, hits, z, hist, acc, np.full(n, -1, np.int64),
     )  # fmt: skip
-    ref_h, ref_z = md._brute_force_numpy(
+    ref_h, ref_z = walker._brute_force_numpy(
         p, d, e, geom.centres_um, geom.nucleus_radius_um, gy, t.energy_MeV, t.range_um
     )
     return hits, z[:, 0], ref_h, ref_z, acc
@@ -49,7 +58,7 @@ def test_grid_walker_equals_brute_force(vessel, bin_um):
     n = 5000
     lo, hi = geom.box_um
     p = lo - 15 + (hi - lo + 30) * rng.random((n, 3))  # some start outside the grid
-    d = md._unit_vectors(n, rng)
+    d = sources._unit_vectors(n, rng)
     d[:50] = [1.0, 0.0, 0.0]  # axis-parallel tracks
     d[50:100] = [0.0, 0.0, -1.0]
     e = rng.uniform(2.0, 9.0, n)
@@ -67,7 +76,7 @@ def test_track_starting_inside_a_nucleus_scores_recoil_there():
     d = np.array([[0.0, 1.0, 0.0]])
     hits, z, _ref_h, ref_z, _ = _walk(geom, p, d, np.array([6.0]), recoil=np.array([0.1]))
     assert hits.tolist() == [1, 0]
-    gy = md._MEV_TO_J / geom.nucleus_mass_kg()[0]
+    gy = engine._MEV_TO_J / geom.nucleus_mass_kg()[0]
     assert z[0] == pytest.approx(ref_z[0] + 0.1 * gy)
 
 
@@ -79,16 +88,16 @@ def test_positions_lie_in_their_compartments(vessel):
         ("lumen", lambda r: np.all(r <= 3.0)),
         ("endothelium", lambda r: np.all((r >= 3.0 - 1e-9) & (r <= 3.5 + 1e-9))),
     ]:
-        pos, cell = md._positions(vessel, Source(comp, alpha_energy_MeV=5.0), 2000, rng)
+        pos, cell = sources._positions(vessel, Source(comp, alpha_energy_MeV=5.0), 2000, rng)
         assert check(cap.distance_to_axis_um(pos)), comp
         assert np.all((pos[:, 2] >= 0) & (pos[:, 2] <= 80.0)) and np.all(cell == -1)
     for comp, lo, hi in [("nucleus", 0, 3), ("cytoplasm", 3, 5), ("cell_surface", 5, 5), ("cell", 0, 5)]:
         src = Source(comp, alpha_energy_MeV=5.0, cells=[2, 7])
-        pos, cell = md._positions(vessel, src, 2000, rng)
+        pos, cell = sources._positions(vessel, src, 2000, rng)
         assert set(np.unique(cell).tolist()) == {2, 7}
         r = np.linalg.norm(pos - vessel.centres_um[cell], axis=1)
         assert np.all((r >= lo - 1e-9) & (r <= hi + 1e-9)), comp
-    pos, cell = md._positions(vessel, Source("tissue", alpha_energy_MeV=5.0), 5000, rng)
+    pos, cell = sources._positions(vessel, Source("tissue", alpha_energy_MeV=5.0), 5000, rng)
     lo_b, hi_b = vessel.box_um
     assert np.all((pos >= lo_b) & (pos <= hi_b))
     inside = (cap.distance_to_axis_um(pos) < 3.0) & (pos[:, 2] >= 0) & (pos[:, 2] <= 80)
@@ -101,10 +110,10 @@ def test_uniform_volume_sampling_has_the_right_radial_distribution():
         CellPopulation([[0.0, 0.0, 0.0]], 5.0, 4.0), (Capillary([20, 0, 0], [20, 0, 50], 4.0, 0.5),)
     )
     rng = np.random.default_rng(3)
-    pos, _ = md._positions(geom, Source("nucleus", alpha_energy_MeV=5.0), 40_000, rng)
+    pos, _ = sources._positions(geom, Source("nucleus", alpha_energy_MeV=5.0), 40_000, rng)
     frac = np.mean(np.linalg.norm(pos, axis=1) < 2.0)
     assert frac == pytest.approx(1 / 8, abs=4 * math.sqrt(0.125 * 0.875 / 40_000))
-    pos, _ = md._positions(geom, Source("lumen", alpha_energy_MeV=5.0), 40_000, rng)
+    pos, _ = sources._positions(geom, Source("lumen", alpha_energy_MeV=5.0), 40_000, rng)
     frac = np.mean(geom.capillaries[0].distance_to_axis_um(pos) < 2.0)
     assert frac == pytest.approx(1 / 4, abs=4 * math.sqrt(0.25 * 0.75 / 40_000))
 
@@ -112,22 +121,22 @@ def test_uniform_volume_sampling_has_the_right_radial_distribution():
 def test_chain_sampling_branching_and_retention():
     """Pb-212 chain: one α per decay, 35.94 % from Bi-212 (6.05/6.09 MeV), 64.06 % from Po-212
     (8.785 MeV), ICRP-107; retaining 64 % of Bi-212 keeps 64 % of the α."""
-    prog = md._program(Source("cell", nuclide="Pb-212"))
-    idx, e, rec = md._sample_alphas(prog, 200_000, np.random.default_rng(0))
+    prog = sources._program(Source("cell", nuclide="Pb-212"))
+    idx, e, rec = sources._sample_alphas(prog, 200_000, np.random.default_rng(0))
     assert idx.size == 200_000
     assert np.mean(e > 8.0) == pytest.approx(0.6406, abs=0.004)
     assert e.mean() == pytest.approx(7.80, abs=0.01)  # REFERENCES_radiobiology §2.7: 7.80 MeV per decay
     # recoil: E_R = E_α·4.0015/(A−4): 8.785 MeV → 0.169 MeV on Pb-208
     assert rec[e > 8.0][0] == pytest.approx(8.78508 * 4.001506 / 208, rel=1e-9)
-    prog = md._program(Source("cell", nuclide="Pb-212", retained={"Bi-212": 0.64}))
-    idx, e, _ = md._sample_alphas(prog, 200_000, np.random.default_rng(0))
+    prog = sources._program(Source("cell", nuclide="Pb-212", retained={"Bi-212": 0.64}))
+    idx, e, _ = sources._sample_alphas(prog, 200_000, np.random.default_rng(0))
     assert idx.size / 200_000 == pytest.approx(0.64, abs=0.004)
-    assert md._reach_probability(prog)[:4] == pytest.approx([1.0, 0.64, 0.64 * 0.6406, 0.64 * 0.3594])
-    prog = md._program(Source("cell", nuclide="Ac-225"))
-    idx, e, _ = md._sample_alphas(prog, 20_000, np.random.default_rng(0))
+    assert sources._reach_probability(prog)[:4] == pytest.approx([1.0, 0.64, 0.64 * 0.6406, 0.64 * 0.3594])
+    prog = sources._program(Source("cell", nuclide="Ac-225"))
+    idx, e, _ = sources._sample_alphas(prog, 20_000, np.random.default_rng(0))
     assert idx.size == pytest.approx(4 * 20_000, rel=0.002)  # Ac-225: four α per decay
-    prog = md._program(Source("cell", nuclide="Bi-212", chain=False, recoil=False))
-    idx, e, rec = md._sample_alphas(prog, 100_000, np.random.default_rng(0))
+    prog = sources._program(Source("cell", nuclide="Bi-212", chain=False, recoil=False))
+    idx, e, rec = sources._sample_alphas(prog, 100_000, np.random.default_rng(0))
     assert idx.size / 100_000 == pytest.approx(0.3594, abs=0.006) and np.all(rec == 0)
 
 
@@ -269,7 +278,7 @@ def test_constant_let_range_table_override():
     table = RangeTable(e, e / 0.1, "water", 1.0, "alpha", 0.0)  # 100 keV/µm, range 500 µm
     g = MicroGeometry(CellPopulation([[0.0, 0.0, 0.0]], 5.0, 4.0), box_um=[[-60.0] * 3, [60.0] * 3])
     r = simulate(g, Source("tissue", alpha_energy_MeV=50.0), n_decays=20_000, seed=1, range_table=table)
-    zmax = 0.1 * 8.0 * md._MEV_TO_J / g.nucleus_mass_kg()[0]
+    zmax = 0.1 * 8.0 * engine._MEV_TO_J / g.nucleus_mass_kg()[0]
     assert r.n_events > 0 and r.z_per_event_Gy[0] <= zmax * (1 + 1e-9)
 
 
@@ -481,15 +490,22 @@ def test_brain_material_uses_its_density():
 
 
 def test_repeated_runs_reuse_cached_work_without_changing_results(vessel):
-    """activity_response / tcp_distribution memoise programs, grid and electron doses: same numbers as
+    """activity_response / tcp_distribution prepare programs, grid and electron doses once: same numbers as
     separate simulate() calls with the documented child seeds."""
     src = [Source("endothelial_surface", nuclide="Pb-212"), Source("cell", nuclide="Bi-212", weight=0.1)]
     rows = md.activity_response(vessel, src, decays_per_MBq=3000.0, activities_MBq=[1.0, 2.0], seed=5)
-    for row, s, a in zip(rows, md._child_seeds(5, 2), [1.0, 2.0], strict=True):
+    for row, s, a in zip(rows, response._child_seeds(5, 2), [1.0, 2.0], strict=True):
         r = simulate(vessel, src, time_integrated_activity_Bq_s=3000.0 * a, seed=s)
         assert row["mean_z_Gy"] == r.mean_z_Gy and row["tcp"] == r.tcp()
         assert row["mean_low_let_dose_Gy"] == pytest.approx(r.low_let_dose_Gy.mean(), rel=1e-12)
-    assert md._MEMO.get() is None
+    # the analytic tables are cached per prepared problem, keyed by that problem's own sources
+    prob = engine._prepare(vessel, src, None)
+    engine._simulate(prob, n_decays=None, time_integrated_activity_Bq_s=3000.0, seed=1)
+    assert set(prob.low_let_tables) == {("vascular", 0), ("self", 1), ("cross", 1)}
+    swapped = engine._prepare(vessel, src[::-1], None)  # same positions, other sources: no stale table
+    r_swapped = engine._simulate(swapped, n_decays=None, time_integrated_activity_Bq_s=3000.0, seed=1)
+    r_fresh = simulate(vessel, src[::-1], time_integrated_activity_Bq_s=3000.0, seed=1)
+    np.testing.assert_array_equal(r_swapped.low_let_dose_Gy, r_fresh.low_let_dose_Gy)
 
 
 def test_user_cell_list_from_csv(tmp_path):
