@@ -26,8 +26,9 @@ Examples
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 import numpy as np
@@ -65,6 +66,10 @@ class KineticsResult:
         (released).
     mass_balance : Mapping[member, Mapping[str, ndarray]]
         For each tracked member, atoms over time: "in_body", "decayed", "excreted", "produced".
+    injected_activity_MBq : float
+        Activity of each injection, MBq.
+    cycles, interval_h : int, float
+        Number of injections and the time between them (h); curves and TIAs include all of them.
     """
 
     times_h: np.ndarray
@@ -77,6 +82,8 @@ class KineticsResult:
     compartment_tia_Bq_s: Mapping[tuple[str, str, str], float] = field(default_factory=dict)
     mass_balance: Mapping[str, Mapping[str, np.ndarray]] = field(default_factory=dict)
     method: str = ""
+    cycles: int = 1
+    interval_h: float = 0.0
 
     def _check_region(self, region: str) -> str:
         return choice("region", region, tuple(self.region_mass_g))
@@ -248,26 +255,40 @@ class _Stacked:
 
 
 def _saturable(
-    asms: Sequence[Assembled], times: np.ndarray, x0: np.ndarray, rtol: float, atol: float
+    asms: Sequence[Assembled],
+    times: np.ndarray,
+    x0: np.ndarray,
+    rtol: float,
+    atol: float,
+    starts: Sequence[int] = (0,),
 ) -> tuple[np.ndarray, ...]:
+    """Solve from each injection (grid indices ``starts``) to the next, adding the injected antibody and
+    parent atoms to the state at each start (sequential solution of repeated injections)."""
     st = _Stacked(asms)
     S, n_c, n_x = st.S, st.n_c, st.n_x
-    z0 = np.zeros((S, st.nz))
-    z0[:, 0] = 1.0
-    z0[:, n_c : n_c + n_x] = x0
-    sol = solve_ivp(
-        st.rhs,
-        (times[0], times[-1]),
-        z0.ravel(),
-        method="BDF",
-        t_eval=times,
-        jac=st.jac,
-        rtol=rtol,
-        atol=atol,
-    )
-    if not sol.success:  # pragma: no cover - solver failure
-        raise BrainritError(f"kinetics ODE solver failed: {sol.message}")
-    Z = sol.y.T.reshape(len(times), S, st.nz).transpose(1, 0, 2)
+    z = np.zeros((S, st.nz))
+    Z = np.zeros((S, len(times), st.nz))
+    ends = [*starts[1:], len(times) - 1]
+    for i0, i1 in zip(starts, ends, strict=True):
+        z[:, 0] += 1.0
+        z[:, n_c : n_c + n_x] += x0
+        Z[:, i0] = z
+        if i1 == i0:
+            continue
+        sol = solve_ivp(
+            st.rhs,
+            (times[i0], times[i1]),
+            z.ravel(),
+            method="BDF",
+            t_eval=times[i0 : i1 + 1],
+            jac=st.jac,
+            rtol=rtol,
+            atol=atol,
+        )
+        if not sol.success:  # pragma: no cover - solver failure
+            raise BrainritError(f"kinetics ODE solver failed: {sol.message}")
+        Z[:, i0 : i1 + 1] = sol.y.T.reshape(i1 - i0 + 1, S, st.nz).transpose(1, 0, 2)
+        z = Z[:, i1].copy()
     xs, ys = Z[:, :, n_c : n_c + n_x], Z[:, :, n_c + n_x :]
     kb_end = st.kb_at(Z[:, -1])
     M_end = np.stack([a.linear_matrix(kb_end[s]) for s, a in enumerate(asms)])
@@ -285,6 +306,30 @@ def _grid(model: KineticModel, t_end_h: float | None, n_times: int) -> np.ndarra
     return np.linspace(0.0, t_end, int(n_times))
 
 
+def _cycle_grid(
+    model: KineticModel, t_end_h: float | None, n_times: int, cycles: int, interval_h: float
+) -> tuple[np.ndarray, list[int]]:
+    """Uniform grid on which every injection time ``k·interval_h`` is a grid point, and their indices.
+
+    Default end: the last injection plus 10 half-lives; the step is the one ``n_times`` points would give,
+    shortened so that it divides the interval.
+    """
+    if isinstance(cycles, bool) or not isinstance(cycles, (int, np.integer)) or not 1 <= cycles <= 100:
+        raise InputError("cycles", cycles, "an integer from 1 to 100")
+    if cycles == 1:
+        return _grid(model, t_end_h, n_times), [0]
+    dt_inj = positive("interval_h", interval_h)
+    last = (cycles - 1) * dt_inj
+    t_end = last + 10.0 * half_life_h(model) if t_end_h is None else positive("t_end_h", t_end_h)
+    if t_end <= last:
+        raise InputError("t_end_h", t_end_h, f"> the last injection at {last:g} h")
+    grid = _grid(model, t_end, n_times)
+    per = max(1, math.ceil(dt_inj / (grid[1] - grid[0]) - 1e-9))
+    step = dt_inj / per
+    n = math.ceil(t_end / step - 1e-9) + 1
+    return np.arange(n) * step, [k * per for k in range(int(cycles))]
+
+
 def _x0(asm: Assembled) -> np.ndarray:
     x0 = np.zeros(asm.n_x)
     x0[asm.p_idx[0]] = 1.0
@@ -292,12 +337,24 @@ def _x0(asm: Assembled) -> np.ndarray:
 
 
 def _run(
-    models: Sequence[KineticModel], times: np.ndarray, rtol: float, atol: float
+    models: Sequence[KineticModel],
+    times: np.ndarray,
+    rtol: float,
+    atol: float,
+    starts: Sequence[int] = (0,),
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     asms = [m.assembled for m in models]
     if models[0].saturable:
-        return _saturable(asms, times, _x0(asms[0]), rtol, atol)
-    return _linear(asms, times, _x0(asms[0]))
+        return _saturable(asms, times, _x0(asms[0]), rtol, atol, starts)
+    xs, ys, y_inf = _linear(asms, times, _x0(asms[0]))
+    if len(starts) == 1:
+        return xs, ys, y_inf
+    # linear kinetics: injections superpose (each shifted by its start index)
+    xt, yt = np.zeros_like(xs), np.zeros_like(ys)
+    for i0 in starts:
+        xt[:, i0:] += xs[:, : xs.shape[1] - i0]
+        yt[:, i0:] += ys[:, : ys.shape[1] - i0]
+    return xt, yt, y_inf * len(starts)
 
 
 def solve(
@@ -308,13 +365,19 @@ def solve(
     n_times: int = 200,
     rtol: float = 1e-8,
     atol: float = 1e-14,
+    cycles: int = 1,
+    interval_h: float = 0.0,
 ) -> KineticsResult:
     """Solve ``model`` after intravenous injection of ``injected_activity_MBq`` of the chain parent.
+
+    Repeated administrations (``cycles`` injections of ``injected_activity_MBq`` every ``interval_h``):
+    linear models superpose the single-injection solution shifted to each injection (exact for linear
+    kinetics); saturable models are solved sequentially, the injected antibody and atoms being added to
+    the state at each injection (earlier injections' antibody occupies antigen).
 
     Parameters
     ----------
     model : KineticModel
-    injected_activity_MBq : float
         Injected activity of the parent at t = 0 (daughters not yet present), MBq.
     t_end_h : float, optional
         End of the time grid, h (default 10 parent half-lives). TIA is integrated to infinity regardless.
@@ -322,6 +385,10 @@ def solve(
         Number of grid points.
     rtol, atol : float
         ODE tolerances (saturable models; atol in fractions of the injected amount).
+    cycles : int
+        Number of injections (1–100).
+    interval_h : float
+        Time between injections, h (> 0 when ``cycles`` > 1). Injection times are grid points.
 
     Returns
     -------
@@ -339,9 +406,11 @@ def solve(
     if not isinstance(model, KineticModel):
         raise InputError("model", model, "a KineticModel (from brainrit.kinetics.default_model)")
     a0 = positive("injected_activity_MBq", injected_activity_MBq)
-    times = _grid(model, t_end_h, n_times)
-    xs, ys, y_inf = _run([model], times, rtol, atol)
-    return _result(model, model.assembled, a0, times, xs[0], ys[0], y_inf[0])
+    times, starts = _cycle_grid(model, t_end_h, n_times, cycles, interval_h)
+    xs, ys, y_inf = _run([model], times, rtol, atol, starts)
+    given = np.searchsorted(np.asarray(starts), np.arange(len(times)), side="right").astype(float)
+    res = _result(model, model.assembled, a0, times, xs[0], ys[0], y_inf[0], given)
+    return replace(res, cycles=int(cycles), interval_h=float(interval_h) if cycles > 1 else 0.0)
 
 
 def _result(
@@ -352,6 +421,7 @@ def _result(
     x: np.ndarray,
     y: np.ndarray,
     y_inf: np.ndarray,
+    given: np.ndarray | None = None,
 ) -> KineticsResult:
     ch = model.chain
     n_p = asm.n_c + asm.n_f
@@ -376,7 +446,8 @@ def _result(
             vals = (P @ y_inf[sl]) * lam_h[m] * n0
             for i, r in enumerate(regions[:-1]):
                 comp[(r, kind, name)] = float(vals[i])
-        produced = np.full(len(times), 1.0 if m == 0 else 0.0)
+        injected = np.ones(len(times)) if given is None else given
+        produced = injected if m == 0 else np.zeros(len(times))
         for pi, di, b in ch.production:
             if di == m:
                 produced = produced + b * lam_h[pi] * y[:, pi * n_p : (pi + 1) * n_p].sum(axis=1)

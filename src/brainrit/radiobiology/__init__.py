@@ -14,6 +14,22 @@ Examples
 """
 
 from brainrit.radiobiology._validate import DomainWarning
+from brainrit.radiobiology.cycles import (
+    cycle_times_h,
+    effective_treatment_time_h,
+    g_decaying_source_cycles,
+    repopulation_bed_loss_Gy,
+    repopulation_survival_factor,
+)
+from brainrit.radiobiology.limits import (
+    LIMITED_BY,
+    ActivityPlan,
+    OrganDose,
+    OrganLimits,
+    dose_per_MBq_rows,
+    optimise_activity,
+    organ_limits,
+)
 from brainrit.radiobiology.lq import (
     DEFAULT_RBE,
     bed_fractionated,
@@ -81,9 +97,13 @@ from brainrit.radiobiology.uncomplicated import ActivityOptimum, activity_for_ma
 
 __all__ = [
     "DEFAULT_RBE",
+    "LIMITED_BY",
     "ActivityOptimum",
+    "ActivityPlan",
     "DomainWarning",
     "HippocampalThresholdResult",
+    "OrganDose",
+    "OrganLimits",
     "Parameter",
     "ParameterSet",
     "activity_for_max_p_plus",
@@ -91,8 +111,11 @@ __all__ = [
     "bed_fractionated",
     "bed_mixed",
     "bed_protracted",
+    "cycle_times_h",
     "dose_decaying_source",
+    "dose_per_MBq_rows",
     "dvh_to_eqd2",
+    "effective_treatment_time_h",
     "eqd2",
     "eqd2_from_bed",
     "eqd2_mixed",
@@ -101,6 +124,7 @@ __all__ = [
     "g_biexponential_repair",
     "g_constant_rate",
     "g_decaying_source",
+    "g_decaying_source_cycles",
     "g_factor",
     "g_factor_exponential",
     "g_fractions",
@@ -119,12 +143,16 @@ __all__ = [
     "ntcp_logistic",
     "ntcp_relative_seriality",
     "ntcp_srs_v12",
+    "optimise_activity",
+    "organ_limits",
     "p_plus",
     "parameters",
     "rbe_howell_energy",
     "rbe_howell_let",
     "rbe_weighted_dose",
     "rbe_weighted_dose_by_class",
+    "repopulation_bed_loss_Gy",
+    "repopulation_survival_factor",
     "single_event_specific_energy_Gy",
     "survival_alpha_microdosimetric",
     "survival_alpha_microdosimetric_spectrum",
