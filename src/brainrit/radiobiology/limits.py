@@ -98,6 +98,11 @@ class OrganLimits:
         Highest acceptable brain-necrosis NTCP.
     hippocampus_eqd2_Gy : float
         Hippocampal EQD2 (α/β 2 Gy) limit for cognition (Gondi 2012 D40% threshold).
+
+    Examples
+    --------
+    >>> OrganLimits(kidney_risk_factors=False).kidney_bed_limit_Gy
+    40.0
     """
 
     marrow_rbe_Gy: float = field(default_factory=lambda: _default("marrow", "rbe_weighted_dose_Gy"))
@@ -164,6 +169,12 @@ class OrganDose:
 
     ``g_factor`` is the Lea–Catcheside factor of the organ's low-LET dose-rate history (the whole course,
     every cycle included); it enters the BED only.
+
+    Examples
+    --------
+    >>> kid = OrganDose(alpha_Gy_per_MBq=0.01, electron_Gy_per_MBq=0.1, g_factor=0.2)
+    >>> round(kid.rbe_Gy(10.0, 5.0), 6), round(kid.bed_Gy(10.0, 5.0, 2.5), 6)
+    (1.5, 1.58)
     """
 
     alpha_Gy_per_MBq: float
@@ -236,6 +247,13 @@ class ActivityPlan:
         ``1e6`` × the top of the scan).
     tcp_0p5_organ_rbe_Gy : Mapping[str, float]
         Organ doses (Gy(RBE)) at that activity (within the limits if reachable, else unconstrained).
+
+    Examples
+    --------
+    >>> plan = optimise_activity((1.0, 10.0), tcp=lambda a: 0.0, brain_ntcp=lambda a: 0.0,
+    ...     hippocampus_eqd2_Gy=lambda a: a, organ_doses={}, limits=organ_limits(), rbe_alpha=5.0)
+    >>> plan.limited_by, round(plan.activity_MBq, 6), plan.tcp_0p5_activity_MBq
+    ('cognition', 7.3, None)
     """
 
     activity_MBq: float
