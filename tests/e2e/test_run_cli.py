@@ -29,7 +29,7 @@ def runs(tmp_path_factory) -> dict[str, Path]:
 
 
 @pytest.mark.parametrize("name", ["human-early-bm", "mouse-vcam1-pb212"])
-def test_outputs_complete(runs, name):
+def test_outputs_complete(runs, name, forbidden_citations):
     out = runs[name]
     assert {p.name for p in out.iterdir()} == EXPECTED
     res = json.loads((out / "results.json").read_text())
@@ -55,6 +55,8 @@ def test_outputs_complete(runs, name):
     html = (out / "report.html").read_text()
     assert "<img" in html and "data:image/png;base64," in html
     assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html  # offline
+    for f in out.iterdir():  # outputs cite published sources, never the unshipped briefing notes
+        assert not forbidden_citations(f.read_text(encoding="utf-8", errors="replace")), f.name
 
 
 def test_same_seed_same_numbers(runs, tmp_path):

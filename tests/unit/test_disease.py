@@ -53,7 +53,8 @@ def test_presets_and_conversions():
     assert dz.growth_preset("lung").doubling_time_d == 139.0
     assert dz.growth_preset("breast", vcam1_onset_cells=200).vcam1_onset_cells == 200
     g = dz.GrowthModel("exponential", 1.0, cell_density_per_cm3=1e8)
-    assert dz.cells_from_diameter_mm(g, 2.0) == pytest.approx(4.19e5, rel=1e-3)  # ref §5.2 table
+    # π (0.2 cm)³/6 × 10⁸ cells/cm³
+    assert dz.cells_from_diameter_mm(g, 2.0) == pytest.approx(4.19e5, rel=1e-3)
     assert dz.diameter_mm(g, dz.cells_from_diameter_mm(g, 3.3)) == pytest.approx(3.3)
     assert dz.phase_at(m, [10.0, 1e5]).tolist() == ["perivascular", "spheroid"]
     assert dz.vcam1_positive(m, [1.0, 10.0]).tolist() == [False, True]
@@ -174,7 +175,7 @@ def test_detection_errors():
 # ---------------------------------------------------------------- policies
 def test_wbrt_reference_values():
     w = dz.wbrt_dose(30.0, 10, alpha_per_Gy=0.3, alpha_beta_Gy=10.0, alpha_beta_brain_Gy=2.0)
-    assert w.survival == pytest.approx(8.294e-6, rel=1e-3)  # ref §8 example 4
+    assert w.survival == pytest.approx(8.294e-6, rel=1e-3)  # exp(−0.3 × 39), WBRT 30 Gy/10 fx
     # LKB: EQD2 37.5 Gy, TD50 60, m 0.15 -> Φ(−2.5)
     assert w.ntcp == pytest.approx(0.5 * math.erfc(2.5 / math.sqrt(2)), rel=1e-9)
     with pytest.raises(InputError, match="n_fractions"):

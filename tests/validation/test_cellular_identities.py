@@ -1,6 +1,6 @@
 """Validation of the cellular S-values against exact identities.
 
-Sources: ../shared/REFERENCES_decay_physics.md §2 (first-principles identities and the MIRD mass
+Sources: first-principles identities and the MIRD mass
 relations as coded in MIRDcell ``SelfDose.java``); Goddu et al., J Nucl Med 1994;35:303 (method).
 
 Published MIRD cellular S-values (Goddu et al., "MIRD Cellular S Values", SNM 1997) could not be
@@ -38,7 +38,7 @@ def _moments(particle: str, energy_MeV: float, n: int = 200_001) -> tuple[float,
 
 @pytest.mark.parametrize(("radius_um", "expected_Gy"), [(2.0, 4.78e-3), (5.0, 3.06e-4)])
 def test_full_absorption_1keV_electron(radius_um, expected_Gy):
-    """1 keV electron in a sphere of r = 2 and 5 µm: S ≈ E/m (REFERENCES_decay_physics §2: 4.78e-3 Gy and
+    """1 keV electron in a sphere of r = 2 and 5 µm: S ≈ E/m (first principles: 4.78e-3 Gy and
     3.06e-4 Gy). The Cole range of 1 keV is 0.05 µm, so ~1 % escapes from r = 2 µm: tolerance 2 %.
     The exact CSDA value is S·m/E = 1 − 3<x>/(4R) + <x³>/(16R³) (ψ of a uniform sphere), tolerance 1e-5."""
     s = cel.s_value_monoenergetic("electron", 0.001, "C", "C", radius_um, radius_um / 2)
@@ -65,7 +65,7 @@ def test_exact_full_absorption_when_range_fits(particle, energy):
     frac=st.floats(0.1, 0.95),
 )
 def test_reciprocity_cy_n(particle, energy, rc, frac):
-    """S(Cy←N) = S(N←Cy) (REFERENCES_decay_physics §2), tolerance 1e-9 relative."""
+    """S(Cy←N) = S(N←Cy) (reciprocity; Goddu et al. 1994, J Nucl Med 35:303), tolerance 1e-9 relative."""
     t = cel.s_values_monoenergetic(particle, energy, rc, rc * frac)
     assert t.get("Cy", "N") == pytest.approx(t.get("N", "Cy"), rel=1e-9, abs=1e-300)
     assert t.get("C", "N") * cel.compartment_mass_kg("C", rc, rc * frac) == pytest.approx(
@@ -75,7 +75,7 @@ def test_reciprocity_cy_n(particle, energy, rc, frac):
 
 @pytest.mark.parametrize("energy", [0.0005, 0.002, 0.01])
 def test_surface_source_half_energy(energy):
-    """C←CS: a surface source deposits half its energy inward as E → 0 (REFERENCES_decay_physics §2).
+    """C←CS: a surface source deposits half its energy inward as E → 0 (first principles).
     ψ_{C←CS}(x) = 1/2 − x/(4R_C) for x < 2R_C, so S·m_C/E = 1/2 − <x>/(4R_C) exactly (tolerance 1e-5)
     and → 1/2 as the range shrinks (0.5 within 1 % at 0.5 keV in R_C = 10 µm)."""
     rc = 10.0
@@ -95,7 +95,7 @@ def test_surface_source_half_energy(energy):
 )
 def test_mird_mass_relations(particle, energy, rc, frac):
     """MIRD (Goddu) mass-weighting relations as coded in MIRDcell SelfDose.java
-    (REFERENCES_decay_physics §2), tolerance 1e-8 relative to the largest term:
+    (Goddu et al. 1994; MIRDcell, Vaziri et al. 2014), tolerance 1e-8 relative to the largest term:
     S(Cy←CS) = [S(C←CS)m_C − S(N←CS)m_N]/m_Cy;
     S(Cy←Cy) = S(C←C)m_C²/m_Cy² − 2S(N←Cy)m_N/m_Cy − S(N←N)m_N²/m_Cy²."""
     rn = rc * frac

@@ -1,6 +1,6 @@
-"""brainrit.nuclides against the ICRP-107 reference tables of REFERENCES_decay_physics.md.
+"""brainrit.nuclides against ICRP Publication 107 (2008, Ann ICRP 38(3)), via Eckerman & Endo 2008.
 
-Source of every reference value: REFERENCES_decay_physics.md §1 (Tables 1.1-1.4), transcribed from the
+Source of every reference value: ICRP Publication 107 decay data, transcribed from the
 MIRD-07 files of Eckerman & Endo, *MIRD: Radionuclide Data and Decay Schemes*, 2nd ed., SNM 2008
 (the ICRP Publication 107 evaluation; ICRP 2008, Ann. ICRP 38(3)).
 

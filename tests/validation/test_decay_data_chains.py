@@ -1,6 +1,6 @@
 """Chain bookkeeping and Bateman solutions of brainrit.nuclides.
 
-References: branching and half-lives of ICRP Publication 107 (REFERENCES_decay_physics.md Table 1.1);
+References: branching and half-lives of ICRP Publication 107 (Ann ICRP 38(3), 2008);
 Bateman H. 1910, Proc. Camb. Phil. Soc. 15:423; radioactivedecay (Malins & Lemoine 2022, J. Open Source
 Softw. 7:3318) ``Inventory.cumulative_decays`` as an independent implementation, and its SymPy
 high-precision ``InventoryHP`` where float cancellation matters.
@@ -50,7 +50,7 @@ def test_chain_terminates_and_every_member_has_data(parent):
 @pytest.mark.parametrize("parent", ALL_PARENTS)
 def test_branching_sums_to_one(parent):
     """Sum of branching = 1 (abs 1e-5: ICRP-107 prints 5 digits) for every radioactive member, except
-    At-217, whose 1.2e-4 β⁻ branch ICRP-107 does not carry (REFERENCES_decay_physics.md, notes)."""
+    At-217, whose 1.2e-4 β⁻ branch ICRP-107 does not carry (ICRP 2008)."""
     for m in decay_chain(parent).radioactive:
         total = sum(b for _, b in m.daughters)
         expected = 0.99988 if m.name == "At-217" else 1.0

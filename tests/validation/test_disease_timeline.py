@@ -1,11 +1,11 @@
 """Validation of brainrit.disease against the MDA-231-Br mouse timeline and the human detection anchors
-(REFERENCES_radiobiology.md §5.1–5.2).
+(Zhou et al. 2013; Percy et al. 2011; Serres et al. 2012; Kobets et al. 2020).
 
 Where the model's constants come from (none is tuned to the numbers checked here):
 
 * growth: Gompertz, initial doubling 1.0 d = geometric mean of the 15–38 h in-vitro doubling of
-  MDA-MB-231 [K, §5.1]; plateau fixed by Zhou et al. 2013 (PLoS One 8:e62238): smallest lesions 310 µm on
-  T2w MRI at week 3, at 10⁹ cells/cm³ (§5.2);
+  MDA-MB-231 [K]; plateau fixed by Zhou et al. 2013 (PLoS One 8:e62238): smallest lesions 310 µm on
+  T2w MRI at week 3, at 10⁹ cells/cm³ (rule of thumb [K]);
 * contrast MRI (mouse): median threshold fixed by Zhou 2013's 34 % (160/464) enhancing lesions at week 5;
   width 1.5 decades (assumption);
 * VCAM-1 MRI (mouse): 10–100 cells (assumption: MPIO bind once VCAM-1 is expressed).
@@ -67,7 +67,8 @@ def test_contrast_enhancing_fraction_percy2011(mouse, day, mean, sd):
 
 
 def test_contrast_enhancement_onset_days_25_30(mouse):
-    """REFERENCES §5.1: contrast enhancement appears around days 25–30 (Percy 2011; Zhou 2013: none at
+    """Percy et al. 2011 (Invest Radiol 46:718): contrast enhancement appears around days 25–30 (Percy
+    2011; Zhou 2013: none at
     week 3). The day on which 5 % of lesions enhance must fall in [22, 30] d (±3 d around the 25–30 d
     window's lower end, the first time Percy saw enhancement); model: day 25.6."""
     g, mods = mouse

@@ -1,5 +1,5 @@
 """Validation of the external-beam dose models against prescriptions, protocol limits and the analytic
-SRS model of the reference file.
+SRS model derived from the Paddick gradient index (Paddick & Lippitz 2006).
 
 Sources and tolerances are written in each test.
 """
@@ -80,7 +80,8 @@ def test_ha_wbrt_meets_rtog0933(human: Phantom, wbrt30: np.ndarray) -> None:
 @pytest.mark.parametrize("diameter_mm", [5.0, 10.0, 15.0, 20.0, 25.0, 30.0, 35.0, 40.0])
 def test_srs_v12_vs_lesion_size(diameter_mm: float) -> None:
     """V12 of normal tissue around one lesion at its RTOG 90-05 dose (24/18/15 Gy), GI 3, against the analytic
-    model of REFERENCES_radiobiology.md §4.2: V12 = 4/3 π (r12³ − R³), r12 = R (Dp/12)^{1/k}, k = 3 ln2/ln GI.
+    model derived from Paddick & Lippitz 2006 (J Neurosurg 105 Suppl:194): V12 = 4/3 π (r12³ − R³), r12 =
+    R (Dp/12)^{1/k}, k = 3 ln2/ln GI.
     Grid 0.5 mm, lesion centre off the lattice. Tolerance 1 % (voxelisation of two spheres of radius
     ≥ 2.5 mm at 0.5 mm; observed ≤ 0.2 %). The gradient index measured on the grid, V(≥ Dp/2)/V(≥ Dp),
     must equal the input GI within 2 %."""
@@ -100,7 +101,7 @@ def test_srs_v12_vs_lesion_size(diameter_mm: float) -> None:
 
 
 def test_srs_v12_reference_sanity_point() -> None:
-    """Reference file §4.2: "a 2-cm lesion at 20 Gy with GI 3 gives V12 ≈ 5 cm³" (HyTEC ~10 % RN).
+    """Paddick-GI model: a 2-cm lesion at 20 Gy with GI 3 gives V12 ≈ 5 cm³ (HyTEC, Milano 2021: ~10 % RN).
     The analytic model gives 5.22 cm³; tolerance 10 % on the rounded statement."""
     assert v_isodose_cm3(10.0, 20.0, 12.0, 3.0) == pytest.approx(5.0, rel=0.10)
 

@@ -4,7 +4,7 @@ Model: Webb–Nahum population TCP (ᾱ 0.35 Gy⁻¹, σ 0.08 Gy⁻¹, α/β 10 
 library set ``tcp_webb_nahum_generic``), on the voxel dose of the Paddick-GI SRS model (GI 3, RTOG 90-05
 doses), 0.5 mm grid. Nothing here is fitted to the anchors.
 
-Anchors (REFERENCES_radiobiology.md §2.5): Vogelbaum MA et al. J Neurosurg 2006;104:907 — 1-year local control
+Anchors: Vogelbaum MA et al. J Neurosurg 2006;104:907 — 1-year local control
 85 % (95 % CI 78–92) at 24 Gy, 49 % (30–68) at 18 Gy, 45 % (23–67) at 15 Gy; HyTEC (Redmond KJ et al. IJROBP
 2021;110:53) — ≤ 20 mm at 24 Gy ≈ 95 %, 21–30 mm at 18 Gy ≈ 75 %, 31–40 mm at 15 Gy ≈ 69 %.
 """

@@ -32,7 +32,7 @@ def test_mean_single_event_z_constant_let_chord_theory():
 
     Source: ICRU Report 36 (1983), z̄_F = 0.204·ȳ_F/d² (z in Gy, y in keV/µm, d in µm), with ȳ_F = L for
     straight tracks of constant LET crossing the sphere (mean chord 2d/3 for μ-randomness, Cauchy);
-    REFERENCES_radiobiology.md §2.6. 0.204 is 4·0.1602/π = 0.20400 rounded.
+    Roeske & Stinchcomb 1997; ICRU Report 36 (1983). 0.204 is 4·0.1602/π = 0.20400 rounded.
 
     Set-up: 125 nuclei (d = 8 µm) on a lattice, uniform sources in a 400 µm box, constant LET
     100 keV/µm (stand-in range table) and a 1,000 µm range, so every chord is complete. The lattice sits
@@ -227,8 +227,10 @@ def test_mean_survival_equals_compound_poisson_formula():
     """Mean cell survival in a uniform field = exp{−n̄[1 − T₁(z₀)]}, T₁ = ∫f₁(z)e^{−z/z₀}dz.
 
     Source: Roeske & Stinchcomb, J Nucl Med 1997;38:1923 (compound Poisson specific-energy distribution);
-    REFERENCES_radiobiology.md §2.6. Set-up as the Poisson test (1,000 equal nuclei, d = 6 µm, uniform
-    isotropic field, constant LET 100 keV/µm → z̄₁ ≈ 0.57 Gy), z₀ = 0.5 Gy (master table #15).
+    Roeske & Stinchcomb 1997 (J Nucl Med 38:1923). Set-up as the Poisson test (1,000 equal nuclei, d = 6
+    µm, uniform
+    isotropic field, constant LET 100 keV/µm → z̄₁ ≈ 0.57 Gy), z₀ = 0.5 Gy (Roeske & Stinchcomb 1997
+    range 0.1–1 Gy).
     T₁ comes from the binned f₁ (bins 6 % wide: < 0.2 % error on T₁). Tolerance: 4 standard errors of the
     mean survival + 0.003.
     """

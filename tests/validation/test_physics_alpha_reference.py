@@ -2,7 +2,7 @@
 
 Sources: NIST SRD-124 ASTAR (Berger, Coursey, Zucker, Chang; ICRU Report 49, 1993), packaged as
 ``astar_water_liquid.csv``; α energies from ICRP Publication 107 (2008) as listed in
-``REFERENCES_decay_physics.md`` Table 1.2.
+ICRP Publication 107 (2008) α-line tables.
 """
 
 from __future__ import annotations

@@ -14,8 +14,9 @@ from brainrit.pipeline.stage_micro import ALPHA_REACH_UM, _lattice_sum
 
 
 def test_corroyer_dulmont_local_absorption_dose():
-    """REFERENCES_radiobiology.md §5.4 [D]: with all α energy absorbed locally (7.80 MeV per ²¹²Pb decay,
-    master table #18), 5.52e8 and 0.92e8 decays/g (Corroyer-Dulmont et al., Neuro-Oncology 2020) give
+    """Corroyer-Dulmont et al., Neuro-Oncology 2020;22:357 [D]: with all α energy absorbed locally (7.80
+    MeV per ²¹²Pb decay,
+    ICRP 107), 5.52e8 and 0.92e8 decays/g (Corroyer-Dulmont et al., Neuro-Oncology 2020) give
     0.69 Gy (metastasis) and 0.115 Gy (healthy brain). Tolerance 1 % (the reference rounds to 2-3 digits).
     """
     chain = decay_chain("Pb-212")

@@ -1,5 +1,6 @@
 """Validation of brainrit.radiobiology against the worked examples, closed forms and clinical anchors of
-``shared/REFERENCES_radiobiology.md`` (section numbers below refer to that file). Each test states its source
+the LQ/BED/TCP formulas of Fowler 1989, Dale 1985 and Webb & Nahum 1993 (the worked examples are computed
+from them by hand). Each test states its source
 and tolerance; tolerances reflect how many digits the reference prints, never a tuned constant."""
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ LN2 = math.log(2.0)
 
 
 # ------------------------------------------------------------------------------------------------------------
-# §8 worked examples
+# Worked examples (LQ: Fowler 1989; decaying source: Dale 1985; Poisson TCP: Webb & Nahum 1993)
 # ------------------------------------------------------------------------------------------------------------
 def test_example1_wbrt_30Gy_10fx():
-    """§8.1: WBRT 30 Gy/10 fx → BED 39.00 / EQD2 32.50 (α/β 10), BED 75.00 / EQD2 37.50 (α/β 2); tol 5e-3."""
+    """LQ (Fowler 1989): WBRT 30 Gy/10 fx → BED 39.00 / EQD2 32.50 (α/β 10), BED 75.00 / EQD2 37.50 (α/β
+    2); tol 5e-3."""
     assert rb.bed_fractionated(30.0, 10, 10.0) == pytest.approx(39.00, abs=5e-3)
     assert rb.eqd2(30.0, 10, 10.0) == pytest.approx(32.50, abs=5e-3)
     assert rb.bed_fractionated(30.0, 10, 2.0) == pytest.approx(75.00, abs=5e-3)
@@ -28,13 +30,14 @@ def test_example1_wbrt_30Gy_10fx():
 
 
 def test_example2_20Gy_5fx():
-    """§8.2: 20 Gy/5 fx, α/β 10 → BED 28.00, EQD2 23.33; tol 5e-3 (2 decimals printed)."""
+    """LQ (Fowler 1989): 20 Gy/5 fx, α/β 10 → BED 28.00, EQD2 23.33; tol 5e-3 (2 decimals printed)."""
     assert rb.bed_fractionated(20.0, 5, 10.0) == pytest.approx(28.00, abs=5e-3)
     assert rb.eqd2(20.0, 5, 10.0) == pytest.approx(23.33, abs=5e-3)
 
 
 def test_example3_decaying_source_complete_decay():
-    """§8.3: D 10 Gy, T_eff 10.6 h, T_rep 1.5 h, α/β 3 → λ 0.065392, μ 0.462098, G 0.123967, BED 14.1322.
+    """Dale 1985 decaying source: D 10 Gy, T_eff 10.6 h, T_rep 1.5 h, α/β 3 → λ 0.065392, μ 0.462098, G
+    0.123967, BED 14.1322.
 
     Tolerances: half a unit in the last printed digit, except λ: ln2/10.6 = 0.06539124, which the reference
     prints as 0.065392 (rounded up in the last digit), so λ is checked to 1e-6.
@@ -49,7 +52,8 @@ def test_example3_decaying_source_complete_decay():
 
 
 def test_example4_poisson_tcp_wbrt():
-    """§8.4: α 0.3, α/β 10, 30 Gy/10 fx: S = 8.294e-6, N₀ 10³ → TCP 0.9917; tol half a unit in last digit."""
+    """Poisson TCP (Webb & Nahum 1993): α 0.3, α/β 10, 30 Gy/10 fx: S = 8.294e-6, N₀ 10³ → TCP 0.9917;
+    tol half a unit in last digit."""
     s = rb.survival_lq(30.0, 0.3, 0.03, g=0.1)
     assert s == pytest.approx(8.294e-6, abs=5e-10)
     assert rb.tcp_poisson(s, 1e3) == pytest.approx(0.9917, abs=5e-5)
@@ -59,12 +63,12 @@ def test_example4_poisson_tcp_wbrt():
 
 
 def test_example5_rbe_weighting():
-    """§8.5: D_α 2 Gy × RBE 5 = 10 Gy(RBE); exact."""
+    """RBE-weighted dose (Sgouros et al. 2010, MIRD 22): D_α 2 Gy × RBE 5 = 10 Gy(RBE); exact."""
     assert rb.rbe_weighted_dose(2.0, rbe_alpha=5.0) == 10.0
     assert rb.rbe_weighted_dose_by_class({"alpha": 2.0}) == 10.0
 
 
-# §4.1 regimen table [D]: (D, n, BED2, EQD2_2, BED3, BED10, EQD2_10, BED12)
+# Regimen table [D], LQ (Fowler 1989): (D, n, BED2, EQD2_2, BED3, BED10, EQD2_10, BED12)
 REGIMENS = [
     (30, 10, 75.00, 37.50, 60.00, 39.00, 32.50, 37.50),
     (20, 5, 60.00, 30.00, 46.67, 28.00, 23.33, 26.67),
@@ -83,7 +87,8 @@ REGIMENS = [
 
 @pytest.mark.parametrize("row", REGIMENS, ids=lambda r: f"{r[0]}Gy/{r[1]}fx")
 def test_regimen_table(row):
-    """§4.1 BED/EQD2 table for WBRT/SRS/fSRS regimens; tolerance 0.051 Gy (printed to 4 sig. figs)."""
+    """LQ (Fowler 1989) BED/EQD2 table for WBRT/SRS/fSRS regimens; tolerance 0.051 Gy (printed to 4 sig.
+    figs)."""
     D, n, bed2, eqd2_2, bed3, bed10, eqd2_10, bed12 = row
     tol = 0.051
     assert rb.bed_fractionated(D, n, 2.0) == pytest.approx(bed2, abs=tol)
@@ -95,7 +100,8 @@ def test_regimen_table(row):
 
 
 def test_dale_formula_matches_reference_expression():
-    """§1.3 Dale (1985) finite-time BED, reference expression written out independently; rel tol 1e-12."""
+    """Dale (1985, Br J Radiol 58:515) finite-time BED, reference expression written out independently;
+    rel tol 1e-12."""
     r0, teff, trep, ab = 0.8, 10.6, 1.5, 3.0
     lam, mu = LN2 / teff, LN2 / trep
     for T in (1.0, 5.0, 24.0, 100.0):
@@ -267,7 +273,8 @@ def test_webb_nahum_against_monte_carlo():
 
 
 def test_microdosimetric_survival_against_compound_poisson_monte_carlo():
-    """§2.6 compound-Poisson survival with a two-valued single-event spectrum vs seeded MC (5σ)."""
+    """Roeske & Stinchcomb 1997 compound-Poisson survival with a two-valued single-event spectrum vs
+    seeded MC (5σ)."""
     rng = np.random.default_rng(11)
     z_vals, w = np.array([0.2, 0.5]), np.array([0.7, 0.3])
     z0, dose = 0.5, 1.2
@@ -285,7 +292,8 @@ def test_microdosimetric_survival_against_compound_poisson_monte_carlo():
 
 
 def test_microdosimetry_reference_values():
-    """§2.6: z̄₁(100 keV/µm, 8 µm) = 0.319 Gy; D₀,eff(z̄₁ 0.32, z₀ 0.5) = 0.676 Gy (truncated; tol 1e-3)."""
+    """ICRU 36 / Roeske & Stinchcomb 1997: z̄₁(100 keV/µm, 8 µm) = 0.319 Gy; D₀,eff(z̄₁ 0.32, z₀ 0.5) =
+    0.676 Gy (truncated; tol 1e-3)."""
     assert rb.single_event_specific_energy_Gy(100.0, 8.0) == pytest.approx(0.319, abs=5e-4)
     d0_eff = -1.0 / math.log(rb.survival_alpha_microdosimetric(1.0, 0.32, 0.5))
     assert d0_eff == pytest.approx(0.676, abs=1e-3)
@@ -299,7 +307,8 @@ def test_microdosimetry_reference_values():
 # Clinical anchors
 # ------------------------------------------------------------------------------------------------------------
 def test_hytec_logistic_tcp_anchors():
-    """§2.5 [D] logistic (D50 11.92 Gy, γ50 1.051): 18→0.85, 24→0.95, 12→0.507, 15→0.725, 20→0.898.
+    """HyTEC anchors (Redmond et al. 2021) [D] logistic (D50 11.92 Gy, γ50 1.051): 18→0.85, 24→0.95,
+    12→0.507, 15→0.725, 20→0.898.
 
     Tolerance 0.002: D50 and γ50 are printed to 4 significant figures.
     """
@@ -338,7 +347,7 @@ def test_srs_v12_hytec_anchors():
 
 
 def test_gondi_d40_and_rtog0933_equivalents():
-    """§3.3 [D]: Gondi 7.3 Gy EQD2 ↔ 9.80 Gy in 10 fx; RTOG 0933 D100% 9 Gy → 6.525, Dmax 16 Gy → 14.40,
+    """[D]: Gondi 7.3 Gy EQD2 ↔ 9.80 Gy in 10 fx; RTOG 0933 D100% 9 Gy → 6.525, Dmax 16 Gy → 14.40,
     WBRT 30 Gy → 37.5 Gy EQD2 (α/β 2); tol 5e-3."""
     assert rb.total_dose_for_eqd2(7.3, 10, 2.0) == pytest.approx(9.80, abs=5e-3)
     assert rb.eqd2(9.0, 10, 2.0) == pytest.approx(6.525, abs=5e-4)

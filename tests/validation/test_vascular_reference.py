@@ -9,7 +9,7 @@
    sampling of the quarter cell the tolerance is 3 %. Source: first principles (energy conservation).
 2. Far from a thin vessel, the line-source dose from a short-range α emitter falls to 0 beyond the
    CSDA range plus the lumen and nucleus radii (ASTAR range of the 8.785 MeV Po-212 α: 91.3 µm in water,
-   REFERENCES_radiobiology.md §2); exact at 120 µm, < 1e-3 of the 80 µm value just past the edge.
+   NIST SRD 124 ASTAR); exact at 120 µm, < 1e-3 of the 80 µm value just past the edge.
 """
 
 from __future__ import annotations

@@ -11,15 +11,16 @@ deterministic limit) and is detected when it first holds that many cells — so 
 ``t_seed + time_to_reach(threshold)``; for exponential growth from ``N0`` and the median threshold that is
 exactly ``t_seed + T_d · log2(N50/N0)``. Imaging is taken as continuous (no scan schedule).
 
-Defaults (:func:`default_modalities`, REFERENCES_radiobiology.md §5.2)
------------------------------------------------------------------------
+Defaults (:func:`default_modalities`; Serres et al. 2012, Cheng et al. 2019)
+----------------------------------------------------------------------------
 Human: VCAM-1 molecular MRI 3 × 10⁴ – 3 × 10⁵ cells (the clinical-resolution estimate of Serres et al.,
 PNAS 2012;109:6674); contrast (Gd) MRI 10⁷ – 10⁸ cells (same source); VCAM-1 immuno-PET 3–6 mm diameter
 (clinical PET resolution 4–5 mm FWHM [K]; partial-volume limited).
 Mouse (MDA-231-Br): VCAM-1 MRI 10–100 cells [assumption: MPIO bind as soon as VCAM-1 is expressed (onset
 10 cells, see :mod:`~brainrit.disease.growth`); Serres 2012 detected lesions of < 1,000 cells at day 5];
 ⁸⁹Zr-VCAM-MPIO PET 100–200 µm diameter (micrometastases detected from ≈ 140 µm, Oxford 2013 abstract
-cited in §5.2); contrast MRI: median threshold derived [D] so that 34 % of lesions enhance at week 5
+cited by Serres et al. 2012); contrast MRI: median threshold derived [D] so that 34 % of lesions enhance
+at week 5
 (Zhou et al., PLoS One 2013;8:e62238: 160 of 464) with the default growth model, width 1.5 decades
 (N90/N10 = 10^1.5) [assumption]. Percy et al. 2011 (0 % at day 20, 6 % at day 25, 28 % at day 30) is kept
 out of this derivation and used as the independent check in the validation tests.

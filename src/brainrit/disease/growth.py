@@ -22,11 +22,12 @@ density (sphere of volume ``N/ρ``).
 Defaults (:func:`growth_preset`)
 --------------------------------
 
-``"MDA-231-Br"`` (mouse, intracardiac model; REFERENCES_radiobiology.md §5.1):
+``"MDA-231-Br"`` (mouse, intracardiac model; Corroyer-Dulmont et al. 2020, Zhou et al. 2013):
   Gompertz, initial doubling 1.0 d — the geometric mean of the 15–38 h in-vitro doubling times of
   MDA-MB-231 [K] — and the plateau chosen so that the lesion is 310 µm across at day 21, the smallest
   lesion first seen on 9.4 T T2-weighted MRI at week 3 (Zhou, Chen & Zhao, PLoS One 2013;8:e62238), at
-  10⁹ cells/cm³ (§5.2 rule of thumb); this gives ``N_max`` ≈ 1.5 × 10⁷ cells. No exponential law fits
+  10⁹ cells/cm³ (1 cm³ ≈ 10⁹ cells, rule of thumb [K]); this gives ``N_max`` ≈ 1.5 × 10⁷ cells. No
+  exponential law fits
   both the day-21 size and the contrast enhancement at days 25–30 (Percy et al. 2011) — growth must slow.
 
 ``"breast"`` / ``"lung"`` (human primaries): exponential with the volume doubling times of untreated
@@ -36,7 +37,7 @@ Defaults (:func:`growth_preset`)
 
 Common: VCAM-1 onset at 10 cells [assumption: "from the earliest stage", Serres 2012]; angiogenic switch
 at 10⁴ cells (≈ 0.27 mm at 10⁹ cells/cm³) [assumption; co-option dominates micrometastases, Carbonell
-2009; Kienast 2010]; cell density 10⁹ cells/cm³ (§5.2).
+2009; Kienast 2010]; cell density 10⁹ cells/cm³ (rule of thumb [K]).
 
 Examples
 --------
@@ -75,11 +76,12 @@ __all__ = [
 GROWTH_PRESETS: tuple[str, ...] = ("MDA-231-Br", "breast", "lung")
 
 _POSITIVE_RATE = "finite numbers > 0 (growth rates must be positive)"
-#: MDA-MB-231 in-vitro doubling 15–38 h (REFERENCES_radiobiology.md §5.1 [K]); geometric mean ≈ 24 h.
+#: MDA-MB-231 in-vitro doubling 15–38 h (laboratory-dependent; e.g. 15 h in OMICS J Steroids Hormon Sci
+#: 2014;5:143 [K]); geometric mean ≈ 24 h.
 MDA231BR_INITIAL_DOUBLING_D = math.sqrt(15.0 * 38.0) / 24.0
 #: Zhou, Chen & Zhao, PLoS One 2013;8:e62238: smallest lesions ≈ 310 µm on T2w MRI at week 3.
 ZHOU2013_ANCHOR = (21.0, 0.31)  # (day, diameter mm)
-#: Tumour-cell density, cells/cm³ (1 cm³ ≈ 10⁹ cells; REFERENCES_radiobiology.md §5.2 [K]).
+#: Tumour-cell density, cells/cm³ (1 cm³ ≈ 10⁹ cells, rule of thumb [K]).
 DEFAULT_CELL_DENSITY_PER_CM3 = 1e9
 #: Kobets et al., Surg Neurol Int 2020;11:254: volume doubling time of untreated brain metastases, days.
 KOBETS2020_DOUBLING_D = {"breast": 86.0, "lung": 139.0}

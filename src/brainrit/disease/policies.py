@@ -1,7 +1,7 @@
 """Treatment policies and what each does to a lesion: RIT at time t, WBRT (at t or at detection), SRS of
 detected lesions, SRS + RIT.
 
-Cell kill (all lesions, Poisson TCP on clonogens; REFERENCES_radiobiology.md §2.1):
+Cell kill (all lesions, Poisson TCP on clonogens; Webb & Nahum 1993, Phys Med Biol 38:653):
 ``P(control) = exp(−f_c · N · S̄)`` with ``N`` the lesion's cells at treatment, ``f_c`` the clonogenic
 fraction (clonogen density / cell density) and ``S̄`` the mean surviving fraction of its cells.
 
@@ -38,7 +38,7 @@ Examples
 >>> rit.source, round(rit.survival_perivascular, 4) == round(rit.survival_spheroid, 4)
 ('mean lesion dose', True)
 >>> w = wbrt_dose(30.0, 10, alpha_per_Gy=0.3, alpha_beta_Gy=10.0, alpha_beta_brain_Gy=2.0)
->>> f"{w.survival:.4g}"          # exp(−0.3 × 39), REFERENCES_radiobiology.md §8 example 4
+>>> f"{w.survival:.4g}"          # exp(−0.3 × 39): WBRT 30 Gy/10 fx, α 0.3 Gy⁻¹, α/β 10 Gy
 '8.294e-06'
 """
 
@@ -160,7 +160,7 @@ def rit_dose_uniform(
     --------
     >>> r = rit_dose_uniform(1.0, 0.0, 0.0, 0.0, z1_Gy=0.32, z0_Gy=0.5, alpha_per_Gy=0.3,
     ...                      alpha_beta_Gy=10.0, ntcp=0.0)
-    >>> round(-1.0 / math.log(r.survival_spheroid), 3)   # D0,eff of §2.6
+    >>> round(-1.0 / math.log(r.survival_spheroid), 3)  # D0,eff, Roeske & Stinchcomb 1997
     0.677
     """
     for f, v in (("lesion_alpha_Gy", lesion_alpha_Gy), ("lesion_electron_Gy", lesion_electron_Gy),

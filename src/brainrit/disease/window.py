@@ -71,7 +71,8 @@ __all__ = [
     "therapeutic_window",
 ]
 
-#: Corroyer-Dulmont et al. 2020: overall survival compared at 40 days (REFERENCES_radiobiology.md §5.4).
+#: Corroyer-Dulmont et al. 2020: overall survival compared at 40 days (Neuro-Oncology 2020;22:357;
+#: docs/references.md [CorroyerDulmont2020]).
 MOUSE_HORIZON_D = 40.0
 
 

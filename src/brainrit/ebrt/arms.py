@@ -3,7 +3,7 @@
 An :class:`Arm` keeps each component (e.g. WBRT 30 Gy/10 fx and an SRS boost of 1 fx) with its own
 dose grid and number of fractions, so that radiobiology can apply the right fractionation voxel by
 voxel: the BED of a voxel is the sum of the BEDs of the components (each with complete repair between
-fractions, no repopulation; REFERENCES_radiobiology.md §1.1).
+fractions, no repopulation; Fowler 1989, Br J Radiol 62:679).
 
 Examples
 --------

@@ -7,7 +7,8 @@ Models (all from :mod:`brainrit.radiobiology`, parameters from its cited library
   (:func:`~brainrit.radiobiology.tcp_voxel`, Webb & Nahum 1993), ``α = 0.3 Gy⁻¹``, ``α/β = 10 Gy``
   (``lq_brain_metastasis``), ``ρ = 10⁷ cm⁻³`` (``tcp_webb_nahum_generic``). The per-voxel fractionation
   of a composite arm enters through the Lea–Catcheside factor of acute fractions,
-  ``G = Σ_c D_c²/n_c / D²`` (reference file §1.2), so that ``αD(1 + GD/(α/β)) = α·Σ_c BED_c``. With
+  ``G = Σ_c D_c²/n_c / D²`` (Lea & Catcheside 1942; Dale 1985), so that ``αD(1 + GD/(α/β)) = α·Σ_c
+  BED_c``. With
   ``alpha_sd_per_Gy > 0`` the Webb–Nahum population TCP is used on the lesion's equivalent uniform BED.
   Lesions covered by voxels use the voxel doses (weights rescaled to the exact sphere volume); sub-voxel
   micrometastases use the dose interpolated at their centre. The arm's headline ``TCP`` is the product
@@ -141,11 +142,11 @@ def default_model(tumour: str = "lq_brain_metastasis", **overrides: float) -> Ou
     Parameters
     ----------
     tumour : str
-        Tumour parameter set: ``"lq_brain_metastasis"`` (default: α 0.3 Gy⁻¹, α/β 10 Gy, master table
-        #1–2, with ρ = 10⁷ cm⁻³ of ``tcp_webb_nahum_generic``); ``"tcp_webb_nahum_generic"`` (population:
+        Tumour parameter set: ``"lq_brain_metastasis"`` (default: α 0.3 Gy⁻¹, α/β 10 Gy, Loo et al.
+        2021, with ρ = 10⁷ cm⁻³ of ``tcp_webb_nahum_generic``); ``"tcp_webb_nahum_generic"`` (population:
         ᾱ 0.35, σ 0.08 Gy⁻¹, ρ 10⁷ cm⁻³, α/β 10 Gy; Webb & Nahum 1993); ``"tcp_srs_audit_lq_rho1e7"`` /
         ``"tcp_srs_audit_lq_rho1e9"`` (LQ fitted to 8 single-fraction SRS series: α 0.49 / 0.59 Gy⁻¹,
-        α/β 16.7 / 15.7 Gy; PO08 audit abstract, reference file §2.5).
+        α/β 16.7 / 15.7 Gy; PO08 SRS audit conference abstract).
     **overrides
         Any :class:`OutcomeModel` field.
 

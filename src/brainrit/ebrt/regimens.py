@@ -4,15 +4,15 @@ Sources
 -------
 * WBRT 30 Gy/10 fx, 20 Gy/5 fx, 37.5 Gy/15 fx; HA-WBRT 30 Gy/10 fx (RTOG 0933, Gondi V et al.
   J Clin Oncol 2014;32:3810–3816; NRG CC001, Brown PD et al. J Clin Oncol 2020;38:1019–1029);
-  fSRS 27 Gy/3 fx and 30 Gy/5 fx (HyTEC, Redmond KJ et al. IJROBP 2021;110:53–67) — all as tabulated
-  in REFERENCES_radiobiology.md §4.1.
+  fSRS 27 Gy/3 fx and 30 Gy/5 fx (HyTEC, Redmond KJ et al. IJROBP 2021;110:53–67) — BED/EQD2 from the
+  LQ formulas (Fowler 1989).
 * SRS dose by maximum diameter: ≤ 20 mm 24 Gy, 21–30 mm 18 Gy, 31–40 mm 15 Gy (RTOG 90-05, Shaw E et al.
   IJROBP 2000;47:291–298).
 * Mouse whole-brain regimens: 4 Gy × 1 (prophylactic cranial irradiation, Smith DL et al. Genes Cancer
   2021;12:28–38, MDA-IBC3 brain-metastasis model) and 8, 16, 24 Gy × 1 (Zarghami N et al. Radiat Oncol
   2018;13:104, MDA-MB-231-BR model, half-brain fields on a micro-CT/RT system; applied here to the whole
   brain). The EBRT schedule of the ²¹²Pb-αVCAM-1 study (Corroyer-Dulmont et al. Neuro-Oncology 2020;22:357)
-  is not in the reference file and is not guessed; build it with :class:`Regimen` when known.
+  is not given in its abstract and is not guessed; build it with :class:`Regimen` when known.
 
 Examples
 --------
@@ -86,7 +86,7 @@ class Regimen:
         return self.technique in ("WBRT", "HA-WBRT")
 
 
-_SRC_WBRT = "REFERENCES_radiobiology.md §4.1 (standard palliative WBRT schedules)"
+_SRC_WBRT = "standard palliative WBRT schedules (Patchell 1990; Aoyama 2006; Kocher 2011)"
 _SRC_HA = "RTOG 0933, Gondi V et al. J Clin Oncol 2014;32:3810; NRG CC001, Brown PD et al. JCO 2020;38:1019"
 _SRC_SRS = "RTOG 90-05, Shaw E et al. IJROBP 2000;47:291-298"
 _SRC_FSRS = "HyTEC, Redmond KJ et al. IJROBP 2021;110:53-67"

@@ -1,18 +1,19 @@
 """Stereotactic radiosurgery (SRS, fSRS) dose around spherical targets, set by the Paddick gradient index.
 
-Analytic model (REFERENCES_radiobiology.md §4.2; Paddick I, Lippitz B. J Neurosurg 2006;105 Suppl:194–201)
------------------------------------------------------------------------------------------------------------
+Analytic model (derived [D] from Paddick I, Lippitz B. J Neurosurg 2006;105 Suppl:194–201)
+-------------------------------------------------------------------------------------------
 
 A sphere of radius ``R`` receives the prescription ``D_p`` at its surface (perfect conformity). Outside,
 ``D(r) = D_p (R/r)^k`` with ``k = 3 ln 2 / ln GI`` so that the 50 % isodose encloses GI times the
 prescription-isodose volume (Paddick gradient index ``GI = V50%/V100%``). Inside,
 ``D(r) = D_p [h − (h − 1)(r/R)²]`` with ``h`` the maximum-to-prescription ratio (1 = uniform, the
 reference model; 1.25 for an 80 % isodose prescription, 2 for a Gamma Knife 50 % isodose).
-Defaults: GI = 3.0 (Gamma Knife Perfexion 2.54–3.39, Nakazawa H et al. J Radiat Res 2014;55:518–526;
-master table #35); prescriptions by size from RTOG 90-05.
+Defaults: GI = 3.0 (Gamma Knife Perfexion 2.54–3.39, Nakazawa H et al. J Radiat Res 2014;55:518–526);
+prescriptions by size from RTOG 90-05.
 
 Normal-brain volume above ``D_x``: ``V_x = 4/3 π (r_x³ − R³)``, ``r_x = R (D_p/D_x)^{1/k}``. Check: a 2 cm
-lesion at 20 Gy with GI 3 gives V12 = 5.22 cm³ (reference file: "≈ 5 cm³").
+lesion at 20 Gy with GI 3 gives V12 = 5.22 cm³ (HyTEC, Milano et al. 2021: V12 ≈ 5 cm³ ↔ ≈ 10 %
+radionecrosis).
 
 Several lesions: the doses of the individual spheres add (superposition).
 
@@ -44,7 +45,7 @@ __all__ = [
     "v_isodose_cm3",
 ]
 
-#: Paddick gradient index (Gamma Knife Perfexion 2.54–3.39; Nakazawa 2014) — master table #35.
+#: Paddick gradient index (Gamma Knife Perfexion 2.54–3.39; Nakazawa et al. 2014, J Radiat Res 55:518).
 DEFAULT_GRADIENT_INDEX = 3.0
 
 

@@ -35,7 +35,7 @@ from brainrit.kinetics.solve import solve
 
 __all__ = ["CORROYER_DULMONT_2020", "Calibration", "calibrate_metastasis_density"]
 
-#: Published anchor (abstract; REFERENCES_radiobiology.md master table #21).
+#: Published anchor (Corroyer-Dulmont et al., Neuro-Oncology 2020;22:357, abstract).
 CORROYER_DULMONT_2020 = MappingProxyType(
     {"metastasis_decays_per_g": 5.52e8, "brain_decays_per_g": 0.92e8, "day": 21.0}
 )

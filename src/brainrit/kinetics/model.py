@@ -20,7 +20,7 @@ linear).
 
 Decay: each tracked member decays with its physical constant in every pool. A daughter born on the carrier
 stays on it with probability 1 − f (f = release fraction, default 0.36 for ²¹²Bi after ²¹²Pb β⁻ decay;
-Mirzadeh et al. 1993 Radiochim Acta, via REFERENCES_radiobiology.md) or enters the free pool of the same
+Mirzadeh et al. 1993, Radiochim Acta 60:1 [K]) or enters the free pool of the same
 region (from plasma and from luminal antigen-bound antibody: the free plasma pool). Daughters of free atoms
 stay free.
 Short-lived members (²¹²Po, ²⁰⁸Tl) decay in place with their carrier (see :mod:`brainrit.kinetics.chain`).
@@ -410,7 +410,7 @@ def default_model(
         Shipped target name ("VCAM-1") or a user :class:`~brainrit.kinetics.targets.Target`.
     release_fraction : float
         Fraction of the first tracked daughter freed from the chelate at its birth (default 0.36 for
-        ²¹²Bi after ²¹²Pb β⁻ decay, Mirzadeh et al. 1993; REFERENCES_radiobiology.md #20). Applied to the
+        ²¹²Bi after ²¹²Pb β⁻ decay, Mirzadeh et al. 1993, Radiochim Acta 60:1). Applied to the
         first tracked daughter of the parent when free-ion kinetics exist for its element (shipped: Bi);
         otherwise daughters stay on the carrier.
     saturable : bool

@@ -42,7 +42,7 @@ def nuclide_summary(name: str, *, cut: Iterable[str] = (), min_alpha_yield: floa
         Chain members treated as end-points (see :func:`~brainrit.nuclides.decay_chain`).
     min_alpha_yield : float, optional
         α lines below this yield per decay of their own nuclide are left out (default 1e-3, the
-        threshold of the reference table in REFERENCES_decay_physics.md).
+        threshold of the ICRP-107 line tables used in the validation tests).
 
     Returns
     -------

@@ -27,8 +27,9 @@ Mouse phantom
   dorsal [K]; brainstem 1.5 × 2.5 × 1.2 mm at 4.5 mm posterior, 1.2 mm ventral, clipped to the brain.
 
 Metastases are spheres (:class:`~brainrit.ebrt.geometry.Lesion`). ``visible`` defaults to the
-imaging threshold: diameter ≥ 2 mm in humans (high-resolution Gd-MRI limit, REFERENCES_radiobiology.md
-§5.2) and ≥ 0.31 mm in mice (first lesions seen on 9.4 T T2w MRI; Zhou H et al. PLoS One 2013;8:e62238).
+imaging threshold: diameter ≥ 2 mm in humans (high-resolution Gd-MRI limit; Serres et al., PNAS
+2012;109:6674) and ≥ 0.31 mm in mice (first lesions seen on 9.4 T T2w MRI; Zhou H et al. PLoS One
+2013;8:e62238).
 
 Examples
 --------

@@ -53,7 +53,8 @@ DATA_SOURCES = {
     "alpha_stopping": "NIST SRD 124 ASTAR (ICRU Report 49)",
     "electron_stopping": "NIST SRD 124 ESTAR",
     "photon_attenuation": "NIST SRD 126 (Hubbell & Seltzer)",
-    "radiobiology": "brainrit/data/radiobiology_parameters.toml (REFERENCES_radiobiology.md)",
+    "radiobiology": "brainrit/data/radiobiology_parameters.toml (a source per parameter; "
+    "bibliography: docs/references.md)",
     "kinetics": "brainrit/data/kinetics_physiology.toml, kinetics_targets.toml",
 }
 

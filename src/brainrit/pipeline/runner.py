@@ -20,7 +20,7 @@ from brainrit.scenario.schema import Scenario
 
 __all__ = ["STAGES", "PipelineResult", "run_scenario"]
 
-# (key, title, module implementing `run(ctx)`) in data-flow order (DESIGN.md).
+# (key, title, module implementing `run(ctx)`) in data-flow order.
 STAGES: tuple[tuple[str, str, str], ...] = (
     ("radionuclide", "Radionuclide", "brainrit.pipeline.stage_radionuclide"),
     ("kinetics", "Kinetics", "brainrit.pipeline.stage_kinetics"),

@@ -1,8 +1,8 @@
 """Radiobiology: LQ, Lea–Catcheside G, BED/EQD2 for fractions and decaying sources, RBE, TCP, NTCP,
 hippocampal cognition models, uncomplicated control P+ and the cited parameter library.
 
-Formulas, parameters and sources: ``shared/REFERENCES_radiobiology.md`` (tags V/K/D carried into
-``brainrit/data/radiobiology_parameters.toml``).
+Parameters and their sources (tags V/K/D defined in docs/references.md):
+``brainrit/data/radiobiology_parameters.toml``.
 
 Examples
 --------

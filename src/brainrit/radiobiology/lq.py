@@ -3,7 +3,7 @@
 Formulas: Fowler JF, Br J Radiol 1989;62:679–694 and Br J Radiol 2010;83:554–568 (BED, EQD2, repopulation
 term); Sgouros G et al., MIRD Pamphlet No. 22, J Nucl Med 2010;51:311–328 (RBE-weighted dose, RBE 5 for
 deterministic effects [K]); Howell RW et al., Radiat Res 1994;137:352–360 (²¹²Pb in vivo RBE fits).
-See ``REFERENCES_radiobiology.md`` §1.1 and §1.4.
+Sources: Fowler 1989, Br J Radiol 62:679; Sgouros et al. 2010 (MIRD Pamphlet 22), J Nucl Med 51:311.
 
 All doses are absorbed doses in Gy; BED and EQD2 in Gy; α in Gy⁻¹, β in Gy⁻².
 
@@ -287,7 +287,7 @@ def survival_mixed(
     beta_per_Gy2: float,
     g_low_let: ArrayLike = 1.0,
 ) -> Any:
-    """Survival in a mixed α + low-LET field without interaction (MIRD 22 [K]; reference file §1.4).
+    """Survival in a mixed α + low-LET field without interaction (Sgouros et al. 2010, MIRD Pamphlet 22 [K]).
 
     ``−ln S = α_α D_α + α D_low + β G D_low²`` (α-particle survival taken as exponential, β_α = 0).
 

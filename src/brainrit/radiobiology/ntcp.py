@@ -3,7 +3,7 @@ SRS V12 radionecrosis, QUANTEC brain necrosis versus Dmax, and hippocampal cogni
 
 Every clinical model states its source and the range of the data it rests on; outside that range it warns
 with :class:`brainrit.radiobiology.DomainWarning` (it does not refuse, because sensitivity sweeps need the
-curve). Sources: ``REFERENCES_radiobiology.md`` §3.
+curve). Sources are named on each model; bibliography: docs/references.md.
 
 Examples
 --------
@@ -170,7 +170,7 @@ def ntcp_lkb_dvh(
 
 
 def ntcp_logistic(eud_Gy: ArrayLike, td50_Gy: float, gamma50: float) -> Any:
-    """Logistic NTCP ``1/(1 + (TD50/EUD)^{4γ50})`` (reference file §3.1).
+    """Logistic NTCP ``1/(1 + (TD50/EUD)^{4γ50})`` (Niemierko-type logit; Burman et al. 1991).
 
     Examples
     --------

@@ -6,8 +6,9 @@ For a dose-rate history Ḋ(t) with total dose D and mono-exponential repair of 
     G = (2/D²) ∫ Ḋ(t) dt ∫_{−∞}^{t} Ḋ(w) e^{−μ(t−w)} dw
 
 (Lea & Catcheside 1942, J Genet 44:216; Dale 1985, Br J Radiol 58:515). Closed forms and Dale's
-finite-time BED follow ``REFERENCES_radiobiology.md`` §1.2–1.3; the sum-of-exponentials and
-uptake–clearance forms are derived there [D] and checked against the numerical G in the validation tests.
+finite-time BED follow Dale (1985); the sum-of-exponentials and
+uptake–clearance forms are derived from the definition of G [D] and checked against the numerical G in
+the validation tests.
 
 Examples
 --------
@@ -268,7 +269,8 @@ def g_constant_rate(duration_h: ArrayLike, repair_half_time_h: float) -> Any:
 def g_sum_of_exponentials(
     amplitudes_Gy_per_h: Sequence[float], rates_per_h: Sequence[float], repair_half_time_h: float
 ) -> float:
-    """G for ``Ḋ(t) = Σ_i a_i e^{−k_i t}``, t >= 0 [D, reference file §1.2].
+    """G for ``Ḋ(t) = Σ_i a_i e^{−k_i t}``, t >= 0 [D, derived from the definition of G; Lea & Catcheside
+    1942].
 
     ``G = (2/D²) Σ_i Σ_j a_i a_j / ((k_i + μ)(k_i + k_j))`` with ``D = Σ a_i/k_i``. Amplitudes may be negative
     (uptake phases) as long as the dose rate stays >= 0, which the caller must ensure; D must be > 0.
@@ -451,7 +453,7 @@ def bed_decaying_source(
 
     Examples
     --------
-    Reference file §8 example 3 (D = 10 Gy, T_eff 10.6 h, T_rep 1.5 h, α/β 3 Gy):
+    Worked example (Dale 1985 closed form; D = 10 Gy, T_eff 10.6 h, T_rep 1.5 h, α/β 3 Gy):
 
     >>> r0 = 10.0 * math.log(2) / 10.6
     >>> round(bed_decaying_source(r0, 10.6, 1.5, 3.0), 4)

@@ -1,7 +1,7 @@
 """Tumour control probability: Poisson, binomial, voxel/cell-by-cell, Webb–Nahum population, logistic,
 microdosimetric (α-particle hit statistics) and tumour EUD.
 
-Sources (``REFERENCES_radiobiology.md`` §2): Poisson/LQ TCP and inhomogeneous dose (Webb & Nahum 1993,
+Sources: Poisson/LQ TCP and inhomogeneous dose (Webb & Nahum 1993,
 Phys Med Biol 38:653); population heterogeneity of α (Webb & Nahum 1993); logistic dose–response
 (Niemierko-type); microdosimetric survival over compound-Poisson specific energy (Roeske & Stinchcomb 1997,
 J Nucl Med 38:1923; Stinchcomb & Roeske 1992, Med Phys 19:1385) [K]; EUD (Niemierko 1997, Med Phys
@@ -48,7 +48,7 @@ def _sf(field: str, value: ArrayLike) -> np.ndarray:
 
 
 def tcp_poisson(surviving_fraction: ArrayLike, n_clonogens: ArrayLike) -> Any:
-    """Poisson TCP ``exp(−N₀ S)`` (reference file §2.1).
+    """Poisson TCP ``exp(−N₀ S)`` (Webb & Nahum 1993, Phys Med Biol 38:653).
 
     Parameters
     ----------
@@ -59,7 +59,7 @@ def tcp_poisson(surviving_fraction: ArrayLike, n_clonogens: ArrayLike) -> Any:
 
     Examples
     --------
-    Reference file §8 example 4 (WBRT 30 Gy/10 fx, α = 0.3 Gy⁻¹, α/β = 10 Gy, N₀ = 10³):
+    Worked example (WBRT 30 Gy/10 fx, α = 0.3 Gy⁻¹, α/β = 10 Gy, N₀ = 10³):
 
     >>> round(tcp_poisson(math.exp(-0.3 * 39.0), 1e3), 4)
     0.9917
@@ -135,7 +135,7 @@ def tcp_voxel(
 
 
 def tcp_logistic(dose_Gy: ArrayLike, d50_Gy: float, gamma50: float) -> Any:
-    """Logistic dose–response ``1/(1 + (D50/D)^{4γ50})`` (Niemierko-type; reference file §2.4).
+    """Logistic dose–response ``1/(1 + (D50/D)^{4γ50})`` (Niemierko 1997, Med Phys 24:103).
 
     Examples
     --------
@@ -269,7 +269,7 @@ def tcp_population_voxel(
     alpha_mean_per_Gy: float,
     alpha_sd_per_Gy: float,
 ) -> float:
-    """Webb–Nahum population TCP for a non-uniform dose (Phys Med Biol 1993;38:653, reference file §2.3).
+    """Webb–Nahum population TCP for a non-uniform dose (Phys Med Biol 1993;38:653).
 
     ``TCP_pop = ∫₀^∞ g(α) exp[−Σ_i N_i e^{−α·BED_i}] dα / ∫₀^∞ g(α) dα`` with g normal(ᾱ, σ) truncated
     at 0 and α/β fixed (so each voxel's BED is independent of α). The α window where the integrand varies
@@ -418,7 +418,7 @@ def single_event_specific_energy_Gy(let_keV_per_um: ArrayLike, nucleus_diameter_
 def survival_alpha_microdosimetric(mean_dose_Gy: ArrayLike, z1_Gy: ArrayLike, z0_Gy: ArrayLike) -> Any:
     """Mean survival over compound-Poisson hits with a mono-valued single-event spectrum.
 
-    ``S̄ = exp{−(D/z̄₁)(1 − e^{−z̄₁/z₀})}`` (Roeske & Stinchcomb 1997 [K]; reference file §2.6): mean number of
+    ``S̄ = exp{−(D/z̄₁)(1 − e^{−z̄₁/z₀})}`` (Roeske & Stinchcomb 1997, J Nucl Med 38:1923 [K]): mean number of
     hits n̄ = D/z̄₁, survival per hit e^{−z₁/z₀}. Tends to ``exp(−D/z₀)`` when z̄₁ ≪ z₀.
 
     Parameters
@@ -432,10 +432,11 @@ def survival_alpha_microdosimetric(mean_dose_Gy: ArrayLike, z1_Gy: ArrayLike, z0
 
     Examples
     --------
-    Reference file §2.6 consistency check: z̄₁ = 0.32 Gy, z₀ = 0.5 Gy gives D₀,eff = z̄₁/(1 − e^{−z̄₁/z₀}):
+    Consistency check (Roeske & Stinchcomb 1997 closed form): z̄₁ = 0.32 Gy, z₀ = 0.5 Gy gives D₀,eff =
+    z̄₁/(1 − e^{−z̄₁/z₀}):
 
     >>> s = survival_alpha_microdosimetric(1.0, 0.32, 0.5)
-    >>> round(-1.0 / math.log(s), 3)  # reference file: 0.676 (truncated)
+    >>> round(-1.0 / math.log(s), 3)  # 0.676 (truncated)
     0.677
     """
     d = nonneg("mean_dose_Gy", mean_dose_Gy)
@@ -483,7 +484,7 @@ def survival_alpha_microdosimetric_spectrum(
 
 
 def tcp_microdosimetric(mean_dose_Gy: ArrayLike, z1_Gy: ArrayLike, z0_Gy: ArrayLike) -> float:
-    """TCP of N cells each with its own mean nuclear α dose: ``∏_k (1 − S̄_k)`` (reference file §2.6).
+    """TCP of N cells each with its own mean nuclear α dose: ``∏_k (1 − S̄_k)`` (Roeske & Stinchcomb 1997).
 
     Cells beyond the α range of any labelled vessel (D_k → 0, S̄_k → 1) cap the TCP.
 

@@ -58,7 +58,7 @@ class Radiopharmaceutical(_Section):
     daughter_release_fraction: Fraction = Field(
         0.36,
         description="Fraction of 212Bi released from the chelate after 212Pb beta decay "
-        "(Mirzadeh et al. 1993, Bioconjug Chem 4:33; REFERENCES_radiobiology.md table 7 #20).",
+        "(Mirzadeh et al. 1993, Radiochim Acta 60:1).",
     )
 
 
@@ -115,7 +115,8 @@ class Kinetics(_Section):
 
 
 class MicroGeometry(_Section):
-    """Perivascular micro-geometry of an early metastasis (REFERENCES_radiobiology.md §5.3)."""
+    """Perivascular micro-geometry of an early metastasis (Carbonell et al. 2009; Kienast et al. 2010;
+    Germanò & Tomasello 2001)."""
 
     capillary_lumen_radius_um: PositiveFloat = Field(
         3.0, description="Capillary lumen radius, µm (human cortex lumen ≈ 6 µm diameter; Germanò 2001)."
@@ -160,13 +161,13 @@ class Lesion(_Section):
         None, description="Centre in phantom coordinates, mm (None: placed automatically inside the brain)."
     )
     cell_density_per_cm3: PositiveFloat = Field(
-        1e8, description="Tumour-cell density, cells/cm³ (10⁸–10⁹; REFERENCES_radiobiology.md §5.2)."
+        1e8, description="Tumour-cell density, cells/cm³ (10⁸–10⁹; rule of thumb [K])."
     )
     visible: bool = Field(True, description="Seen on contrast MRI (treated by SRS arms) or hidden.")
 
 
 class Radiobiology(_Section):
-    """LQ and outcome-model parameters (REFERENCES_radiobiology.md §7, master table)."""
+    """LQ and outcome-model parameters (sources in brainrit/data/radiobiology_parameters.toml)."""
 
     alpha_beta_tumour_Gy: PositiveFloat = Field(10.0, description="α/β of brain metastases, Gy (#1).")
     alpha_beta_brain_Gy: PositiveFloat = Field(2.0, description="α/β of normal brain for necrosis, Gy (#6).")

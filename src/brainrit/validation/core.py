@@ -35,7 +35,7 @@ __all__ = [
     "summary_line",
 ]
 
-#: brainrit modules in DESIGN.md order; a validation file ``test_<prefix>*.py`` belongs to the module
+#: brainrit modules in data-flow order; a validation file ``test_<prefix>*.py`` belongs to the module
 #: whose prefix it starts with (longest prefix wins).
 MODULE_ORDER: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("nuclides", ("nuclides", "decay_data", "decay")),
@@ -218,7 +218,7 @@ class ValidationReport:
         return bool(self.cases) and self.n_failed == 0
 
     def by_module(self) -> dict[str, list[Case]]:
-        """Cases grouped by module, modules in DESIGN.md order then alphabetical."""
+        """Cases grouped by module, modules in data-flow order then alphabetical."""
         order = {m: i for i, (m, _) in enumerate(MODULE_ORDER)}
         groups: dict[str, list[Case]] = {}
         for c in self.cases:

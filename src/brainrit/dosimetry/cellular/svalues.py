@@ -95,7 +95,7 @@ def compartment_mass_kg(
 
     Examples
     --------
-    >>> round(compartment_mass_kg("C", 2.0, 1.0) / 3.351e-14, 3)   # REFERENCES_decay_physics §2
+    >>> round(compartment_mass_kg("C", 2.0, 1.0) / 3.351e-14, 3)   # 4/3 π (2 µm)³ × 1 g/cm³
     1.0
     """
     tb = src.tables(material)

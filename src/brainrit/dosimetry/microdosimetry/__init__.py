@@ -24,7 +24,7 @@ tracked: their mean dose to each nucleus is added analytically from :mod:`brainr
 (self- and cross-dose S-values of cell sources) and :mod:`brainrit.dosimetry.vascular` (capillary
 sources), or supplied by the caller (``low_let_dose_Gy``); the result's ``notes`` say what is included.
 Survival: exp(−z/z₀) for the α part (Roeske & Stinchcomb 1997), LQ for the low-LET part; control
-probability TCP = Π(1 − s_k) (cell-by-cell, REFERENCES_radiobiology.md §2.2, §2.6).
+probability TCP = Π(1 − s_k) (cell-by-cell; Roeske & Stinchcomb 1997, J Nucl Med 38:1923).
 
 Layout: :mod:`~brainrit.dosimetry.microdosimetry.geometry` (cells, capillaries, box),
 :mod:`~brainrit.dosimetry.microdosimetry.sources` (decay sources and sampling),

@@ -16,13 +16,13 @@ from brainrit.errors import InputError
 __all__ = ["DEFAULT_ALPHA_BETA_GY", "DEFAULT_ALPHA_LQ_PER_GY", "DEFAULT_Z0_GY", "MicrodosimetryResult"]
 
 
-#: Microdosimetric inactivation specific energy z0 (Gy): REFERENCES_radiobiology.md master table #15,
+#: Microdosimetric inactivation specific energy z0 (Gy):
 #: 0.5 Gy (range 0.1–1.0 Gy; Roeske & Stinchcomb, J Nucl Med 1997;38:1923; Akabani et al.,
 #: Nucl Med Biol 2006). No z0 has been published for brain-metastatic lines: treat it as a free parameter.
 DEFAULT_Z0_GY = 0.5
-#: Photon LQ α for brain metastases (Gy⁻¹): REFERENCES_radiobiology.md master table #2 (0.3, range 0.1–0.6).
+#: Photon LQ α for brain metastases (Gy⁻¹): 0.3, range 0.1–0.6 (radiobiology_parameters.toml).
 DEFAULT_ALPHA_LQ_PER_GY = 0.3
-#: α/β for brain metastases (Gy): REFERENCES_radiobiology.md master table #1
+#: α/β for brain metastases (Gy):
 #: (10 Gy; Loo et al., Cancers 2021).
 DEFAULT_ALPHA_BETA_GY = 10.0
 
@@ -231,7 +231,7 @@ class MicrodosimetryResult:
         """T₁(z₀) = ∫ f₁(z) e^{−z/z₀} dz from the single-event histogram (bin centres).
 
         The mean survival of nuclei receiving a Poisson number of events with mean n̄ is
-        exp{−n̄ [1 − T₁(z₀)]} (Roeske & Stinchcomb 1997; REFERENCES_radiobiology.md §2.6). Underflow events
+        exp{−n̄ [1 − T₁(z₀)]} (Roeske & Stinchcomb 1997, J Nucl Med 38:1923). Underflow events
         count as z ≈ 0, overflow events as z = the top edge. Returns 1 when there are no events.
         """
         z0 = positive("z0_Gy", z0_Gy)
@@ -254,8 +254,8 @@ class MicrodosimetryResult:
         """Survival probability of every cell: exp(−z/z₀) for α times LQ for the low-LET dose.
 
         s_k = exp(−z_k/z₀) · exp(−α D_k − β G D_k²), β = α/(α/β) (Roeske & Stinchcomb 1997 for the α part;
-        Lea–Catcheside G = 1 for an acute dose, λ/(λ+μ) for a decaying source, REFERENCES_radiobiology §1.2).
-        Defaults: z₀ = 0.5 Gy (REFERENCES_radiobiology master table #15), α = 0.3 Gy⁻¹ (#2), α/β = 10 Gy (#1).
+        Lea–Catcheside G = 1 for an acute dose, λ/(λ+μ) for a decaying source; Dale 1985).
+        Defaults: z₀ = 0.5 Gy (Roeske & Stinchcomb 1997), α = 0.3 Gy⁻¹, α/β = 10 Gy (Loo et al. 2021).
         """
         z0 = positive("z0_Gy", z0_Gy)
         a = non_negative("alpha_per_Gy", alpha_per_Gy)
@@ -273,7 +273,7 @@ class MicrodosimetryResult:
     def tcp(self, *, clonogenic: np.ndarray | None = None, **kwargs: float) -> float:
         """Control probability TCP = Π_k (1 − s_k) over the clonogenic cells (all by default).
 
-        Cell-by-cell binomial TCP (REFERENCES_radiobiology §2.2, §2.6), computed as exp(Σ log(1 − s_k)).
+        Cell-by-cell binomial TCP (Roeske & Stinchcomb 1997), computed as exp(Σ log(1 − s_k)).
         """
         s = self.survival(**kwargs)
         if clonogenic is not None:
