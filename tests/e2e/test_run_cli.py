@@ -12,7 +12,7 @@ import pytest
 from brainrit.cli import main
 from brainrit.scenario import builtin_names, builtin_text
 
-EXPECTED = {"results.json", "summary.csv", "provenance.json", "report.html"}
+EXPECTED = {"results.json", "summary.csv", "provenance.json", "report.html", ".brainrit-output"}
 
 
 @pytest.fixture(scope="module")
@@ -72,15 +72,17 @@ def test_same_seed_same_numbers(runs, tmp_path):
 
 def test_existing_output_needs_force(runs, capsys, tmp_path):
     out = tmp_path / "o"
-    out.mkdir()
-    (out / "keep.txt").write_text("x")
     src = tmp_path / "s.toml"
     src.write_text(builtin_text("mouse-vcam1-pb212"))
+    assert main(["run", str(src), "--out", str(out), "-q"]) == 0
     assert main(["run", str(src), "--out", str(out), "-q"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: out: folder") and "--force" in err
-    assert (out / "keep.txt").exists()  # untouched
-    assert main(["run", str(src), "--out", str(out), "-q", "--force"]) == 0
+    (out / "keep.txt").write_text("x")
+    assert main(["run", str(src), "--out", str(out), "-q", "--force"]) == 2  # not brainrit's file
+    assert "did not write" in capsys.readouterr().err
+    (out / "keep.txt").unlink()
+    assert main(["run", str(src), "--out", str(out), "-q", "--force"]) == 0  # brainrit's own folder
     assert {p.name for p in out.iterdir()} == EXPECTED
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".o.")]  # no temp leftovers
 

@@ -1,7 +1,9 @@
 """Write a pipeline result to a folder: results.json, summary.csv, provenance.json, report.html.
 
 Everything is written into a temporary folder beside the target and renamed into place at the end,
-so a failure never leaves a half-written output; an existing folder is replaced only with ``force``.
+so a failure never leaves a half-written output; an existing folder is replaced only with ``force``
+and only if brainrit wrote it (:mod:`brainrit.fileio`). Text cells of summary.csv that a spreadsheet
+would run as formulas are neutralised.
 
 Examples
 --------
@@ -18,10 +20,7 @@ import hashlib
 import io
 import json
 import math
-import os
 import platform
-import shutil
-import tempfile
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -29,7 +28,13 @@ from typing import Any
 import numpy as np
 
 from brainrit import __version__
-from brainrit.errors import OutputError
+from brainrit.fileio import (
+    check_output_folder,
+    csv_safe_row,
+    discard_staging_folder,
+    make_staging_folder,
+    publish_output_folder,
+)
 from brainrit.pipeline.runner import PipelineResult
 
 __all__ = ["RESULTS_SCHEMA_VERSION", "results_dict", "scenario_hash", "to_jsonable", "write_outputs"]
@@ -162,37 +167,25 @@ def write_outputs(
     OutputError
         The folder exists (without ``force``), or its parent cannot be written.
     """
-    out = Path(out_dir).expanduser().absolute()
-    check_output_dir(out, force=force)
-    parent = out.parent
-    try:
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
-    except OSError as exc:
-        raise OutputError(f"out: cannot write in {str(parent)!r}: {exc.strerror}") from None
+    out = check_output_folder(out_dir, force=force)
+    tmp = make_staging_folder(out)
     try:
         _write_json(tmp / "results.json", results_dict(result))
         _write_json(tmp / "provenance.json", to_jsonable(provenance_dict(result)))
         header, rows = summary_rows(result)
         buf = io.StringIO()
         writer = csv.writer(buf)
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerow(csv_safe_row(header))
+        writer.writerows(csv_safe_row(r) for r in rows)
         (tmp / "summary.csv").write_text(buf.getvalue(), encoding="utf-8")
         _write_dose_maps(result, tmp)
         if html:
             from brainrit.report.html import render_report
 
             (tmp / "report.html").write_text(render_report(result), encoding="utf-8")
-        os.chmod(tmp, 0o755)
-        if out.exists():
-            backup = parent / f".{out.name}.old-{os.getpid()}"
-            out.rename(backup)
-            tmp.rename(out)
-            shutil.rmtree(backup, ignore_errors=True)
-        else:
-            tmp.rename(out)
+        out = publish_output_folder(tmp, out, force=force)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        discard_staging_folder(tmp)
         raise
     return out
 
@@ -223,16 +216,11 @@ def _write_dose_maps(result: PipelineResult, folder: Path) -> None:
 
 
 def check_output_dir(out: Path, *, force: bool) -> None:
-    """Raise :class:`OutputError` unless ``out`` can be (re)written; call before long work."""
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"out: {str(out)!r} exists and is not a folder")
-    if out.exists() and not force:
-        raise OutputError(f"out: folder {str(out)!r} already exists; use --force to replace it")
-    parent = out.parent
-    if not parent.is_dir():
-        raise OutputError(f"out: parent folder {str(parent)!r} does not exist")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise OutputError(f"out: cannot write in {str(parent)!r} (permission denied)")
+    """Raise :class:`~brainrit.errors.OutputError` unless ``out`` can be (re)written; call before long work.
+
+    ``force`` replaces only a folder brainrit wrote (see :func:`brainrit.fileio.check_output_folder`).
+    """
+    check_output_folder(out, force=force)
 
 
 def _write_json(path: Path, data: Any) -> None:

@@ -31,10 +31,18 @@ def new_figure(ncols: int = 1, *, width_in: float = 6.4, height_in: float = 3.8)
 
 
 def to_png(fig: Any, dpi: int = 110) -> bytes:
-    """Render ``fig`` to PNG bytes and close it."""
-    import matplotlib.pyplot as plt
+    """Render ``fig`` to PNG bytes and close it.
 
+    Text is drawn literally: a ``$`` in a user-given name (arm, lesion) is not parsed as mathtext.
+    """
+    import matplotlib
+    import matplotlib.pyplot as plt
+    from matplotlib.text import Text
+
+    for text in fig.findobj(Text):
+        text.set_parse_math(False)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
+    with matplotlib.rc_context({"text.parse_math": False}):  # tick labels made while drawing
+        fig.savefig(buf, format="png", dpi=dpi)
     plt.close(fig)
     return buf.getvalue()
