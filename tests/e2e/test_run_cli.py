@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from pathlib import Path
 
 import numpy as np
+import pydicom
 import pytest
 
 from brainrit.cli import main
@@ -185,6 +187,22 @@ def test_dose_map_exports(tmp_path):
     assert np.allclose(np.abs(np.diag(img.affine)[:3]), 0.1)
     rt = load_dicom(out / "rit_dose_physical.dcm")
     assert rt.data.shape == data.shape
+    # units in the NIfTI header; a complete RT Dose (Type 1/2 attributes), readable by others (not 0600)
+    assert img.header.get_xyzt_units() == ("mm", "sec")
+    assert img.header.get_intent()[2] == "Gy(RBE)" and b"Gy(RBE)" in img.header["descrip"].item()
+    ds = pydicom.dcmread(out / "rit_dose_physical.dcm")
+    for name in (
+        "PatientName", "PatientID", "PatientBirthDate", "PatientSex", "StudyInstanceUID", "StudyDate",
+        "StudyTime", "StudyID", "AccessionNumber", "ReferringPhysicianName", "SeriesNumber",
+        "FrameOfReferenceUID", "PositionReferenceIndicator", "Manufacturer", "InstanceNumber",
+        "DoseUnits", "DoseType", "DoseSummationType", "DoseGridScaling", "GridFrameOffsetVector",
+    ):  # fmt: skip
+        assert name in ds, name
+    assert ds.DoseSummationType != "PLAN" or "ReferencedRTPlanSequence" in ds
+    mask = os.umask(0)
+    os.umask(mask)
+    for p in out.iterdir():  # the permissions of a normally created file (0644 under umask 022), not 0600
+        assert p.stat().st_mode & 0o666 == 0o666 & ~mask, p.name
 
 
 BIO_CSV = Path(__file__).resolve().parents[1] / "data" / "kinetics" / "biodistribution_example.csv"

@@ -44,7 +44,7 @@ def test_rtdose_roundtrip_fields(tmp_path):
     assert [float(x) for x in ds.PixelSpacing] == [2.5, 2.0]  # row spacing (j), column spacing (i)
     assert [float(x) for x in ds.ImagePositionPatient] == [-10.0, 20.0, 30.0]  # RAS -> LPS
     assert [float(x) for x in ds.GridFrameOffsetVector] == [-0.0, -3.0, -6.0, -9.0, -12.0, -15.0]
-    assert float(ds.DoseGridScaling) == pytest.approx(data.max() / (2**32 - 1), rel=1e-9)
+    assert float(ds.DoseGridScaling) == pytest.approx(data.max() / 4.0e9, rel=1e-8)  # 9 significant digits
     back = load_dicom(p)
     np.testing.assert_allclose(back.data, data, atol=data.max() * 1e-9)
     np.testing.assert_allclose(back.affine, a, atol=1e-6)

@@ -1,5 +1,7 @@
 """DICOM RT: import RTDOSE + RTSTRUCT (+ the reference CT/MR geometry) onto one grid; export RTDOSE.
 
+Export goes through the one RT Dose writer of brainrit, :mod:`brainrit.dosimetry.voxel.rtdose`.
+
 Supported (DICOM PS3.3 C.8.8.3 RT Dose, C.8.8.5/6 Structure Set and ROI Contour modules):
 
 * Axial grids only: ``ImageOrientationPatient`` = (1, 0, 0, 0, 1, 0) (head-first or feet-first supine
@@ -32,7 +34,6 @@ True
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,7 +58,6 @@ __all__ = [
 ]
 
 _AXIAL = np.array([1.0, 0.0, 0.0, 0.0, 1.0, 0.0])
-RT_DOSE_STORAGE = "1.2.840.10008.5.1.4.1.1.481.2"
 
 
 @dataclass(frozen=True, eq=False)
@@ -348,27 +348,36 @@ def import_rt(
 def write_rtdose(
     path: str | os.PathLike[str],
     dose_Gy: np.ndarray,
-    voxel_mm: Sequence[float],
+    voxel_mm: Sequence[float] | float,
     origin_mm: Sequence[float],
     *,
     dose_type: str = "PHYSICAL",
+    reference: str | os.PathLike[str] | None = None,
     frame_of_reference_uid: str | None = None,
     study_instance_uid: str | None = None,
     patient_id: str = "BRAINRIT",
     patient_name: str = "brainrit^phantom",
+    referenced_plan_uid: str | None = None,
     series_description: str = "brainrit dose",
     overwrite: bool = False,
 ) -> Path:
-    """Write a dose array (axes x, y, z; Gy) as a DICOM RTDOSE (uint32 pixels, ``DoseGridScaling``).
+    """Write a dose array (axes x, y, z in DICOM patient coordinates; Gy) as a DICOM RT Dose.
 
-    Written to a temporary file in the target folder and renamed, so nothing is half-written.
+    A thin adapter from the EBRT grid convention (``voxel_mm``, ``origin_mm`` of voxel [0, 0, 0], axes
+    along LPS x, y, z) to the one RT Dose writer, :func:`brainrit.dosimetry.voxel.rtdose.write_rtdose`,
+    which writes the complete RT Dose IOD atomically.
 
     Parameters
     ----------
     dose_type : str
         ``"PHYSICAL"`` (absorbed dose) or ``"EFFECTIVE"`` (e.g. RBE-weighted dose, Gy(RBE)).
+    reference : path, optional
+        CT/MR slice or RTSTRUCT of the patient: patient, study and Frame of Reference are copied from it.
     frame_of_reference_uid, study_instance_uid : str, optional
-        Reuse the plan's UIDs so a viewer overlays the dose on the patient's images; new UIDs otherwise.
+        Reuse the plan's UIDs so a viewer overlays the dose on the patient's images; new UIDs otherwise
+        (ignored when ``reference`` is given).
+    referenced_plan_uid : str, optional
+        The RT Plan this dose was computed for (Dose Summation Type PLAN); otherwise RADIONUCLIDE.
     overwrite : bool
         Replace an existing file.
 
@@ -377,68 +386,37 @@ def write_rtdose(
     pathlib.Path
         The written file.
     """
-    import pydicom
-    from pydicom.dataset import FileMetaDataset
-    from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+    from brainrit.dosimetry.voxel.io import VoxelImage
+    from brainrit.dosimetry.voxel.rtdose import DicomIdentity
+    from brainrit.dosimetry.voxel.rtdose import write_rtdose as _write
 
     arr = array_finite("dose_Gy", dose_Gy, low=0.0, unit="Gy")
     if arr.ndim != 3:
         raise InputError("dose_Gy", f"array of shape {arr.shape}", "a 3-D dose grid (x, y, z)")
-    shp, vox, org = check_grid(arr.shape, voxel_mm, origin_mm)
-    kind = choice("dose_type", dose_type, ("PHYSICAL", "EFFECTIVE"))
+    _, vox, org = check_grid(arr.shape, voxel_mm, origin_mm)
+    choice("dose_type", dose_type, ("PHYSICAL", "EFFECTIVE"))
     out = Path(path)
     if not out.parent.is_dir():
         raise OutputError(f"{out.parent}: folder does not exist")
     if out.exists() and not overwrite:
         raise OutputError(f"{out}: file exists (pass overwrite=True to replace it)")
-
-    dmax = float(arr.max())
-    scaling = float(f"{(dmax / 4.0e9 if dmax > 0 else 1.0):.8e}")  # DS value ≤ 16 characters
-    pixels = np.rint(arr / scaling).astype(np.uint32)
-
-    meta = FileMetaDataset()
-    meta.MediaStorageSOPClassUID = RT_DOSE_STORAGE
-    meta.MediaStorageSOPInstanceUID = generate_uid()
-    meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    ds = pydicom.Dataset()
-    ds.file_meta = meta
-    ds.SOPClassUID = RT_DOSE_STORAGE
-    ds.SOPInstanceUID = meta.MediaStorageSOPInstanceUID
-    ds.Modality = "RTDOSE"
-    ds.PatientName = patient_name
-    ds.PatientID = patient_id
-    ds.StudyInstanceUID = study_instance_uid or generate_uid()
-    ds.SeriesInstanceUID = generate_uid()
-    ds.FrameOfReferenceUID = frame_of_reference_uid or generate_uid()
-    ds.SeriesDescription = series_description
-    ds.Manufacturer = "brainrit"
-    ds.ImagePositionPatient = [f"{x:.6g}" for x in org]
-    ds.ImageOrientationPatient = [1, 0, 0, 0, 1, 0]
-    ds.PixelSpacing = [f"{vox[1]:.6g}", f"{vox[0]:.6g}"]
-    ds.SliceThickness = f"{vox[2]:.6g}"
-    ds.GridFrameOffsetVector = [f"{k * vox[2]:.6g}" for k in range(shp[2])]
-    ds.FrameIncrementPointer = 0x3004000C
-    ds.NumberOfFrames = shp[2]
-    ds.Rows, ds.Columns = shp[1], shp[0]
-    ds.SamplesPerPixel = 1
-    ds.PhotometricInterpretation = "MONOCHROME2"
-    ds.BitsAllocated = 32
-    ds.BitsStored = 32
-    ds.HighBit = 31
-    ds.PixelRepresentation = 0
-    ds.DoseUnits = "GY"
-    ds.DoseType = kind
-    ds.DoseSummationType = "PLAN"
-    ds.DoseGridScaling = f"{scaling:.8e}"
-    ds.PixelData = np.ascontiguousarray(np.transpose(pixels, (2, 1, 0))).astype("<u4").tobytes()
-
-    fd, tmp = tempfile.mkstemp(prefix=".brainrit-", suffix=".dcm.tmp", dir=out.parent)
-    os.close(fd)
-    try:
-        ds.save_as(tmp, enforce_file_format=True)
-        os.replace(tmp, out)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
-    return out
+    lps = np.diag([*vox, 1.0])
+    lps[:3, 3] = org
+    image = VoxelImage(arr, np.diag([-1.0, -1.0, 1.0, 1.0]) @ lps)  # RAS+ affine, as the writer expects
+    identity = None
+    if reference is None:
+        identity = DicomIdentity(
+            patient_name=patient_name,
+            patient_id=patient_id,
+            study_instance_uid=study_instance_uid or "",
+            frame_of_reference_uid=frame_of_reference_uid or "",
+        )
+    return _write(
+        out,
+        image,
+        dose_type=dose_type,
+        reference=reference,
+        identity=identity,
+        referenced_plan_uid=referenced_plan_uid,
+        series_description=series_description,
+    )

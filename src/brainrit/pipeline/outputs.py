@@ -209,7 +209,9 @@ def _write_dose_maps(result: PipelineResult, folder: Path) -> None:
             ("alpha_Gy", "alpha"),
             ("low_let_Gy", "low_let"),
         ):
-            save_nifti(folder / f"rit_dose_{name}_Gy.nii.gz", VoxelImage(st.objects[key], affine))
+            unit = "Gy(RBE)" if name == "rbe_weighted" else "Gy"
+            image = VoxelImage(st.objects[key], affine)
+            save_nifti(folder / f"rit_dose_{name}_Gy.nii.gz", image, description=f"RIT {name}", unit=unit)
     if out.rtdose:
         physical = st.objects["alpha_Gy"] + st.objects["low_let_Gy"]
         save_rtdose(folder / "rit_dose_physical.dcm", VoxelImage(physical, affine))

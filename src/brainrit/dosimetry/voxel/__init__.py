@@ -14,6 +14,9 @@ Sub-modules (imported lazily; ``import brainrit.dosimetry.voxel`` is cheap):
     sub-voxel supersampling; ``dvh_from_images`` for mask images.
 ``io``, ``resample``
     NIfTI and DICOM (NM/PET in, RTDOSE in/out) with RAS+ affines; resampling between grids.
+``rtdose``
+    The RT Dose writer (complete RT Dose IOD; patient, study and frame of reference from a reference
+    CT/MR/RTSTRUCT).
 
 The most used functions are also available here (``dvh`` and ``resample`` stay sub-modules).
 
@@ -47,6 +50,8 @@ _LAZY = {
     "save_nifti": "io",
     "load_dicom": "io",
     "save_rtdose": "io",
+    "write_rtdose": "rtdose",
+    "DicomIdentity": "rtdose",
 }
 
 __all__ = sorted(_LAZY)

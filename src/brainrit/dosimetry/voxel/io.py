@@ -1,5 +1,8 @@
 """Image input/output: NIfTI (nibabel) and DICOM (pydicom: NM/PET in, RTDOSE in and out).
 
+The RT Dose writer itself is :func:`brainrit.dosimetry.voxel.rtdose.write_rtdose` (complete RT Dose IOD,
+patient/study/frame of reference from a reference image); :func:`save_rtdose` forwards to it.
+
 Every image is a :class:`VoxelImage`: a 3-D float array indexed ``[i, j, k]`` plus the 4×4 affine
 that maps voxel indices to **RAS+ world coordinates in mm** (the NIfTI convention). DICOM patient
 coordinates are LPS+; readers and writers convert (x and y change sign). For DICOM, ``i`` runs along
@@ -7,7 +10,8 @@ a row (columns), ``j`` down the columns (rows) and ``k`` over frames or slices, 
 ``pixel_array[k, j, i]`` becomes ``data[i, j, k]``.
 
 Writers put the file in a temporary file in the target folder and rename it, so no half-written
-file is ever left under the final name.
+file is ever left under the final name; the file gets the permissions of a normally created one
+(``0666`` minus the umask, i.e. 0644 under the usual umask 022), not the 0600 of a temporary file.
 
 Examples
 --------
@@ -32,7 +36,6 @@ from typing import Any
 
 import numpy as np
 
-from brainrit.dosimetry.voxel._grid import check_image
 from brainrit.errors import InputError, OutputError
 
 __all__ = [
@@ -108,6 +111,9 @@ def _atomic_write(path: str | os.PathLike[str], suffix: str, write: Any) -> Path
     os.close(fd)
     try:
         write(tmp)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
         os.replace(tmp, target)
     except BaseException:
         if os.path.exists(tmp):
@@ -133,12 +139,49 @@ def load_nifti(path: str | os.PathLike[str]) -> VoxelImage:
     return VoxelImage(data, img.affine)
 
 
-def save_nifti(path: str | os.PathLike[str], image: VoxelImage, *, description: str = "brainrit") -> Path:
-    """Write ``image`` as NIfTI-1 float32 (sform and qform = the affine), atomically."""
+def save_nifti(
+    path: str | os.PathLike[str],
+    image: VoxelImage,
+    *,
+    description: str = "brainrit",
+    unit: str | None = None,
+) -> Path:
+    """Write ``image`` as NIfTI-1 float32 (sform and qform = the affine), atomically.
+
+    The header says the spatial unit (``xyzt_units`` = mm, s) and, when ``unit`` is given, the unit of
+    the voxel values: in ``descrip`` (``"<description> [<unit>]"``) and as the intent name with intent
+    code 1001 (NIFTI_INTENT_ESTIMATE: the voxel values are estimates of a quantity), since NIfTI-1 has no
+    field for data units.
+
+    Parameters
+    ----------
+    description : str
+        What the image holds, e.g. ``"RIT RBE-weighted dose"``.
+    unit : str, optional
+        Unit of the voxel values, e.g. ``"Gy"`` or ``"Gy(RBE)"`` (at most 16 characters).
+
+    Examples
+    --------
+    >>> import numpy as np, tempfile, os, nibabel as nib
+    >>> img = VoxelImage(np.ones((2, 2, 2)), np.eye(4))
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     hdr = nib.load(save_nifti(os.path.join(d, "d.nii"), img, description="dose", unit="Gy")).header
+    ...     hdr.get_xyzt_units(), hdr.get_intent()[2], hdr["descrip"].item().decode()
+    (('mm', 'sec'), 'Gy', 'dose [Gy]')
+    """
     import nibabel as nib
 
+    if unit is not None and not (isinstance(unit, str) and 0 < len(unit) <= 16 and unit.isprintable()):
+        raise InputError("unit", unit, "a printable unit name of 1-16 characters, e.g. 'Gy'")
     nimg = nib.Nifti1Image(image.data.astype(np.float32), image.affine)
-    nimg.header["descrip"] = description[:79].encode()
+    text = description if unit is None else f"{description} [{unit}]"
+    nimg.header["descrip"] = text[:79].encode()
+    nimg.header.set_xyzt_units("mm", "sec")
+    if unit is not None:
+        nimg.header.set_intent("estimate", (), name=unit)
+    finite = image.data[np.isfinite(image.data)]
+    if finite.size:
+        nimg.header["cal_min"], nimg.header["cal_max"] = float(finite.min()), float(finite.max())
     nimg.set_qform(image.affine, code=1)
     nimg.set_sform(image.affine, code=1)
     name = str(path)
@@ -277,18 +320,18 @@ def save_rtdose(
     path: str | os.PathLike[str],
     dose_Gy: VoxelImage,
     *,
-    patient_id: str = "ANON",
-    study_instance_uid: str | None = None,
-    frame_of_reference_uid: str | None = None,
-    summation_type: str = "PLAN",
+    dose_type: str = "PHYSICAL",
+    reference: str | os.PathLike[str] | None = None,
+    identity: Any = None,
+    referenced_plan_uid: str | None = None,
+    series_description: str = "brainrit dose",
 ) -> Path:
-    """Write an absorbed-dose image as a DICOM RT Dose file (Gy), atomically.
+    """Write a dose image (Gy) as a complete DICOM RT Dose (forwards to :func:`.rtdose.write_rtdose`).
 
-    Pixel data are uint32 with ``DoseGridScaling = max / (2³² − 1)``. ``ImagePositionPatient`` is the
-    centre of voxel (0, 0, 0) in LPS, ``ImageOrientationPatient`` the LPS directions of i and j,
-    ``PixelSpacing`` = (row spacing Δj, column spacing Δi), and ``GridFrameOffsetVector`` the
-    offsets of the k planes along the normal ``row × column`` (starting at 0; negative when k runs
-    against the normal). The affine must have orthogonal i, j, k axes.
+    ``ImagePositionPatient`` is the centre of voxel (0, 0, 0) in LPS, ``ImageOrientationPatient`` the
+    LPS directions of i and j, ``PixelSpacing`` = (row spacing Δj, column spacing Δi), and
+    ``GridFrameOffsetVector`` the offsets of the k planes along the normal ``row × column`` (starting at
+    0; negative when k runs against the normal). The affine must have orthogonal i, j, k axes.
 
     Examples
     --------
@@ -299,58 +342,14 @@ def save_rtdose(
     >>> bool(np.allclose(back.data, img.data, atol=1e-7)), bool(np.allclose(back.affine, img.affine))
     (True, True)
     """
-    import pydicom
-    from pydicom.dataset import FileDataset, FileMetaDataset
-    from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+    from brainrit.dosimetry.voxel.rtdose import write_rtdose
 
-    data = check_image("dose_Gy", dose_Gy.data, unit="Gy")
-    a = _LPS @ dose_Gy.affine  # voxel -> LPS
-    cols = a[:3, :3]
-    sp = np.linalg.norm(cols, axis=0)
-    u = cols / sp
-    if abs(u[:, 0] @ u[:, 1]) > 1e-6 or abs(u[:, 0] @ u[:, 2]) > 1e-6 or abs(u[:, 1] @ u[:, 2]) > 1e-6:
-        raise InputError(
-            "affine", dose_Gy.affine.tolist(), "orthogonal voxel axes (RTDOSE grids cannot shear)"
-        )
-    normal = np.cross(u[:, 0], u[:, 1])
-    sign = float(np.sign(normal @ u[:, 2]))
-    dmax = float(data.max())
-    scale = dmax / (2**32 - 1) if dmax > 0 else 1.0
-    pixels = np.rint(data / scale).astype(np.uint32)
-
-    meta = FileMetaDataset()
-    meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.481.2"  # RT Dose Storage
-    meta.MediaStorageSOPInstanceUID = generate_uid()
-    meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    ds = FileDataset(str(path), {}, file_meta=meta, preamble=b"\0" * 128)
-    ds.SOPClassUID = meta.MediaStorageSOPClassUID
-    ds.SOPInstanceUID = meta.MediaStorageSOPInstanceUID
-    ds.Modality = "RTDOSE"
-    ds.PatientID = patient_id
-    ds.PatientName = patient_id
-    ds.StudyInstanceUID = study_instance_uid or generate_uid()
-    ds.SeriesInstanceUID = generate_uid()
-    ds.FrameOfReferenceUID = frame_of_reference_uid or generate_uid()
-    ds.Manufacturer = "brainrit"
-    ds.SamplesPerPixel = 1
-    ds.PhotometricInterpretation = "MONOCHROME2"
-    nk, nj, ni = data.shape[2], data.shape[1], data.shape[0]
-    ds.NumberOfFrames = nk
-    ds.FrameIncrementPointer = pydicom.tag.Tag(0x3004, 0x000C)
-    ds.Rows = nj
-    ds.Columns = ni
-    ds.BitsAllocated = 32
-    ds.BitsStored = 32
-    ds.HighBit = 31
-    ds.PixelRepresentation = 0
-    ds.PixelSpacing = [f"{sp[1]:.6g}", f"{sp[0]:.6g}"]
-    ds.SliceThickness = f"{sp[2]:.6g}"
-    ds.ImagePositionPatient = [f"{x:.6f}" for x in a[:3, 3]]
-    ds.ImageOrientationPatient = [f"{x:.8f}" for x in np.concatenate([u[:, 0], u[:, 1]])]
-    ds.GridFrameOffsetVector = [f"{sign * sp[2] * k:.6f}" for k in range(nk)]
-    ds.DoseUnits = "GY"
-    ds.DoseType = "PHYSICAL"
-    ds.DoseSummationType = summation_type
-    ds.DoseGridScaling = f"{scale:.10e}"
-    ds.PixelData = np.ascontiguousarray(np.transpose(pixels, (2, 1, 0))).tobytes()
-    return _atomic_write(path, ".dcm", lambda tmp: ds.save_as(tmp, enforce_file_format=True))
+    return write_rtdose(
+        path,
+        dose_Gy,
+        dose_type=dose_type,
+        reference=reference,
+        identity=identity,
+        referenced_plan_uid=referenced_plan_uid,
+        series_description=series_description,
+    )
