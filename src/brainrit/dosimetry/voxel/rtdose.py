@@ -44,8 +44,9 @@ import numpy as np
 
 from brainrit.checks import choice
 from brainrit.dosimetry.voxel._grid import check_image
-from brainrit.dosimetry.voxel.io import VoxelImage, _atomic_write
+from brainrit.dosimetry.voxel.io import VoxelImage
 from brainrit.errors import DataError, InputError, OutputError
+from brainrit.fileio import atomic_write
 
 __all__ = ["RT_DOSE_STORAGE", "DicomIdentity", "write_rtdose"]
 
@@ -305,7 +306,7 @@ def write_rtdose(
     ds.DoseGridScaling = f"{scaling:.8e}"
     ds.PixelData = np.ascontiguousarray(np.transpose(pixels, (2, 1, 0))).astype("<u4").tobytes()
 
-    return _atomic_write(out, ".dcm", lambda tmp: ds.save_as(tmp, enforce_file_format=True))
+    return atomic_write(out, lambda tmp: ds.save_as(tmp, enforce_file_format=True), what="rtdose")
 
 
 def _version() -> str:
