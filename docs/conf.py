@@ -32,7 +32,7 @@ extensions = [
 
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
 root_doc = "index"
-exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "README.md"]
+exclude_patterns = ["_build", "includes", "Thumbs.db", ".DS_Store", "README.md"]
 templates_path: list[str] = []
 
 myst_enable_extensions = ["dollarmath", "colon_fence"]

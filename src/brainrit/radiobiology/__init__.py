@@ -1,5 +1,6 @@
 """Radiobiology: LQ, Lea–Catcheside G, BED/EQD2 for fractions and decaying sources, RBE, TCP, NTCP,
-hippocampal cognition models, uncomplicated control P+ and the cited parameter library.
+hippocampal cognition models, uncomplicated control P+, the cited parameter library and the calibrated
+outcome models (population TCP, hippocampal cognition) fitted to clinical anchors.
 
 Parameters and their sources (tags V/K/D defined in docs/references.md):
 ``brainrit/data/radiobiology_parameters.toml``.
@@ -64,6 +65,16 @@ from brainrit.radiobiology.ntcp import (
     ntcp_relative_seriality,
     ntcp_srs_v12,
 )
+from brainrit.radiobiology.outcome_models import (
+    CalibratedModels,
+    ClonogenModel,
+    CognitionModel,
+    PopulationTCP,
+    calibrated_models,
+    clinical_anchors,
+    default_clonogen_model,
+    format_probability,
+)
 from brainrit.radiobiology.parameters import Parameter, ParameterSet, list_parameter_sets, parameters
 from brainrit.radiobiology.protraction import (
     bed_decaying_source,
@@ -100,18 +111,25 @@ __all__ = [
     "LIMITED_BY",
     "ActivityOptimum",
     "ActivityPlan",
+    "CalibratedModels",
+    "ClonogenModel",
+    "CognitionModel",
     "DomainWarning",
     "HippocampalThresholdResult",
     "OrganDose",
     "OrganLimits",
     "Parameter",
     "ParameterSet",
+    "PopulationTCP",
     "activity_for_max_p_plus",
     "bed_decaying_source",
     "bed_fractionated",
     "bed_mixed",
     "bed_protracted",
+    "calibrated_models",
+    "clinical_anchors",
     "cycle_times_h",
+    "default_clonogen_model",
     "dose_decaying_source",
     "dose_per_MBq_rows",
     "dvh_to_eqd2",
@@ -120,6 +138,7 @@ __all__ = [
     "eqd2_from_bed",
     "eqd2_mixed",
     "eud_tumour",
+    "format_probability",
     "g_acute_fractions",
     "g_biexponential_repair",
     "g_constant_rate",

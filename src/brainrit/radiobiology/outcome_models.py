@@ -1,0 +1,894 @@
+"""Calibrated outcome models: population tumour control and hippocampal cognition, fitted to clinical data.
+
+Three pieces, shared by every arm (external beam, the low-LET part of RIT, the therapeutic window):
+
+* :class:`ClonogenModel` — the one clonogen model: a metastasis holds ``cell_density_per_cm3 × V`` cells of
+  which ``clonogenic_fraction`` are clonogens (defaults: 10⁸ cells/cm³, Del Monte U, Cell Cycle
+  2009;8:505; clonogenic fraction 0.1 so that the clonogen density is Webb & Nahum's 10⁷ cm⁻³). A 0.3 mm
+  micrometastasis then has ~1.4·10³ cells, an 8 mm lesion 2.7·10⁷.
+* :class:`PopulationTCP` — Webb–Nahum Poisson-LQ TCP with a normal spread of α between patients
+  (Webb S, Nahum AE, Phys Med Biol 1993;38:653): ``TCP = ∫ g(α) exp(−Σ_i N_i e^{−α·BED_i}) dα``.
+  Lesions of one patient share one α, so the control of several lesions is integrated once over α
+  (:meth:`PopulationTCP.tcp_joint`), not multiplied lesion by lesion. ᾱ, σ_α and an effective α/β are
+  FITTED (``scripts/fit_outcome_models.py``) to SRS, fSRS and WBRT local control and to WBRT control of
+  unseen disease (anchors in ``brainrit/data/clinical_anchors_brain_metastases.csv``).
+* :class:`CognitionModel` — probability of cognitive deterioration versus the bilateral-hippocampus
+  D40 % EQD2 (α/β = 2 Gy; Gondi V et al., IJROBP 2012;83:e487): ``logit P_e = a_e + b·D40``. The
+  intercept ``a_e`` is the disease's own baseline (hippocampal dose 0) of end-point ``e``; ``b·D40`` is
+  the radiation-attributable part, common to all end-points. ``P cognitive`` in brainrit is the N0574
+  test-battery end-point (deterioration on ≥ 1 test at 3 months; Brown PD et al., JAMA 2016;316:401).
+
+The fitted values, their uncertainties and the residual of every anchor are shipped in
+``brainrit/data/outcome_models_fitted.toml`` and read by :func:`calibrated_models`. These are population
+models of trial cohorts, not patient-specific predictions.
+
+Examples
+--------
+>>> m = calibrated_models()
+>>> tcp = m.tcp.tcp_uniform(24.0, 1, 10.0)         # 10 mm metastasis, SRS 24 Gy
+>>> 0.85 < tcp < 1.0
+True
+>>> format_probability(1.9e-218)
+'< 10⁻⁴'
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import functools
+import hashlib
+import io
+import math
+import tomllib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from importlib.resources import files
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from brainrit.checks import choice, in_range, non_negative, positive
+from brainrit.errors import DataError, InputError
+from brainrit.radiobiology._validate import as_output, integer_count, nonneg
+
+__all__ = [
+    "ANCHORS_FILE",
+    "COGNITION_ENDPOINTS",
+    "FITTED_FILE",
+    "PARAMETER_SETS",
+    "Anchor",
+    "AnchorResidual",
+    "CalibratedModels",
+    "ClonogenModel",
+    "CognitionModel",
+    "FitResult",
+    "FittedParameter",
+    "HiddenDisease",
+    "PopulationTCP",
+    "anchor_model_value",
+    "anchors_sha256",
+    "calibrated_models",
+    "clinical_anchors",
+    "default_clonogen_model",
+    "fit_cognition",
+    "fit_tcp",
+    "fitted_toml",
+    "format_probability",
+]
+
+ANCHORS_FILE = "clinical_anchors_brain_metastases.csv"
+FITTED_FILE = "outcome_models_fitted.toml"
+#: End-points of the cognition model (one baseline intercept each); ``battery`` is ``P cognitive``.
+COGNITION_ENDPOINTS = ("battery", "executive", "memory", "hvlt_delayed_recall")
+_DAYS_PER_MONTH = 365.25 / 12.0
+_GRID = 7  # points spread evenly over a diameter or dose range of an anchor
+
+
+# ----------------------------------------------------------------------------------------------------
+# readable probabilities
+# ----------------------------------------------------------------------------------------------------
+def format_probability(p: float | None, *, digits: int = 3) -> str:
+    """A probability as people read it: ``< 10⁻⁴`` below 10⁻⁴, ``> 0.9999`` just under 1, else ``.3g``.
+
+    Full precision belongs in machine-readable output (results.json); tables, terminal lines and reports
+    use this.
+
+    Parameters
+    ----------
+    p : float or None
+        Probability; None or NaN gives ``"—"``.
+    digits : int
+        Significant digits between 10⁻⁴ and 0.9999.
+
+    Examples
+    --------
+    >>> [format_probability(x) for x in (1.9e-218, 0.0, 2.5e-4, 0.4567, 0.99999, 1.0, None)]
+    ['< 10⁻⁴', '< 10⁻⁴', '0.00025', '0.457', '> 0.9999', '1', '—']
+    """
+    if p is None:
+        return "—"
+    x = float(p)
+    if math.isnan(x):
+        return "—"
+    if x < 1e-4:
+        return "< 10⁻⁴"
+    if x >= 1.0:
+        return "1"
+    if x > 0.9999:
+        return "> 0.9999"
+    return f"{x:.{int(digits)}g}"
+
+
+# ----------------------------------------------------------------------------------------------------
+# clonogens
+# ----------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ClonogenModel:
+    """Cells and clonogens of a spherical metastasis (the one clonogen model of brainrit).
+
+    Parameters
+    ----------
+    cell_density_per_cm3 : float
+        Tumour cells per cm³ (> 0).
+    clonogenic_fraction : float
+        Fraction of tumour cells that are clonogenic, in (0, 1].
+
+    Examples
+    --------
+    >>> c = ClonogenModel(1e8, 0.1)
+    >>> round(c.clonogen_density_per_cm3), f"{c.cells(0.3):.3g}", f"{c.clonogens(8.0):.3g}"
+    (10000000, '1.41e+03', '2.68e+06')
+    """
+
+    cell_density_per_cm3: float
+    clonogenic_fraction: float
+
+    def __post_init__(self) -> None:
+        positive("cell_density_per_cm3", self.cell_density_per_cm3)
+        f = in_range("clonogenic_fraction", self.clonogenic_fraction, 0.0, 1.0)
+        if f <= 0.0:
+            raise InputError("clonogenic_fraction", self.clonogenic_fraction, "a fraction in (0, 1]")
+
+    @property
+    def clonogen_density_per_cm3(self) -> float:
+        """Clonogens per cm³."""
+        return self.cell_density_per_cm3 * self.clonogenic_fraction
+
+    def cells(self, diameter_mm: ArrayLike) -> Any:
+        """Tumour cells in a sphere of ``diameter_mm``."""
+        d = nonneg("diameter_mm", diameter_mm)
+        return as_output(math.pi / 6.0 * (d / 10.0) ** 3 * self.cell_density_per_cm3)
+
+    def clonogens(self, diameter_mm: ArrayLike) -> Any:
+        """Clonogens in a sphere of ``diameter_mm``."""
+        return as_output(np.asarray(self.cells(diameter_mm)) * self.clonogenic_fraction)
+
+
+def default_clonogen_model() -> ClonogenModel:
+    """The sourced defaults (library set ``clonogens_brain_metastasis``).
+
+    Examples
+    --------
+    >>> default_clonogen_model()
+    ClonogenModel(cell_density_per_cm3=100000000.0, clonogenic_fraction=0.1)
+    """
+    from brainrit.radiobiology.parameters import parameters
+
+    p = parameters("clonogens_brain_metastasis")
+    return ClonogenModel(p["cell_density_per_cm3"], p["clonogenic_fraction"])
+
+
+@dataclass(frozen=True)
+class HiddenDisease:
+    """Unseen metastases treated by WBRT in the SRS ± WBRT trials (calibration of ``tcp_hidden``).
+
+    A metastasis that becomes visible within ``months`` of follow-up had between
+    ``N_det·2^(−t/T_d)`` and ``N_det`` cells at treatment (``N_det`` the contrast-MRI detection threshold,
+    ``T_d`` the volume doubling time); the representative lesion sits at the geometric middle,
+    ``N_det·2^(−t/(2T_d))`` cells.
+
+    Examples
+    --------
+    >>> f"{HiddenDisease(1e7, 112.5).cells(12.0):.3g}"
+    '3.25e+06'
+    """
+
+    detection_threshold_cells: float
+    doubling_time_d: float
+
+    def __post_init__(self) -> None:
+        positive("detection_threshold_cells", self.detection_threshold_cells)
+        positive("doubling_time_d", self.doubling_time_d)
+
+    def cells(self, months: float) -> float:
+        """Cells of the representative unseen lesion for a follow-up of ``months``."""
+        t = non_negative("months", months) * _DAYS_PER_MONTH
+        return self.detection_threshold_cells * 2.0 ** (-t / (2.0 * self.doubling_time_d))
+
+    @classmethod
+    def default(cls) -> HiddenDisease:
+        """Library set ``hidden_disease_trials`` (Serres 2012 threshold, Kobets 2020 doubling times)."""
+        from brainrit.radiobiology.parameters import parameters
+
+        p = parameters("hidden_disease_trials")
+        return cls(p["detection_threshold_cells"], p["doubling_time_d"])
+
+
+# ----------------------------------------------------------------------------------------------------
+# models
+# ----------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PopulationTCP:
+    """Webb–Nahum population TCP with the clonogen model (parameters: :func:`calibrated_models`).
+
+    Parameters
+    ----------
+    alpha_mean_per_Gy, alpha_sd_per_Gy : float
+        Mean (> 0) and SD (>= 0) of α between patients, normal truncated at 0 (Gy⁻¹).
+    alpha_beta_Gy : float
+        α/β of the tumour (Gy); in the calibration an *effective* value (see docs/models.md).
+    clonogens : ClonogenModel
+
+    Examples
+    --------
+    >>> m = PopulationTCP(0.3, 0.0, 10.0, ClonogenModel(1e8, 0.1))
+    >>> round(m.tcp_bed(39.0, 1e3), 4)       # no spread: exp(−N e^{−α BED})
+    0.9917
+    """
+
+    alpha_mean_per_Gy: float
+    alpha_sd_per_Gy: float
+    alpha_beta_Gy: float
+    clonogens: ClonogenModel
+
+    def __post_init__(self) -> None:
+        positive("alpha_mean_per_Gy", self.alpha_mean_per_Gy)
+        non_negative("alpha_sd_per_Gy", self.alpha_sd_per_Gy)
+        positive("alpha_beta_Gy", self.alpha_beta_Gy)
+        if not isinstance(self.clonogens, ClonogenModel):
+            raise InputError("clonogens", self.clonogens, "a ClonogenModel")
+
+    def bed(self, dose_Gy: ArrayLike, n_fractions: ArrayLike) -> Any:
+        """BED of ``n`` equal acute fractions with the model's α/β (Gy)."""
+        d = nonneg("dose_Gy", dose_Gy)
+        n = integer_count("n_fractions", n_fractions)
+        return as_output(d * (1.0 + d / n / self.alpha_beta_Gy))
+
+    def tcp_bed(self, bed_Gy: ArrayLike, n_clonogens: ArrayLike) -> Any:
+        """Population TCP of independent tumours, each with a uniform BED and ``n_clonogens``."""
+        from brainrit.radiobiology.tcp import tcp_population_bed
+
+        return tcp_population_bed(bed_Gy, self.alpha_mean_per_Gy, self.alpha_sd_per_Gy, n_clonogens)
+
+    def tcp_uniform(self, dose_Gy: ArrayLike, n_fractions: ArrayLike, diameter_mm: ArrayLike) -> Any:
+        """Population TCP of one lesion of ``diameter_mm`` given a uniform dose in ``n`` fractions.
+
+        Examples
+        --------
+        >>> m = calibrated_models().tcp
+        >>> bool(m.tcp_uniform(18.0, 1, 25.0) < m.tcp_uniform(18.0, 1, 10.0))   # bigger: harder
+        True
+        """
+        return self.tcp_bed(self.bed(dose_Gy, n_fractions), self.clonogens.clonogens(diameter_mm))
+
+    def tcp_joint(self, bed_Gy: ArrayLike, n_clonogens: ArrayLike) -> float:
+        """Control of *all* given tumour samples of one patient (one α for all of them).
+
+        ``∫ g(α) exp(−Σ_i N_i e^{−α·BED_i}) dα``: voxels of one lesion, or every lesion of a class, or
+        every lesion of the patient. Lesions an arm does not treat (BED ≈ 0) count with their clonogens.
+
+        Examples
+        --------
+        >>> m = PopulationTCP(0.3, 0.1, 10.0, ClonogenModel(1e8, 0.1))
+        >>> one = m.tcp_joint([39.0], [1e4])
+        >>> two = m.tcp_joint([39.0, 39.0], [1e4, 1e4])
+        >>> bool(one**2 < two < one)          # shared α: better than independent lesions
+        True
+        """
+        from brainrit.radiobiology.tcp import tcp_population_voxel
+
+        return tcp_population_voxel(bed_Gy, n_clonogens, self.alpha_mean_per_Gy, self.alpha_sd_per_Gy)
+
+    def with_values(self, **overrides: float) -> PopulationTCP:
+        """A copy with some of ``alpha_mean_per_Gy``, ``alpha_sd_per_Gy``, ``alpha_beta_Gy`` replaced."""
+        bad = set(overrides) - {"alpha_mean_per_Gy", "alpha_sd_per_Gy", "alpha_beta_Gy"}
+        if bad:
+            raise InputError(
+                "overrides", sorted(bad)[0], "alpha_mean_per_Gy, alpha_sd_per_Gy or alpha_beta_Gy"
+            )
+        return replace(self, **overrides)
+
+
+@dataclass(frozen=True)
+class CognitionModel:
+    """Cognitive deterioration versus hippocampal D40 % EQD2: ``logit P_e = a_e + b·D40``.
+
+    Parameters
+    ----------
+    intercepts : Mapping[str, float]
+        Baseline log-odds ``a_e`` of each end-point at zero hippocampal dose (the disease's own part).
+    slope_per_Gy : float
+        ``b``, log-odds per Gy of bilateral-hippocampus D40 % EQD2 (the radiation-attributable part).
+    alpha_beta_Gy : float
+        α/β used for the hippocampal EQD2 (2 Gy; Gondi 2012).
+
+    Examples
+    --------
+    >>> m = CognitionModel({"battery": 0.0}, 0.05)
+    >>> round(m.probability(0.0), 3), round(m.probability(20.0), 3)
+    (0.5, 0.731)
+    >>> round(m.radiation_attributable(20.0), 3)
+    0.231
+    """
+
+    intercepts: Mapping[str, float]
+    slope_per_Gy: float
+    alpha_beta_Gy: float = 2.0
+
+    def __post_init__(self) -> None:
+        if not self.intercepts or not isinstance(self.intercepts, Mapping):
+            raise InputError("intercepts", self.intercepts, "a mapping end-point -> log-odds at zero dose")
+        object.__setattr__(
+            self, "intercepts", MappingProxyType({str(k): float(v) for k, v in self.intercepts.items()})
+        )
+        non_negative("slope_per_Gy", self.slope_per_Gy)
+        positive("alpha_beta_Gy", self.alpha_beta_Gy)
+
+    def probability(self, d40_eqd2_Gy: ArrayLike, endpoint: str = "battery") -> Any:
+        """Probability of the end-point's deterioration at hippocampal D40 % EQD2 ``d40_eqd2_Gy``."""
+        from scipy.special import expit
+
+        e = choice("endpoint", endpoint, self.intercepts)
+        d = nonneg("d40_eqd2_Gy", d40_eqd2_Gy)
+        return as_output(expit(self.intercepts[e] + self.slope_per_Gy * d))
+
+    def baseline(self, endpoint: str = "battery") -> float:
+        """The disease's own probability (zero hippocampal dose)."""
+        return float(self.probability(0.0, endpoint))
+
+    def radiation_attributable(self, d40_eqd2_Gy: ArrayLike, endpoint: str = "battery") -> Any:
+        """Excess probability over the baseline caused by the hippocampal dose."""
+        return as_output(np.asarray(self.probability(d40_eqd2_Gy, endpoint)) - self.baseline(endpoint))
+
+
+# ----------------------------------------------------------------------------------------------------
+# anchors
+# ----------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Anchor:
+    """One clinical anchor (a row of ``clinical_anchors_brain_metastases.csv``).
+
+    Examples
+    --------
+    >>> a = {x.id: x for x in clinical_anchors()}["hytec_fsrs_21_40mm"]
+    >>> a.schedule_grid(), a.value, a.sd
+    ([(27.0, 3), (30.0, 5), (35.0, 5)], 0.8, 0.05)
+    """
+
+    id: str
+    model: str
+    schedules: str
+    diameter_mm: str
+    endpoint: str
+    value: float
+    relation: str
+    sd: float
+    sd_basis: str
+    months: float
+    n: int | None
+    source: str
+    assumption: str
+
+    def schedule_grid(self) -> list[tuple[float, int]]:
+        """``(dose_Gy, n_fractions)`` pairs the model value is averaged over."""
+        out: list[tuple[float, int]] = []
+        for item in self.schedules.split(";"):
+            dose, _, n = item.strip().partition("/")
+            lo, _, hi = dose.partition("-")
+            doses = np.linspace(float(lo), float(hi), _GRID) if hi else [float(lo)]
+            out.extend((float(d), int(n)) for d in doses)
+        return out
+
+    def diameter_grid(self) -> np.ndarray:
+        """Lesion diameters (mm) the model value is averaged over."""
+        lo, _, hi = self.diameter_mm.partition("-")
+        return np.linspace(float(lo), float(hi), _GRID) if hi else np.array([float(lo)])
+
+
+def _anchor_text() -> str:
+    path = files("brainrit") / "data" / ANCHORS_FILE
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:  # pragma: no cover - packaging error
+        raise DataError(f"cannot read packaged {ANCHORS_FILE}: {exc}") from exc
+
+
+def anchors_sha256() -> str:
+    """SHA-256 of the packaged anchor table (recorded in the fitted-parameter file).
+
+    Examples
+    --------
+    >>> anchors_sha256() == calibrated_models().meta["data_sha256"]
+    True
+    """
+    return hashlib.sha256(_anchor_text().encode("utf-8")).hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def clinical_anchors() -> tuple[Anchor, ...]:
+    """The clinical anchors of the calibration, in file order.
+
+    Examples
+    --------
+    >>> a = {x.id: x for x in clinical_anchors()}
+    >>> a["hytec_21_30mm_18Gy"].value, a["aoyama2006_new_mets"].model
+    (0.75, 'tcp_hidden')
+    """
+    lines = [ln for ln in _anchor_text().splitlines() if ln and not ln.startswith("#")]
+    out = []
+    for row in csv.DictReader(io.StringIO("\n".join(lines))):
+        try:
+            months = float(row["months"].lstrip("~"))
+            out.append(
+                Anchor(
+                    id=row["id"],
+                    model=choice("model", row["model"], ("tcp", "tcp_hidden", "cognition", "cognition_hr")),
+                    schedules=row["schedules"],
+                    diameter_mm=row["diameter_mm"],
+                    endpoint=row["endpoint"],
+                    value=float(row["value"]),
+                    relation=choice("relation", row["relation"], ("=", ">=")),
+                    sd=positive("sd", float(row["sd"])),
+                    sd_basis=row["sd_basis"],
+                    months=months,
+                    n=int(row["n"]) if row["n"] else None,
+                    source=row["source"],
+                    assumption=row["assumption"],
+                )
+            )
+        except (KeyError, ValueError, InputError) as exc:
+            raise DataError(f"{ANCHORS_FILE}: bad row {row.get('id')!r}: {exc}") from exc
+    return tuple(out)
+
+
+def anchor_model_value(
+    anchor: Anchor,
+    *,
+    tcp: PopulationTCP | None = None,
+    cognition: CognitionModel | None = None,
+    hippocampal_d40_eqd2_Gy: Mapping[str, float] | None = None,
+    hidden: HiddenDisease | None = None,
+) -> float:
+    """The model's value for one anchor (what the fit compares with ``anchor.value``).
+
+    * ``tcp``: mean population TCP over the anchor's diameters × schedules (uniform prescription dose);
+    * ``tcp_hidden``: population TCP of the representative unseen lesion (:class:`HiddenDisease`);
+    * ``cognition``: probability of the end-point at the arm's hippocampal D40 % EQD2;
+    * ``cognition_hr``: ``ln(1 − P_a)/ln(1 − P_b)`` of the end-point for arms ``a:b``.
+
+    Examples
+    --------
+    >>> a = {x.id: x for x in clinical_anchors()}["patchell1990_wbrt"]
+    >>> 0.2 < anchor_model_value(a, tcp=calibrated_models().tcp) < 0.5
+    True
+    """
+    if anchor.model in ("tcp", "tcp_hidden"):
+        if tcp is None:
+            raise InputError("tcp", None, "a PopulationTCP for a tumour-control anchor")
+        if anchor.model == "tcp":
+            sched = anchor.schedule_grid()
+            dose = np.array([s[0] for s in sched])
+            nfx = np.array([s[1] for s in sched])
+            dd, dia = np.meshgrid(np.arange(dose.size), anchor.diameter_grid(), indexing="ij")
+            vals = tcp.tcp_uniform(dose[dd.ravel()], nfx[dd.ravel()], dia.ravel())
+            return float(np.mean(vals))
+        hd = hidden if hidden is not None else HiddenDisease.default()
+        (dose_Gy, n), *_ = anchor.schedule_grid()
+        n0 = hd.cells(anchor.months) * tcp.clonogens.clonogenic_fraction
+        return float(tcp.tcp_bed(tcp.bed(dose_Gy, n), n0))
+    if cognition is None or hippocampal_d40_eqd2_Gy is None:
+        raise InputError("cognition", None, "a CognitionModel and hippocampal doses for a cognition anchor")
+    arms = anchor.schedules.split(":")
+    for a in arms:
+        if a not in hippocampal_d40_eqd2_Gy:
+            raise InputError("hippocampal_d40_eqd2_Gy", sorted(hippocampal_d40_eqd2_Gy), f"a dose for {a!r}")
+    if anchor.model == "cognition":
+        return float(cognition.probability(hippocampal_d40_eqd2_Gy[arms[0]], anchor.endpoint))
+    pa, pb = (float(cognition.probability(hippocampal_d40_eqd2_Gy[a], anchor.endpoint)) for a in arms)
+    return math.log1p(-pa) / math.log1p(-pb)
+
+
+# ----------------------------------------------------------------------------------------------------
+# fitting
+# ----------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FittedParameter:
+    """A fitted value with its standard uncertainty (from the fit covariance).
+
+    Examples
+    --------
+    >>> FittedParameter(0.17, 0.1).sd
+    0.1
+    """
+
+    value: float
+    sd: float
+
+
+@dataclass(frozen=True)
+class AnchorResidual:
+    """Observed vs model value of one anchor; ``z`` = (model − observed)/sd (0 when a bound holds).
+
+    Examples
+    --------
+    >>> r = AnchorResidual("x", 0.75, 0.80, 0.05, 1.0, "=")
+    >>> round((r.model - r.observed) / r.sd, 6) == r.z
+    True
+    """
+
+    id: str
+    observed: float
+    model: float
+    sd: float
+    z: float
+    relation: str
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """Weighted least-squares fit of one model to its anchors.
+
+    ``covariance`` is ``(JᵀJ)⁻¹`` scaled by the Birge factor ``max(1, χ²/dof)``, so that scatter between
+    series larger than their stated uncertainties widens the parameter uncertainties.
+
+    Examples
+    --------
+    >>> fit = fit_cognition({"srs": 1.0, "wbrt_30_12+srs": 36.4, "wbrt_30_10": 39.5, "ha_wbrt_30_10": 6.2})
+    >>> fit.dof, round(fit.birge_ratio, 1)
+    (4, 1.2)
+    """
+
+    parameters: Mapping[str, FittedParameter]
+    covariance: np.ndarray
+    residuals: tuple[AnchorResidual, ...]
+    chi2: float
+    dof: int
+
+    @property
+    def birge_ratio(self) -> float:
+        """``sqrt(χ²/dof)``."""
+        return math.sqrt(self.chi2 / self.dof) if self.dof > 0 else math.nan
+
+
+def _z(anchor: Anchor, model: float) -> float:
+    if anchor.model == "cognition_hr":  # log scale
+        z = (math.log(model) - math.log(anchor.value)) / anchor.sd
+    else:
+        z = (model - anchor.value) / anchor.sd
+    if anchor.relation == ">=" and model >= anchor.value:
+        return 0.0
+    return z
+
+
+def _least_squares(
+    names: Sequence[str],
+    x0: Sequence[float],
+    bounds: tuple[Sequence[float], Sequence[float]],
+    anchors: Sequence[Anchor],
+    value: Callable[[np.ndarray, Anchor], float],
+) -> FitResult:
+    from scipy.optimize import least_squares
+
+    def resid(x: np.ndarray) -> np.ndarray:
+        return np.array([_z(a, value(x, a)) for a in anchors])
+
+    fit = least_squares(resid, np.asarray(x0, float), bounds=bounds, x_scale="jac", xtol=1e-12, ftol=1e-12)
+    r = resid(fit.x)
+    chi2 = float(np.sum(r**2))
+    dof = len(anchors) - len(names)
+    jac = fit.jac
+    try:
+        cov = np.linalg.inv(jac.T @ jac)
+    except np.linalg.LinAlgError:  # pragma: no cover - degenerate design
+        cov = np.full((len(names), len(names)), math.nan)
+    cov = cov * max(1.0, chi2 / dof if dof > 0 else 1.0)
+    params = {
+        n: FittedParameter(float(v), float(math.sqrt(max(cov[i, i], 0.0))))
+        for i, (n, v) in enumerate(zip(names, fit.x, strict=True))
+    }
+    res = tuple(
+        AnchorResidual(a.id, a.value, float(value(fit.x, a)), a.sd, float(z), a.relation)
+        for a, z in zip(anchors, r, strict=True)
+    )
+    return FitResult(MappingProxyType(params), cov, res, chi2, dof)
+
+
+def fit_tcp(
+    anchors: Sequence[Anchor] | None = None,
+    *,
+    clonogens: ClonogenModel | None = None,
+    hidden: HiddenDisease | None = None,
+) -> FitResult:
+    """Fit ᾱ, σ_α and the effective α/β of :class:`PopulationTCP` to the tumour-control anchors.
+
+    Parameters
+    ----------
+    anchors : sequence of Anchor, optional
+        Default: the ``tcp`` and ``tcp_hidden`` rows of :func:`clinical_anchors`.
+    clonogens : ClonogenModel, optional
+        Default :func:`default_clonogen_model` (held fixed: ρ and ᾱ are not separately identifiable).
+    hidden : HiddenDisease, optional
+        Default :meth:`HiddenDisease.default`.
+
+    Examples
+    --------
+    >>> fit = fit_tcp()
+    >>> sorted(fit.parameters), fit.dof
+    (['alpha_beta_Gy', 'alpha_mean_per_Gy', 'alpha_sd_per_Gy'], 8)
+    """
+    rows = [a for a in (anchors if anchors is not None else clinical_anchors()) if a.model.startswith("tcp")]
+    if len(rows) < 4:
+        raise InputError("anchors", len(rows), "at least 4 tumour-control anchors")
+    clon = clonogens if clonogens is not None else default_clonogen_model()
+    hid = hidden if hidden is not None else HiddenDisease.default()
+
+    def value(x: np.ndarray, a: Anchor) -> float:
+        return anchor_model_value(a, tcp=PopulationTCP(x[0], x[1], x[2], clon), hidden=hid)
+
+    return _least_squares(
+        ("alpha_mean_per_Gy", "alpha_sd_per_Gy", "alpha_beta_Gy"),
+        (0.3, 0.1, 10.0),
+        ((0.01, 0.001, 0.5), (2.0, 1.0, 100.0)),
+        rows,
+        value,
+    )
+
+
+def fit_cognition(
+    hippocampal_d40_eqd2_Gy: Mapping[str, float], anchors: Sequence[Anchor] | None = None
+) -> FitResult:
+    """Fit the end-point intercepts and the common dose slope of :class:`CognitionModel`.
+
+    Parameters
+    ----------
+    hippocampal_d40_eqd2_Gy : Mapping[str, float]
+        Bilateral-hippocampus D40 % EQD2 (α/β 2 Gy) of each arm key used in the anchor table
+        (``srs``, ``wbrt_30_12+srs``, ``wbrt_30_10``, ``ha_wbrt_30_10``), e.g. from the phantom arms.
+    anchors : sequence of Anchor, optional
+        Default: the ``cognition`` and ``cognition_hr`` rows of :func:`clinical_anchors`.
+
+    Examples
+    --------
+    >>> doses = {"srs": 1.0, "wbrt_30_12+srs": 36.4, "wbrt_30_10": 39.5, "ha_wbrt_30_10": 6.2}
+    >>> fit = fit_cognition(doses)
+    >>> 0.0 < fit.parameters["slope_per_Gy"].value < 0.1
+    True
+    """
+    rows = [
+        a for a in (anchors if anchors is not None else clinical_anchors()) if a.model.startswith("cognition")
+    ]
+    endpoints = [e for e in COGNITION_ENDPOINTS if any(a.endpoint == e for a in rows)]
+    unknown = {a.endpoint for a in rows} - set(endpoints)
+    if unknown:
+        raise DataError(f"{ANCHORS_FILE}: unknown cognition end-point(s) {sorted(unknown)}")
+    doses = {
+        str(k): non_negative(f"hippocampal_d40_eqd2_Gy[{k!r}]", v) for k, v in hippocampal_d40_eqd2_Gy.items()
+    }
+
+    def model(x: np.ndarray) -> CognitionModel:
+        return CognitionModel(dict(zip(endpoints, x[:-1], strict=True)), x[-1])
+
+    def value(x: np.ndarray, a: Anchor) -> float:
+        return anchor_model_value(a, cognition=model(x), hippocampal_d40_eqd2_Gy=doses)
+
+    k = len(endpoints)
+    return _least_squares(
+        (*(f"intercept_{e}" for e in endpoints), "slope_per_Gy"),
+        (*([0.0] * k), 0.03),
+        ((*([-10.0] * k), 0.0), (*([10.0] * k), 1.0)),
+        rows,
+        value,
+    )
+
+
+# ----------------------------------------------------------------------------------------------------
+# the shipped calibration
+# ----------------------------------------------------------------------------------------------------
+def _toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int | float | np.floating | np.integer):
+        return repr(float(v)) if not isinstance(v, int | np.integer) else str(int(v))
+    if isinstance(v, str):
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(v, list | tuple):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    raise TypeError(type(v))  # pragma: no cover
+
+
+def _fit_section(name: str, fit: FitResult, extra: Mapping[str, Any]) -> list[str]:
+    lines = [f"[{name}]"]
+    lines += [f"{k} = {_toml_value(v)}" for k, v in extra.items()]
+    lines += [
+        f"chi2 = {_toml_value(fit.chi2)}",
+        f"dof = {fit.dof}",
+        f"birge_ratio = {_toml_value(fit.birge_ratio)}",
+        f"parameter_order = {_toml_value(list(fit.parameters))}",
+        f"covariance = {_toml_value([list(map(float, r)) for r in fit.covariance])}",
+        "",
+    ]
+    for k, p in fit.parameters.items():
+        lines += [
+            f"[{name}.parameters.{k}]",
+            f"value = {_toml_value(p.value)}",
+            f"sd = {_toml_value(p.sd)}",
+            "",
+        ]
+    for r in fit.residuals:
+        lines += [
+            f"[{name}.residuals.{r.id}]",
+            f"observed = {_toml_value(r.observed)}",
+            f"model = {_toml_value(r.model)}",
+            f"sd = {_toml_value(r.sd)}",
+            f"z = {_toml_value(r.z)}",
+            f'relation = "{r.relation}"',
+            "",
+        ]
+    return lines
+
+
+def fitted_toml(
+    tcp_fit: FitResult,
+    cognition_fit: FitResult,
+    *,
+    clonogens: ClonogenModel,
+    hidden: HiddenDisease,
+    hippocampal_d40_eqd2_Gy: Mapping[str, float],
+    date: str | None = None,
+) -> str:
+    """The text of ``outcome_models_fitted.toml`` for two fits (written by the fitting script).
+
+    Examples
+    --------
+    >>> doses = {"srs": 1.0, "wbrt_30_12+srs": 36.4, "wbrt_30_10": 39.5, "ha_wbrt_30_10": 6.2}
+    >>> text = fitted_toml(fit_tcp(), fit_cognition(doses), clonogens=default_clonogen_model(),
+    ...                    hidden=HiddenDisease.default(), hippocampal_d40_eqd2_Gy=doses, date="2026-12-04")
+    >>> tomllib.loads(text)["meta"]["date"]
+    '2026-12-04'
+    """
+    head = [
+        "# brainrit calibrated outcome models — GENERATED by scripts/fit_outcome_models.py; do not edit.",
+        f"# Data: brainrit/data/{ANCHORS_FILE} (sources cited there). Uncertainties: 1 SD from the fit",
+        "# covariance scaled by max(1, chi2/dof). Residual z = (model - observed)/sd per anchor.",
+        "",
+        "[meta]",
+        'name = "brain_metastases"',
+        f"date = {_toml_value(date or _dt.date.today().isoformat())}",
+        f"data_file = {_toml_value(ANCHORS_FILE)}",
+        f"data_sha256 = {_toml_value(anchors_sha256())}",
+        "",
+    ]
+    tcp_extra = {
+        "model": "Webb-Nahum population Poisson-LQ TCP (alpha normal between patients, truncated at 0)",
+        "cell_density_per_cm3": clonogens.cell_density_per_cm3,
+        "clonogenic_fraction": clonogens.clonogenic_fraction,
+        "hidden_detection_threshold_cells": hidden.detection_threshold_cells,
+        "hidden_doubling_time_d": hidden.doubling_time_d,
+    }
+    cog_extra: dict[str, Any] = {
+        "model": "logit P_e = intercept_e + slope * hippocampal D40% EQD2 (alpha/beta 2 Gy)",
+        "alpha_beta_Gy": 2.0,
+    }
+    doses = ["[cognition.hippocampal_d40_eqd2_Gy]"] + [
+        f'"{k}" = {_toml_value(float(v))}' for k, v in hippocampal_d40_eqd2_Gy.items()
+    ]
+    return (
+        "\n".join(
+            head
+            + _fit_section("tcp", tcp_fit, tcp_extra)
+            + _fit_section("cognition", cognition_fit, cog_extra)
+            + doses
+        )
+        + "\n"
+    )
+
+
+@dataclass(frozen=True)
+class CalibratedModels:
+    """The calibrated tumour-control and cognition models and their fit records.
+
+    ``tcp_fit`` and ``cognition_fit`` hold the raw TOML tables (parameters with SD, residual per anchor,
+    χ², covariance) as read from the fitted-parameter file.
+
+    Examples
+    --------
+    >>> [row[:2] for row in calibrated_models().parameter_table()][:3]
+    [('tcp', 'alpha_mean_per_Gy'), ('tcp', 'alpha_sd_per_Gy'), ('tcp', 'alpha_beta_Gy')]
+    """
+
+    name: str
+    tcp: PopulationTCP
+    cognition: CognitionModel
+    tcp_fit: Mapping[str, Any] = field(repr=False)
+    cognition_fit: Mapping[str, Any] = field(repr=False)
+    meta: Mapping[str, Any] = field(repr=False)
+
+    def parameter_table(self) -> list[tuple[str, str, float, float]]:
+        """``(model, parameter, value, sd)`` rows for reports."""
+        rows = []
+        for model, fit in (("tcp", self.tcp_fit), ("cognition", self.cognition_fit)):
+            for k, p in fit["parameters"].items():
+                rows.append((model, k, float(p["value"]), float(p["sd"])))
+        return rows
+
+
+@functools.lru_cache(maxsize=1)
+def _fitted_raw() -> Mapping[str, Any]:
+    path = files("brainrit") / "data" / FITTED_FILE
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:  # pragma: no cover - packaging error
+        raise DataError(f"cannot read packaged {FITTED_FILE}: {exc}") from exc
+
+
+PARAMETER_SETS = ("brain_metastases",)
+
+
+def calibrated_models(
+    name: str = "brain_metastases",
+    *,
+    clonogens: ClonogenModel | None = None,
+    **overrides: float,
+) -> CalibratedModels:
+    """The shipped calibration (``outcome_models_fitted.toml``), optionally with values overridden.
+
+    Parameters
+    ----------
+    name : str
+        Parameter set; ``"brain_metastases"`` (the only one so far).
+    clonogens : ClonogenModel, optional
+        Replace the clonogen model the calibration was fitted with (the fit is then no longer exact:
+        ᾱ and the clonogen number trade off).
+    **overrides
+        ``alpha_mean_per_Gy``, ``alpha_sd_per_Gy``, ``alpha_beta_Gy`` (tumour) or ``cognition_slope_per_Gy``.
+
+    Examples
+    --------
+    >>> m = calibrated_models(alpha_sd_per_Gy=0.05)
+    >>> m.tcp.alpha_sd_per_Gy
+    0.05
+    """
+    choice("name", name, PARAMETER_SETS)
+    raw = _fitted_raw()
+    t, c = raw["tcp"], raw["cognition"]
+    tp = {k: float(v["value"]) for k, v in t["parameters"].items()}
+    clon = (
+        clonogens
+        if clonogens is not None
+        else ClonogenModel(t["cell_density_per_cm3"], t["clonogenic_fraction"])
+    )
+    slope = float(c["parameters"]["slope_per_Gy"]["value"])
+    known = {"alpha_mean_per_Gy", "alpha_sd_per_Gy", "alpha_beta_Gy", "cognition_slope_per_Gy"}
+    for k, v in overrides.items():
+        if k not in known:
+            raise InputError("overrides", k, "one of " + ", ".join(sorted(known)))
+        if k == "cognition_slope_per_Gy":
+            slope = non_negative(k, v)
+        else:
+            tp[k] = float(v)
+    intercepts = {
+        k.removeprefix("intercept_"): float(v["value"])
+        for k, v in c["parameters"].items()
+        if k.startswith("intercept_")
+    }
+    return CalibratedModels(
+        name,
+        PopulationTCP(tp["alpha_mean_per_Gy"], tp["alpha_sd_per_Gy"], tp["alpha_beta_Gy"], clon),
+        CognitionModel(intercepts, slope, float(c["alpha_beta_Gy"])),
+        MappingProxyType(dict(t)),
+        MappingProxyType(dict(c)),
+        MappingProxyType(dict(raw["meta"])),
+    )
