@@ -244,7 +244,7 @@ def test_survival_and_tcp():
     mask = np.array([True, False] * 4)
     assert r.tcp(clonogenic=mask) == pytest.approx(np.prod(1 - r.survival()[mask]), rel=1e-9)
     # G = 0 removes the quadratic term
-    np.testing.assert_allclose(r.survival(g_factor=0.0), np.exp(-r.z_Gy / 0.5 - 0.3 * 2.0))
+    np.testing.assert_allclose(r.survival(g_low_let=0.0), np.exp(-r.z_Gy / 0.5 - 0.3 * 2.0))
     unhit = simulate(g, Source("nucleus", alpha_energy_MeV=6.0), n_decays=0, seed=0)
     assert unhit.tcp() == 0.0 and unhit.surviving_fraction() == 1.0
 
@@ -388,7 +388,7 @@ def test_result_method_errors():
         ({"z0_Gy": 0}, "z0_Gy"),
         ({"alpha_per_Gy": -1}, "alpha_per_Gy"),
         ({"alpha_beta_Gy": 0}, "alpha_beta_Gy"),
-        ({"g_factor": 2}, "g_factor"),
+        ({"g_low_let": 2}, "g_low_let"),
     ]:
         with pytest.raises(InputError) as exc:
             r.survival(**kw)

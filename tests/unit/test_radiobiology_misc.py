@@ -76,7 +76,7 @@ def test_repopulation_term():
 def test_isoeffective_and_mixed():
     assert rb.isoeffective_dose(30.0, 10, 10.0, 2.0) == pytest.approx(32.5)
     assert rb.eqd2_mixed(0.0, 30.0, 10.0, g_low_let=0.1) == pytest.approx(32.5)
-    s = rb.survival_mixed(1.0, 2.0, 1.5, 0.3, 0.03, 0.5)
+    s = rb.survival_mixed(1.0, 2.0, z0_Gy=1 / 1.5, alpha_per_Gy=0.3, alpha_beta_Gy=10.0, g_low_let=0.5)
     assert s == pytest.approx(math.exp(-1.5 - 0.6 - 0.03 * 0.5 * 4))
     # BED of the mixed field equals −ln S / α_γ when α_α = RBE·α_γ and β = α_γ/(α/β)
     bed = rb.bed_mixed(1.0, 2.0, 10.0, rbe_alpha=5.0, g_low_let=0.5)

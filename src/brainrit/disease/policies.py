@@ -9,9 +9,9 @@ fraction (clonogen density / cell density) and ``S̄`` the mean surviving fracti
   cells are irradiated by the α-emitter bound to its vessels; ``S̄`` is averaged over the cells' distances
   from the labelled vessels for the lesion's geometry — a cuff of ``cuff_thickness_um`` around one capillary
   (perivascular phase) or tissue between parallel labelled capillaries ``intercapillary_distance_um`` apart
-  (spheroid/angiogenic phase). α survival is microdosimetric (compound Poisson over hits,
-  :func:`brainrit.radiobiology.survival_alpha_microdosimetric`), low-LET survival LQ with the
-  Lea–Catcheside G factor. Nucleus dose versus distance comes from :mod:`brainrit.dosimetry.vascular`
+  (spheroid/angiogenic phase). Cell survival is :func:`brainrit.radiobiology.survival_mixed`: α part
+  microdosimetric (compound Poisson over hits), low-LET part LQ with the Lea–Catcheside G factor.
+  Nucleus dose versus distance comes from :mod:`brainrit.dosimetry.vascular`
   (:func:`rit_dose_from_vascular`): the vessel-bound share ``vessel_fraction`` of the metastasis mean α
   dose is distributed by the geometry (its mean over the spheroid geometry equals that share: the
   macroscopic dose sets the level, the micro-dosimetry the distribution), the rest (antibody in the
@@ -44,6 +44,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 from dataclasses import dataclass
@@ -127,17 +128,19 @@ class SRSModel:
             raise InputError("gradient_index", self.gradient_index, "a number > 1 (V50% / V100%)")
 
 
-def _cell_survival(alpha_Gy, electron_Gy, z1_Gy, z0_Gy, alpha_per_Gy, alpha_beta_Gy, g_factor):
+def _survival(z1_Gy: float, z0_Gy: float, alpha_per_Gy: float, alpha_beta_Gy: float, g_low_let: float):
+    """:func:`brainrit.radiobiology.survival_mixed` (α dose, low-LET dose) with these parameters; z̄₁ = 0
+    (no α emission) uses exp(−D_α/z₀), which is 1 for the zero α dose of a non-α emitter."""
     import brainrit.radiobiology as rb
 
-    a = np.asarray(alpha_Gy, dtype=float)
-    if z1_Gy > 0:
-        s_a = np.asarray(rb.survival_alpha_microdosimetric(a, z1_Gy, z0_Gy), dtype=float)
-    else:
-        s_a = np.ones_like(a)
-    beta = alpha_per_Gy / alpha_beta_Gy
-    s_low = math.exp(-alpha_per_Gy * electron_Gy - beta * g_factor * electron_Gy**2)
-    return s_a * s_low
+    return functools.partial(
+        rb.survival_mixed,
+        z0_Gy=z0_Gy,
+        alpha_per_Gy=alpha_per_Gy,
+        alpha_beta_Gy=alpha_beta_Gy,
+        z1_Gy=z1_Gy if z1_Gy > 0 else None,
+        g_low_let=g_low_let,
+    )
 
 
 def rit_dose_uniform(
@@ -154,7 +157,7 @@ def rit_dose_uniform(
     g_factor: float = 0.0,
 ) -> RITDose:
     """RIT cell survival when every cell of a VCAM-1-positive lesion gets the mean lesion dose (no
-    micro-dosimetry). Doses in Gy; ``z1_Gy`` = 0 means no α emission.
+    micro-dosimetry). Doses in Gy; ``z1_Gy`` = 0 means no α emission (the α dose must then be 0).
 
     Examples
     --------
@@ -168,9 +171,9 @@ def rit_dose_uniform(
                  ("z1_Gy", z1_Gy), ("g_factor", g_factor)):  # fmt: skip
         non_negative(f, v)
     z0 = positive("z0_Gy", z0_Gy)
-    args = (z1_Gy, z0, alpha_per_Gy, alpha_beta_Gy, g_factor)
-    s_pos = float(_cell_survival(lesion_alpha_Gy, lesion_electron_Gy, *args))
-    s_neg = float(_cell_survival(brain_alpha_Gy, brain_electron_Gy, *args))
+    survival = _survival(z1_Gy, z0, alpha_per_Gy, alpha_beta_Gy, g_factor)
+    s_pos = float(survival(lesion_alpha_Gy, lesion_electron_Gy))
+    s_neg = float(survival(brain_alpha_Gy, brain_electron_Gy))
     hits = lambda d: float(np.exp(-d / z1_Gy)) if z1_Gy > 0 else 1.0  # noqa: E731
     return RITDose(
         s_pos, s_pos, s_neg, in_range("ntcp", ntcp, 0.0, 1.0), "mean lesion dose",
@@ -276,10 +279,10 @@ def rit_dose_from_vascular(
     prof = dose_profile(nuclide, r, lumen_radius_um=r_l, wall_thickness_um=t_w, nucleus_radius_um=rn,
                         material=material).by_group()["alpha"]  # fmt: skip
     d_per = decays_per_um * prof + uniform + brain_alpha_Gy
-    args = (z1_Gy, z0, alpha_per_Gy, alpha_beta_Gy, g_factor)
-    s_sph = float(np.sum(w_sph * _cell_survival(d_sph, lesion_electron_Gy, *args)))
-    s_per = float(np.sum(w_per * _cell_survival(d_per, lesion_electron_Gy, *args)))
-    s_neg = float(_cell_survival(brain_alpha_Gy, brain_electron_Gy, *args))
+    survival = _survival(z1_Gy, z0, alpha_per_Gy, alpha_beta_Gy, g_factor)
+    s_sph = float(np.sum(w_sph * survival(d_sph, lesion_electron_Gy)))
+    s_per = float(np.sum(w_per * survival(d_per, lesion_electron_Gy)))
+    s_neg = float(survival(brain_alpha_Gy, brain_electron_Gy))
     unhit = (lambda d, w: float(np.sum(w * np.exp(-d / z1_Gy)))) if z1_Gy > 0 else (lambda d, w: 1.0)
     return RITDose(
         s_per, s_sph, s_neg, in_range("ntcp", ntcp, 0.0, 1.0), "vascular micro-dosimetry",

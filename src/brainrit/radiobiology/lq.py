@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from brainrit.checks import non_negative, positive
+from brainrit.checks import array_finite, non_negative, positive
 from brainrit.errors import InputError
 from brainrit.radiobiology._validate import as_output, integer_count, nonneg, pos
 
@@ -95,8 +95,6 @@ def survival_lq(dose_Gy: ArrayLike, alpha_per_Gy: float, beta_per_Gy2: float, g:
 
 def _g_arr(g: ArrayLike) -> np.ndarray:
     """Validate a G factor (finite, in [0, 1])."""
-    from brainrit.checks import array_finite
-
     return array_finite("g", g, low=0.0, high=1.0)
 
 
@@ -281,28 +279,74 @@ def bed_protracted(total_dose_Gy: ArrayLike, g: ArrayLike, alpha_beta_Gy: ArrayL
 
 def survival_mixed(
     dose_alpha_Gy: ArrayLike,
-    dose_low_let_Gy: ArrayLike,
-    alpha_alpha_per_Gy: float,
+    dose_low_let_Gy: ArrayLike = 0.0,
+    *,
+    z0_Gy: float,
     alpha_per_Gy: float,
-    beta_per_Gy2: float,
+    alpha_beta_Gy: float,
+    z1_Gy: float | None = None,
     g_low_let: ArrayLike = 1.0,
 ) -> Any:
-    """Survival in a mixed α + low-LET field without interaction (Sgouros et al. 2010, MIRD Pamphlet 22 [K]).
+    """Cell survival in a mixed α + low-LET field without interaction: ``S = S_α · S_low``.
 
-    ``−ln S = α_α D_α + α D_low + β G D_low²`` (α-particle survival taken as exponential, β_α = 0).
+    The one survival model of the package (used by the Monte Carlo microdosimetry, the disease policies
+    and the pipeline). The low-LET part is LQ, ``S_low = exp(−α D_low − β G D_low²)`` with β = α/(α/β)
+    (:func:`survival_lq`); the α part has no shoulder (β_α = 0; MIRD Pamphlet 22, Sgouros et al.,
+    J Nucl Med 2010;51:311; Roeske & Stinchcomb, J Nucl Med 1997;38:1923):
+
+    * ``z1_Gy`` None: ``dose_alpha_Gy`` is the specific energy z of each nucleus (e.g. a Monte Carlo tally
+      of every cell), ``S_α = exp(−z/z₀)``;
+    * ``z1_Gy`` > 0: ``dose_alpha_Gy`` is a mean nucleus dose delivered by Poisson-distributed hits of
+      single-event specific energy z̄₁, ``S_α = exp{−(D/z̄₁)(1 − e^{−z̄₁/z₀})}``
+      (:func:`~brainrit.radiobiology.survival_alpha_microdosimetric`); tends to the first form as z̄₁ → 0.
+
+    Parameters
+    ----------
+    dose_alpha_Gy : float or array
+        α specific energy of each nucleus, or mean α dose to the nucleus (Gy), >= 0.
+    dose_low_let_Gy : float or array
+        Low-LET (electron + photon) absorbed dose (Gy), >= 0; broadcast against ``dose_alpha_Gy``.
+    z0_Gy : float
+        α inactivation specific energy z₀ (Gy), > 0 (= D₀ of the α survival curve, 1/α_α).
+    alpha_per_Gy : float
+        Low-LET LQ α (Gy⁻¹), >= 0.
+    alpha_beta_Gy : float
+        Low-LET α/β (Gy), > 0.
+    z1_Gy : float, optional
+        Mean single-event specific energy z̄₁ (Gy), > 0; see above.
+    g_low_let : float or array
+        Lea–Catcheside G of the low-LET dose in [0, 1] (1: acute dose; see
+        :mod:`brainrit.radiobiology.protraction`).
+
+    Returns
+    -------
+    float or ndarray
+        Surviving fraction.
 
     Examples
     --------
-    >>> round(survival_mixed(1.0, 2.0, 1.5, 0.3, 0.03, 1.0), 6)
+    α_α = 1/z₀ = 1.5 Gy⁻¹, 1 Gy α and 2 Gy low-LET with G = 1: −ln S = 1.5 + 0.6 + 0.03·4:
+
+    >>> round(survival_mixed(1.0, 2.0, z0_Gy=1 / 1.5, alpha_per_Gy=0.3, alpha_beta_Gy=10.0), 6)
     0.108609
+
+    One 0.32 Gy hit on average per 0.32 Gy of mean α dose, z₀ = 0.5 Gy: −ln S = (1/0.32)(1 − e^{−0.64}):
+
+    >>> round(survival_mixed(1.0, z0_Gy=0.5, alpha_per_Gy=0.3, alpha_beta_Gy=10.0, z1_Gy=0.32), 4)
+    0.2283
     """
+    from brainrit.radiobiology.tcp import survival_alpha_microdosimetric
+
     da = nonneg("dose_alpha_Gy", dose_alpha_Gy)
     dl = nonneg("dose_low_let_Gy", dose_low_let_Gy)
-    aa = non_negative("alpha_alpha_per_Gy", alpha_alpha_per_Gy)
     a = non_negative("alpha_per_Gy", alpha_per_Gy)
-    b = non_negative("beta_per_Gy2", beta_per_Gy2)
-    gg = _g_arr(g_low_let)
-    return as_output(np.exp(-aa * da - a * dl - b * gg * dl * dl))
+    gg = array_finite("g_low_let", g_low_let, low=0.0, high=1.0)
+    s_low = survival_lq(dl, a, a / _ab(alpha_beta_Gy), gg)
+    if z1_Gy is None:
+        s_alpha = np.exp(-da / positive("z0_Gy", z0_Gy))
+    else:
+        s_alpha = survival_alpha_microdosimetric(da, z1_Gy, z0_Gy)
+    return as_output(s_alpha * s_low)
 
 
 def bed_mixed(

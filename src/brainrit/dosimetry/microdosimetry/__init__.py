@@ -23,8 +23,9 @@ the same seed gives identical results with any number of worker threads.
 tracked: their mean dose to each nucleus is added analytically from :mod:`brainrit.dosimetry.cellular`
 (self- and cross-dose S-values of cell sources) and :mod:`brainrit.dosimetry.vascular` (capillary
 sources), or supplied by the caller (``low_let_dose_Gy``); the result's ``notes`` say what is included.
-Survival: exp(−z/z₀) for the α part (Roeske & Stinchcomb 1997), LQ for the low-LET part; control
-probability TCP = Π(1 − s_k) (cell-by-cell; Roeske & Stinchcomb 1997, J Nucl Med 38:1923).
+Survival: exp(−z/z₀) for the α part (Roeske & Stinchcomb 1997), LQ for the low-LET part
+(:func:`brainrit.radiobiology.survival_mixed`); control probability TCP = Π(1 − s_k), cell by cell
+(:func:`brainrit.radiobiology.tcp_cell_by_cell`).
 
 Layout: :mod:`~brainrit.dosimetry.microdosimetry.geometry` (cells, capillaries, box),
 :mod:`~brainrit.dosimetry.microdosimetry.sources` (decay sources and sampling),
@@ -51,19 +52,11 @@ True
 from brainrit.dosimetry.microdosimetry.engine import simulate
 from brainrit.dosimetry.microdosimetry.geometry import COMPARTMENTS, MicroGeometry
 from brainrit.dosimetry.microdosimetry.response import TCPDistribution, activity_response, tcp_distribution
-from brainrit.dosimetry.microdosimetry.result import (
-    DEFAULT_ALPHA_BETA_GY,
-    DEFAULT_ALPHA_LQ_PER_GY,
-    DEFAULT_Z0_GY,
-    MicrodosimetryResult,
-)
+from brainrit.dosimetry.microdosimetry.result import MicrodosimetryResult
 from brainrit.dosimetry.microdosimetry.sources import Source
 
 __all__ = [
     "COMPARTMENTS",
-    "DEFAULT_ALPHA_BETA_GY",
-    "DEFAULT_ALPHA_LQ_PER_GY",
-    "DEFAULT_Z0_GY",
     "MicroGeometry",
     "MicrodosimetryResult",
     "Source",

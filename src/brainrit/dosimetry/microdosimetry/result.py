@@ -10,21 +10,10 @@ from typing import Any
 
 import numpy as np
 
-from brainrit.checks import non_negative, positive
+from brainrit.checks import positive
 from brainrit.errors import InputError
 
-__all__ = ["DEFAULT_ALPHA_BETA_GY", "DEFAULT_ALPHA_LQ_PER_GY", "DEFAULT_Z0_GY", "MicrodosimetryResult"]
-
-
-#: Microdosimetric inactivation specific energy z0 (Gy):
-#: 0.5 Gy (range 0.1–1.0 Gy; Roeske & Stinchcomb, J Nucl Med 1997;38:1923; Akabani et al.,
-#: Nucl Med Biol 2006). No z0 has been published for brain-metastatic lines: treat it as a free parameter.
-DEFAULT_Z0_GY = 0.5
-#: Photon LQ α for brain metastases (Gy⁻¹): 0.3, range 0.1–0.6 (radiobiology_parameters.toml).
-DEFAULT_ALPHA_LQ_PER_GY = 0.3
-#: α/β for brain metastases (Gy):
-#: (10 Gy; Loo et al., Cancers 2021).
-DEFAULT_ALPHA_BETA_GY = 10.0
+__all__ = ["MicrodosimetryResult"]
 
 
 @dataclass(frozen=True)
@@ -231,7 +220,7 @@ class MicrodosimetryResult:
         """T₁(z₀) = ∫ f₁(z) e^{−z/z₀} dz from the single-event histogram (bin centres).
 
         The mean survival of nuclei receiving a Poisson number of events with mean n̄ is
-        exp{−n̄ [1 − T₁(z₀)]} (Roeske & Stinchcomb 1997, J Nucl Med 38:1923). Underflow events
+        exp{−n̄ [1 − T₁(z₀)]} (Roeske & Stinchcomb, J Nucl Med 1997;38:1923). Underflow events
         count as z ≈ 0, overflow events as z = the top edge. Returns 1 when there are no events.
         """
         z0 = positive("z0_Gy", z0_Gy)
@@ -246,25 +235,40 @@ class MicrodosimetryResult:
     def survival(
         self,
         *,
-        z0_Gy: float = DEFAULT_Z0_GY,
-        alpha_per_Gy: float = DEFAULT_ALPHA_LQ_PER_GY,
-        alpha_beta_Gy: float = DEFAULT_ALPHA_BETA_GY,
-        g_factor: float = 1.0,
+        z0_Gy: float | None = None,
+        alpha_per_Gy: float | None = None,
+        alpha_beta_Gy: float | None = None,
+        g_low_let: float = 1.0,
     ) -> np.ndarray:
         """Survival probability of every cell: exp(−z/z₀) for α times LQ for the low-LET dose.
 
+        :func:`brainrit.radiobiology.survival_mixed` with each nucleus's own specific energy z_k:
         s_k = exp(−z_k/z₀) · exp(−α D_k − β G D_k²), β = α/(α/β) (Roeske & Stinchcomb 1997 for the α part;
-        Lea–Catcheside G = 1 for an acute dose, λ/(λ+μ) for a decaying source; Dale 1985).
-        Defaults: z₀ = 0.5 Gy (Roeske & Stinchcomb 1997), α = 0.3 Gy⁻¹, α/β = 10 Gy (Loo et al. 2021).
+        Lea–Catcheside G = 1 for an acute dose, λ/(λ+μ) for a decaying source; Dale 1985). Parameters left
+        out come from the cited library (:func:`brainrit.radiobiology.parameters`): z₀ from ``alpha_microdosimetry``
+        (0.5 Gy), α and α/β from ``lq_brain_metastasis`` (0.3 Gy⁻¹, 10 Gy).
+
+        Examples
+        --------
+        >>> from brainrit.dosimetry.microdosimetry import MicroGeometry, Source, simulate
+        >>> from brainrit.dosimetry.geometry import CellPopulation
+        >>> r = simulate(MicroGeometry(CellPopulation([[0.0, 0, 0]], 5.0, 3.0)),
+        ...              Source("nucleus", alpha_energy_MeV=5.0), n_decays=1, seed=0)
+        >>> bool(np.isclose(r.survival(z0_Gy=0.5)[0], np.exp(-r.z_Gy[0] / 0.5)))
+        True
         """
-        z0 = positive("z0_Gy", z0_Gy)
-        a = non_negative("alpha_per_Gy", alpha_per_Gy)
-        ab = positive("alpha_beta_Gy", alpha_beta_Gy)
-        g = non_negative("g_factor", g_factor)
-        if g > 1.0:
-            raise InputError("g_factor", g_factor, "a number in [0, 1]")
-        d = self.low_let_dose_Gy
-        return np.exp(-self.z_Gy / z0 - a * d - (a / ab) * g * d * d)
+        from brainrit.radiobiology import parameters, survival_mixed
+
+        lq = parameters("lq_brain_metastasis")
+        s = survival_mixed(
+            self.z_Gy,
+            self.low_let_dose_Gy,
+            z0_Gy=parameters("alpha_microdosimetry")["z0_Gy"] if z0_Gy is None else z0_Gy,
+            alpha_per_Gy=lq["alpha_per_Gy"] if alpha_per_Gy is None else alpha_per_Gy,
+            alpha_beta_Gy=lq["alpha_beta_Gy"] if alpha_beta_Gy is None else alpha_beta_Gy,
+            g_low_let=g_low_let,
+        )
+        return np.asarray(s, dtype=float)
 
     def surviving_fraction(self, **kwargs: float) -> float:
         """Population surviving fraction: mean of :meth:`survival` over all cells."""
@@ -273,16 +277,17 @@ class MicrodosimetryResult:
     def tcp(self, *, clonogenic: np.ndarray | None = None, **kwargs: float) -> float:
         """Control probability TCP = Π_k (1 − s_k) over the clonogenic cells (all by default).
 
-        Cell-by-cell binomial TCP (Roeske & Stinchcomb 1997), computed as exp(Σ log(1 − s_k)).
+        Cell-by-cell TCP (:func:`brainrit.radiobiology.tcp_cell_by_cell`; Roeske & Stinchcomb 1997).
         """
+        from brainrit.radiobiology import tcp_cell_by_cell
+
         s = self.survival(**kwargs)
         if clonogenic is not None:
             mask = np.asarray(clonogenic)
             if mask.shape != s.shape or mask.dtype != bool:
                 raise InputError("clonogenic", clonogenic, f"a boolean array of shape {s.shape}")
             s = s[mask]
-        with np.errstate(divide="ignore"):
-            return float(np.exp(np.sum(np.log1p(-s))))
+        return tcp_cell_by_cell(s)
 
     def summary(self) -> dict[str, Any]:
         """Plain-number summary (JSON-serialisable)."""
