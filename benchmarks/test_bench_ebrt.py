@@ -9,8 +9,8 @@ from __future__ import annotations
 import math
 import time
 
+from brainrit.ebrt.phantom_arms import HUMAN_ARMS, standard_arms
 from brainrit.phantoms import human_brain, metastasis
-from brainrit.phantoms.arms import HUMAN_ARMS, standard_arms
 
 N_SMALL = 24  # naive loop grid: 24³ voxels
 

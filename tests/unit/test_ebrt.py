@@ -21,7 +21,9 @@ from brainrit.ebrt import (
     srs_prescription_Gy,
     wbrt_dose,
 )
-from brainrit.ebrt.geometry import (
+from brainrit.ebrt.srs import falloff_exponent, isodose_radius_mm, radial_dose_Gy, v_isodose_cm3
+from brainrit.errors import InputError
+from brainrit.phantoms.geometry import (
     check_grid,
     check_mask,
     ellipsoid_mask,
@@ -29,8 +31,6 @@ from brainrit.ebrt.geometry import (
     signed_distance_mm,
     sphere_mask,
 )
-from brainrit.ebrt.srs import falloff_exponent, isodose_radius_mm, radial_dose_Gy, v_isodose_cm3
-from brainrit.errors import InputError
 
 VOX = (2.0, 2.0, 2.0)
 ORG = (-50.0, -50.0, -50.0)

@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 from scipy.special import ndtr
 
 from brainrit.ebrt import Arm, ArmComponent, Lesion
-from brainrit.ebrt.geometry import sphere_mask
 from brainrit.ebrt.outcomes import METRICS, arm_outcomes, compare_arms, default_model
 from brainrit.errors import DataError, InputError
+from brainrit.phantoms.geometry import sphere_mask
 
 SHAPE, VOX, ORG = (21, 21, 21), (1.0, 1.0, 1.0), (-10.0, -10.0, -10.0)
 MET = Lesion("met", np.zeros(3), 8.0, True)

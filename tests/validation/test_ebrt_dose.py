@@ -11,9 +11,9 @@ import pytest
 
 from brainrit.dosimetry.voxel.dvh import dvh
 from brainrit.ebrt import get_regimen, ha_wbrt_dose, srs_dose, srs_prescription_Gy, wbrt_dose
-from brainrit.ebrt.geometry import signed_distance_mm, sphere_mask
 from brainrit.ebrt.srs import isodose_radius_mm, v_isodose_cm3
 from brainrit.phantoms import Phantom, human_brain, mouse_brain
+from brainrit.phantoms.geometry import signed_distance_mm, sphere_mask
 
 
 @pytest.fixture(scope="module")

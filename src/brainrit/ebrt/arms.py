@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from brainrit.checks import positive
-from brainrit.ebrt.geometry import check_grid, check_mask
 from brainrit.errors import InputError
+from brainrit.phantoms.geometry import check_grid, check_mask
 
 __all__ = ["Arm", "ArmComponent"]
 
@@ -85,7 +85,7 @@ class Arm:
     components : tuple of ArmComponent
         Courses summed voxel by voxel (same grid).
     voxel_mm, origin_mm : sequence of 3 float
-        Grid geometry (see :mod:`brainrit.ebrt.geometry`).
+        Grid geometry (see :mod:`brainrit.phantoms.geometry`).
     whole_brain : bool
         True when the arm treats the whole brain: micrometastases count in its TCP.
     description : str

@@ -15,7 +15,7 @@ Supported (DICOM PS3.3 C.8.8.3 RT Dose, C.8.8.5/6 Structure Set and ROI Contour 
 * Reference CT/MR series: geometry only (``Rows``, ``Columns``, ``PixelSpacing``, ``ImagePositionPatient``
   of every slice, uniform spacing).
 
-Arrays follow :mod:`brainrit.ebrt.geometry` (axes x, y, z; ``origin_mm`` = centre of voxel [0,0,0]); the
+Arrays follow :mod:`brainrit.phantoms.geometry` (axes x, y, z; ``origin_mm`` = centre of voxel [0,0,0]); the
 DICOM pixel array (frames, rows, columns) = (z, y, x) is transposed on import and export.
 
 Examples
@@ -44,8 +44,8 @@ import numpy as np
 
 from brainrit.checks import array_finite, choice
 from brainrit.ebrt.arms import Arm, ArmComponent
-from brainrit.ebrt.geometry import check_grid
 from brainrit.errors import DataError, InputError, OutputError
+from brainrit.phantoms.geometry import check_grid
 
 __all__ = [
     "DoseGrid",

@@ -37,7 +37,7 @@ Examples
 --------
 >>> import numpy as np
 >>> from brainrit.ebrt.arms import Arm, ArmComponent
->>> from brainrit.ebrt.geometry import Lesion
+>>> from brainrit.phantoms.geometry import Lesion
 >>> shape = (20, 20, 20)
 >>> brain = np.ones(shape, bool)
 >>> arm = Arm("uniform 30/10", (ArmComponent("WBRT", np.full(shape, 30.0), 10, "WBRT"),),
@@ -61,8 +61,8 @@ import numpy as np
 
 from brainrit.checks import non_negative, positive
 from brainrit.ebrt.arms import Arm
-from brainrit.ebrt.geometry import Lesion, check_mask, sample_trilinear, sphere_box, voxel_volume_cm3
 from brainrit.errors import DataError, InputError
+from brainrit.phantoms.geometry import Lesion, check_mask, sample_trilinear, sphere_box, voxel_volume_cm3
 
 __all__ = [
     "METRICS",

@@ -32,9 +32,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from brainrit.checks import array_finite, in_range, positive
-from brainrit.ebrt.geometry import check_grid
 from brainrit.ebrt.regimens import srs_prescription_Gy
 from brainrit.errors import InputError
+from brainrit.phantoms.geometry import check_grid
 
 __all__ = [
     "DEFAULT_GRADIENT_INDEX",

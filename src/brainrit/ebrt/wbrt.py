@@ -37,7 +37,7 @@ lower than both because the isotropic smooth fall-off has no beam-direction hot 
 Examples
 --------
 >>> import numpy as np
->>> from brainrit.ebrt.geometry import ellipsoid_mask
+>>> from brainrit.phantoms.geometry import ellipsoid_mask
 >>> shape, vox = (51, 51, 51), (2.0, 2.0, 2.0)
 >>> org = (-50.0, -50.0, -50.0)
 >>> brain = ellipsoid_mask(shape, vox, org, (0, 0, 0), (30, 35, 25))
@@ -56,8 +56,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from brainrit.checks import choice, in_range, non_negative, positive
-from brainrit.ebrt.geometry import check_grid, check_mask, sample_trilinear, signed_distance_mm
 from brainrit.errors import InputError
+from brainrit.phantoms.geometry import check_grid, check_mask, sample_trilinear, signed_distance_mm
 
 __all__ = ["BEAMS", "Beam", "ha_wbrt_dose", "wbrt_dose"]
 
@@ -256,7 +256,7 @@ def ha_wbrt_dose(
 
     Examples
     --------
-    >>> from brainrit.ebrt.geometry import ellipsoid_mask
+    >>> from brainrit.phantoms.geometry import ellipsoid_mask
     >>> shape, vox, org = (51, 51, 51), 2.0, (-50.0, -50.0, -50.0)
     >>> brain = ellipsoid_mask(shape, vox, org, (0, 0, 0), (30, 35, 25))
     >>> hip = ellipsoid_mask(shape, vox, org, (12, 0, -10), (4, 10, 4))

@@ -8,7 +8,6 @@ Examples
 ('human', 1, True)
 """
 
-from brainrit.ebrt.geometry import Lesion
 from brainrit.phantoms.brain import (
     VISIBLE_DIAMETER_MM,
     Phantom,
@@ -18,6 +17,7 @@ from brainrit.phantoms.brain import (
     micrometastases,
     mouse_brain,
 )
+from brainrit.phantoms.geometry import Lesion
 
 __all__ = [
     "VISIBLE_DIAMETER_MM",

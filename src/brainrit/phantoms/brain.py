@@ -1,6 +1,6 @@
 """Human and mouse brain phantoms on voxel grids, with hippocampi, brainstem and metastases.
 
-Grid convention: see :mod:`brainrit.ebrt.geometry` (array axes = patient x, y, z in DICOM LPS: +x
+Grid convention: see :mod:`brainrit.phantoms.geometry` (array axes = patient x, y, z in DICOM LPS: +x
 patient left, +y posterior, +z superior; ``origin_mm`` = centre of voxel [0, 0, 0]). The brain centre
 is at (0, 0, 0).
 
@@ -26,7 +26,7 @@ Mouse phantom
 * Hippocampi: ellipsoids 1.5 × 1.6 × 1.0 mm (10 mm³ each) at x = ±2.0 mm, 1.5 mm posterior, 0.8 mm
   dorsal [K]; brainstem 1.5 × 2.5 × 1.2 mm at 4.5 mm posterior, 1.2 mm ventral, clipped to the brain.
 
-Metastases are spheres (:class:`~brainrit.ebrt.geometry.Lesion`). ``visible`` defaults to the
+Metastases are spheres (:class:`~brainrit.phantoms.geometry.Lesion`). ``visible`` defaults to the
 imaging threshold: diameter ≥ 2 mm in humans (high-resolution Gd-MRI limit; Serres et al., PNAS
 2012;109:6674) and ≥ 0.31 mm in mice (first lesions seen on 9.4 T T2w MRI; Zhou H et al. PLoS One
 2013;8:e62238).
@@ -48,8 +48,8 @@ from types import MappingProxyType
 import numpy as np
 
 from brainrit.checks import choice, positive
-from brainrit.ebrt.geometry import Lesion, check_grid, ellipsoid_mask, sphere_box, voxel_volume_cm3
 from brainrit.errors import InputError
+from brainrit.phantoms.geometry import Lesion, check_grid, ellipsoid_mask, sphere_box, voxel_volume_cm3
 
 __all__ = [
     "HUMAN",

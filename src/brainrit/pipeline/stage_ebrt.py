@@ -3,7 +3,7 @@
 The phantom (:mod:`brainrit.phantoms`: 1 mm human, 0.1 mm mouse) carries the scenario's lesions:
 entries with a position are placed there; the others (``count`` copies) are scattered at random in the
 brain with the run's seed. Each non-RIT arm of the scenario becomes a dose grid
-(:func:`brainrit.phantoms.arms.custom_arm`) and its outcomes come from :mod:`brainrit.ebrt.outcomes`
+(:func:`brainrit.ebrt.phantom_arms.custom_arm`) and its outcomes come from :mod:`brainrit.ebrt.outcomes`
 with the scenario's tumour LQ parameters, so that every arm, RIT included, is judged by one model.
 """
 
@@ -71,7 +71,7 @@ def run(ctx: Context) -> StageResult:
     if not ebrt_arms:
         return not_available(KEY, TITLE, "the scenario has no external-beam arm")
     from brainrit.ebrt.outcomes import compare_arms, structure_dvhs
-    from brainrit.phantoms.arms import custom_arm
+    from brainrit.ebrt.phantom_arms import custom_arm
 
     phantom = build_phantom(ctx)
     arms = []

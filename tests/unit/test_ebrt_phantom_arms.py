@@ -1,4 +1,4 @@
-"""Composition phantom → external-beam arms → comparison table (brainrit.phantoms.arms)."""
+"""Composition phantom → external-beam arms → comparison table (brainrit.ebrt.phantom_arms)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from brainrit.ebrt.outcomes import compare_arms
+from brainrit.ebrt.phantom_arms import HUMAN_ARMS, MOUSE_ARMS, arm_names, build_arm, standard_arms
 from brainrit.errors import InputError
 from brainrit.phantoms import add_lesions, human_brain, metastasis, micrometastases, mouse_brain
-from brainrit.phantoms.arms import HUMAN_ARMS, MOUSE_ARMS, arm_names, build_arm, standard_arms
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +64,7 @@ def test_srs_arm_rejects_oversized_lesion() -> None:
 
 
 def test_compare_on_phantom(patient) -> None:
-    from brainrit.phantoms.arms import compare
+    from brainrit.ebrt.phantom_arms import compare
 
     arms = standard_arms(patient, ["WBRT-30/10", "SRS-RTOG9005"])
     table = compare(patient, arms)
@@ -79,7 +79,7 @@ def test_compare_on_phantom(patient) -> None:
 
 
 def test_custom_arms_match_scenario_types(patient) -> None:
-    from brainrit.phantoms.arms import custom_arm
+    from brainrit.ebrt.phantom_arms import custom_arm
 
     i = tuple(np.rint((np.array([30.0, -30.0, 20.0]) - patient.origin_mm) / 3.0).astype(int))
     wb = custom_arm(patient, "WBRT 20/5", "wbrt", dose_Gy=20.0, n_fractions=5)

@@ -1,4 +1,4 @@
-"""Voxel-grid geometry shared by the external-beam dose models.
+"""Voxel-grid geometry: the grid convention, masks, lesions and sampling shared by phantoms and ebrt.
 
 Conventions (used by :mod:`brainrit.ebrt` and :mod:`brainrit.phantoms`):
 
@@ -12,7 +12,7 @@ Conventions (used by :mod:`brainrit.ebrt` and :mod:`brainrit.phantoms`):
 Examples
 --------
 >>> import numpy as np
->>> from brainrit.ebrt.geometry import sphere_mask
+>>> from brainrit.phantoms.geometry import sphere_mask
 >>> m = sphere_mask((21, 21, 21), (1.0, 1.0, 1.0), (-10.0, -10.0, -10.0), (0.0, 0.0, 0.0), 5.0)
 >>> int(m.sum())   # lattice points within 5 mm; 4/3·π·5³ = 523.6
 515

@@ -1,4 +1,4 @@
-"""Compose external-beam arms on a phantom (phantoms may import ebrt; ebrt never imports phantoms).
+"""Compose external-beam arms on a phantom (ebrt sits below phantoms in the layering: it may import them).
 
 Arms (human): ``"WBRT-30/10"``, ``"WBRT-20/5"``, ``"WBRT-37.5/15"``, ``"HA-WBRT-30/10"``,
 ``"SRS-RTOG9005"`` (each visible lesion at its RTOG 90-05 dose), ``"fSRS-27/3"``, ``"fSRS-30/5"``, and
@@ -8,7 +8,7 @@ Lancet 2004;363:1665–1672 [K]). Mouse: the ``mouse-WBRT-*`` regimens with the 
 Examples
 --------
 >>> from brainrit.phantoms import mouse_brain
->>> from brainrit.phantoms.arms import build_arm
+>>> from brainrit.ebrt.phantom_arms import build_arm
 >>> arm = build_arm(mouse_brain(voxel_mm=0.2), "mouse-WBRT-4/1")
 >>> arm.n_fractions, arm.whole_brain
 (1, True)
