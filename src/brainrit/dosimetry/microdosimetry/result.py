@@ -245,8 +245,8 @@ class MicrodosimetryResult:
         :func:`brainrit.radiobiology.survival_mixed` with each nucleus's own specific energy z_k:
         s_k = exp(−z_k/z₀) · exp(−α D_k − β G D_k²), β = α/(α/β) (Roeske & Stinchcomb 1997 for the α part;
         Lea–Catcheside G = 1 for an acute dose, λ/(λ+μ) for a decaying source; Dale 1985). Parameters left
-        out come from the cited library (:func:`brainrit.radiobiology.parameters`): z₀ from ``alpha_microdosimetry``
-        (0.5 Gy), α and α/β from ``lq_brain_metastasis`` (0.3 Gy⁻¹, 10 Gy).
+        out come from the cited library (:func:`brainrit.radiobiology.parameters`): z₀ from
+        ``alpha_microdosimetry`` (0.5 Gy), α and α/β from ``lq_brain_metastasis`` (0.3 Gy⁻¹, 10 Gy).
 
         Examples
         --------
