@@ -41,8 +41,8 @@ ARMS = {
 def hippocampal_doses() -> dict[str, float]:
     """Bilateral-hippocampus D40 % EQD2 (α/β 2 Gy) of each trial arm on the human phantom."""
     from brainrit.ebrt.outcomes import arm_outcomes
+    from brainrit.ebrt.phantom_arms import custom_arm
     from brainrit.phantoms import add_lesions, human_brain, metastasis
-    from brainrit.phantoms.arms import custom_arm
     from brainrit.scenario.builtin import builtin_scenario
 
     sc = builtin_scenario("human-early-bm")
