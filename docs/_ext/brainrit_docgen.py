@@ -340,16 +340,16 @@ def api_pages(out: Path) -> None:
 # validation report
 # ---------------------------------------------------------------------------------------------------------
 def validation_page() -> str:
-    """The latest validation report as Markdown (or how to make one)."""
+    """The validation report of the documented code (same fingerprint) as Markdown, or how to make one."""
     from brainrit.validation import latest_report_path, load_report, render_markdown
 
     report = load_report()
     if report is None:
         return (
             "# Latest validation report\n\n"
-            "```{note}\nNo validation report was found when these pages were built (looked for "
-            f"`{latest_report_path()}`). Run `brainrit validate` and rebuild the docs to include it "
-            "here.\n```\n"
+            "```{note}\nNo validation report was found for this version of the code when these pages were "
+            f"built (looked for `{latest_report_path()}`, named after the fingerprint of the package and "
+            "its validation tests). Run `brainrit validate` and rebuild the docs to include it here.\n```\n"
         )
     return render_markdown(report, heading_level=1) + "\n"
 

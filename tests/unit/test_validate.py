@@ -14,6 +14,7 @@ from brainrit.errors import BrainritError, InputError
 from brainrit.validation import (
     Case,
     ValidationReport,
+    code_fingerprint,
     find_tests_dir,
     latest_report_path,
     load_report,
@@ -23,6 +24,7 @@ from brainrit.validation import (
     write_report,
 )
 from brainrit.validation.plugin import make_check, parse_docstring
+from brainrit.validation.render import check_rows
 
 PASSING = {
     "test_radiobiology_mini.py": '''
@@ -123,11 +125,20 @@ def test_validate_passing_end_to_end(tmp_path, cache, capsys):
     assert "## brainrit.physics — 1/1 passed" in md and "ICRU Report 49" in md
     html = (out / "validation.html").read_text()
     assert "brainrit.radiobiology" in html and "<script" not in html
-    # the latest report is kept for summary_line
-    assert (cache / "validation-latest.json").is_file()
-    assert (
-        summary_line().startswith("Validation (") and "4 of 4 cases passed across 2 modules" in summary_line()
-    )
+    # the report is kept under the fingerprint of the code it ran, for summary_line
+    fp = code_fingerprint(tests)
+    assert data["code_sha256"] == fp
+    assert (cache / f"validation-{fp[:16]}.json").is_file()
+    line = summary_line(tests=tests)
+    assert line.startswith("Validated for this code") and "4 of 4 cases passed across 2 modules" in line
+    # the quantity is the docstring's description, not the assertion code (kept as "check")
+    rows = check_rows(Case.from_raw(wbrt))
+    assert rows[0]["quantity"].startswith("BED of 30 Gy/10 fx") and "bed(30.0" in rows[0]["check"]
+    assert "bed(30.0" not in md
+    # another checkout's (or an edited test's) code is not validated by this report
+    (tests / "test_physics_mini.py").write_text((tests / "test_physics_mini.py").read_text() + "\n# edit\n")
+    assert code_fingerprint(tests) != fp
+    assert summary_line(tests=tests).startswith("Not validated for this version of the code")
 
 
 def test_validate_failing_exit_code(tmp_path, cache):
@@ -151,7 +162,7 @@ def test_validate_failing_exit_code(tmp_path, cache):
     wrong = next(c for c in report.cases if c.module == "dosimetry.voxel")
     assert wrong.checks[0]["passed"] is False and wrong.checks[0]["difference"] == pytest.approx(-1.0)
     assert "FAIL" in (out / "validation.md").read_text()
-    line = summary_line()
+    line = summary_line(tests=tests)
     assert "FAILED" in line and "test_voxel_mini.py::test_wrong" in line
 
 
@@ -177,23 +188,32 @@ def test_checkout_tests_found():
 
 def test_summary_line_without_report(tmp_path, monkeypatch):
     monkeypatch.setenv("BRAINRIT_CACHE_DIR", str(tmp_path))
-    assert latest_report_path() == tmp_path / "validation-latest.json"
+    kept = tmp_path / f"validation-{code_fingerprint()[:16]}.json"
+    assert latest_report_path() == kept
     assert "brainrit validate" in summary_line()
-    (tmp_path / "validation-latest.json").write_text("{not json")
-    assert load_report() is None and summary_line().startswith("No validation report")
+    kept.write_text("{not json")
+    assert load_report() is None and summary_line().startswith("Not validated for this version")
 
 
 def test_xdg_cache(tmp_path, monkeypatch):
     monkeypatch.delenv("BRAINRIT_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert latest_report_path() == tmp_path / "brainrit" / "validation-latest.json"
+    assert latest_report_path("ab" * 32) == tmp_path / "brainrit" / f"validation-{'ab' * 8}.json"
 
 
-def test_summary_line_other_version(tmp_path):
-    r = ValidationReport(cases=(Case("a.py::t", "physics", "t", "skipped"),), brainrit_version="0.0.0")
+def test_summary_line_other_code(tmp_path):
+    """A report made for other code (no or another fingerprint) never counts as this code's validation."""
+    for fp in ("", "f" * 64):
+        r = ValidationReport(
+            cases=(Case("a.py::t", "physics", "t", "passed"),), brainrit_version="0.0.0", code_sha256=fp
+        )
+        write_report(r, tmp_path, keep_latest=False)
+        line = summary_line(tmp_path / "validation.json")
+        assert line.startswith("Not validated for this version") and "other code" in line, line
+    r = ValidationReport(cases=(Case("a.py::t", "physics", "t", "skipped"),), code_sha256=code_fingerprint())
     write_report(r, tmp_path, keep_latest=False)
     line = summary_line(tmp_path / "validation.json")
-    assert "1 skipped" in line and "rerun `brainrit validate`" in line and r.ok
+    assert line.startswith("Validated for this code") and "1 skipped" in line
 
 
 def test_report_roundtrip_and_markdown_escaping(tmp_path):

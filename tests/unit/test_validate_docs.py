@@ -73,9 +73,15 @@ def test_benchmarks_pages(docgen, tmp_path):
 def test_validation_page(docgen, tmp_path, monkeypatch):
     monkeypatch.setenv("BRAINRIT_CACHE_DIR", str(tmp_path))
     assert "No validation report was found" in docgen.validation_page()
-    from brainrit.validation import Case, ValidationReport, write_report
+    from brainrit.validation import Case, ValidationReport, code_fingerprint, write_report
 
-    write_report(ValidationReport(cases=(Case("t.py::a", "physics", "a", "passed"),)), tmp_path / "r")
+    other = ValidationReport(cases=(Case("t.py::a", "physics", "a", "passed"),), code_sha256="0" * 64)
+    write_report(other, tmp_path / "r")  # another checkout's report: not this code's
+    assert "No validation report was found" in docgen.validation_page()
+    this = ValidationReport(
+        cases=(Case("t.py::a", "physics", "a", "passed"),), code_sha256=code_fingerprint()
+    )
+    write_report(this, tmp_path / "r")
     page = docgen.validation_page()
     assert page.startswith("# brainrit validation report") and "## brainrit.physics" in page
 

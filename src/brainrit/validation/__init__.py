@@ -2,8 +2,9 @@
 
 ``brainrit validate`` runs every case of ``tests/validation/`` (source checkout) with pytest and writes a
 report (HTML, Markdown, JSON) that lists, per module, each case's quantity, reference value with its
-citation, brainrit's value, the difference and the tolerance. :func:`summary_line` summarises the latest
-report for the run report without running anything.
+citation, brainrit's value, the difference and the tolerance. :func:`summary_line` gives the validation
+status of the code now running (the report kept for its :func:`code_fingerprint`, or "not validated for
+this version of the code") without running anything.
 
 Examples
 --------
@@ -17,6 +18,7 @@ from __future__ import annotations
 from brainrit.validation.core import (
     Case,
     ValidationReport,
+    code_fingerprint,
     find_tests_dir,
     latest_report_path,
     load_report,
@@ -29,6 +31,7 @@ from brainrit.validation.render import render_html, render_markdown, write_repor
 __all__ = [
     "Case",
     "ValidationReport",
+    "code_fingerprint",
     "find_tests_dir",
     "latest_report_path",
     "load_report",

@@ -4,14 +4,20 @@
 record per test (outcome, docstring source and tolerance, captured comparisons) as JSON;
 :func:`run_validation` turns it into a :class:`ValidationReport`.
 
-Where the latest report is kept (read by :func:`summary_line` and by the docs build):
-``$BRAINRIT_CACHE_DIR/validation-latest.json`` if that variable is set, else
-``$XDG_CACHE_HOME/brainrit/validation-latest.json``, else ``~/.cache/brainrit/validation-latest.json``.
+Validation status is tied to the code. :func:`code_fingerprint` is a SHA-256 over the installed package
+(every source and data file of ``brainrit``) and the validation test files; every report stores the
+fingerprint of the code it ran (``code_sha256``) and is kept under a name derived from it:
+``<cache>/validation-<first 16 hex digits>.json``, with ``<cache>`` = ``$BRAINRIT_CACHE_DIR`` if set, else
+``$XDG_CACHE_HOME/brainrit``, else ``~/.cache/brainrit``. :func:`summary_line` (the run report's
+"validation status") reads only the report whose fingerprint equals that of the code now running: a
+report made by another checkout, another version or before a source or test file changed is never shown
+as this code's result; the status then reads "not validated for this version of the code".
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import json
 import os
 import subprocess
@@ -27,6 +33,7 @@ __all__ = [
     "MODULE_ORDER",
     "Case",
     "ValidationReport",
+    "code_fingerprint",
     "find_tests_dir",
     "latest_report_path",
     "load_report",
@@ -195,6 +202,7 @@ class ValidationReport:
     tests_dir: str = ""
     elapsed_s: float = 0.0
     pytest_exit_status: int = 0
+    code_sha256: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -234,6 +242,7 @@ class ValidationReport:
             "tests_dir": self.tests_dir,
             "elapsed_s": self.elapsed_s,
             "pytest_exit_status": self.pytest_exit_status,
+            "code_sha256": self.code_sha256,
             "counts": {
                 "cases": len(self.cases),
                 "passed": self.n_passed,
@@ -253,6 +262,7 @@ class ValidationReport:
             tests_dir=str(data.get("tests_dir", "")),
             elapsed_s=float(data.get("elapsed_s", 0.0) or 0.0),
             pytest_exit_status=int(data.get("pytest_exit_status", 0) or 0),
+            code_sha256=str(data.get("code_sha256", "") or ""),
         )
 
 
@@ -305,27 +315,87 @@ def _project_root(tests_dir: Path) -> Path:
     return tests_dir
 
 
-def latest_report_path() -> Path:
-    """Where the latest validation report (JSON) is kept.
+_HASHED_SUFFIXES = frozenset({".py", ".toml", ".csv", ".json", ".j2", ".html", ".css", ".txt", ".npz"})
 
-    ``$BRAINRIT_CACHE_DIR/validation-latest.json`` if set, else
-    ``$XDG_CACHE_HOME/brainrit/validation-latest.json``, else ``~/.cache/brainrit/validation-latest.json``.
+
+def _hash_tree(h: Any, root: Path, label: str) -> int:
+    n = 0
+    for f in sorted(root.rglob("*")):
+        if not f.is_file() or "__pycache__" in f.parts or f.suffix not in _HASHED_SUFFIXES:
+            continue
+        h.update(f"{label}/{f.relative_to(root).as_posix()}\0".encode())
+        h.update(hashlib.sha256(f.read_bytes()).digest())
+        n += 1
+    return n
+
+
+def code_fingerprint(tests: str | Path | None = None) -> str:
+    """SHA-256 of the code a validation result belongs to: the package and its validation tests.
+
+    Hashes the relative path and content of every source and data file of the imported ``brainrit``
+    package and of the validation test folder (``tests``, default :func:`find_tests_dir`; an installed
+    package without the tests is hashed alone). Any edit to a source, data or validation file changes
+    it; rebuilding or moving the checkout does not.
+
+    Parameters
+    ----------
+    tests : str or Path, optional
+        Folder of the validation tests.
+
+    Returns
+    -------
+    str
+        64 hex digits.
 
     Examples
     --------
-    >>> latest_report_path().name
-    'validation-latest.json'
+    >>> fp = code_fingerprint()
+    >>> len(fp), fp == code_fingerprint()
+    (64, True)
     """
+    import brainrit
+
+    h = hashlib.sha256()
+    _hash_tree(h, Path(brainrit.__file__).resolve().parent, "brainrit")
+    try:
+        tests_dir: Path | None = find_tests_dir(tests)
+    except BrainritError:
+        tests_dir = None  # an installed package without its tests: the package alone
+    if tests_dir is not None:
+        _hash_tree(h, tests_dir, "tests")
+    return h.hexdigest()
+
+
+def latest_report_path(fingerprint: str | None = None) -> Path:
+    """Where the validation report (JSON) of the code with ``fingerprint`` is kept.
+
+    ``<cache>/validation-<fingerprint[:16]>.json`` with ``<cache>`` = ``$BRAINRIT_CACHE_DIR`` if set,
+    else ``$XDG_CACHE_HOME/brainrit``, else ``~/.cache/brainrit``.
+
+    Parameters
+    ----------
+    fingerprint : str, optional
+        :func:`code_fingerprint` of the code (default: the code now running).
+
+    Examples
+    --------
+    >>> latest_report_path("0123456789abcdef" * 4).name
+    'validation-0123456789abcdef.json'
+    """
+    fp = fingerprint or code_fingerprint()
+    name = f"validation-{fp[:16]}.json"
     env = os.environ.get("BRAINRIT_CACHE_DIR")
     if env:
-        return Path(env).expanduser() / "validation-latest.json"
+        return Path(env).expanduser() / name
     xdg = os.environ.get("XDG_CACHE_HOME")
     base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
-    return base / "brainrit" / "validation-latest.json"
+    return base / "brainrit" / name
 
 
 def load_report(path: str | Path | None = None) -> ValidationReport | None:
-    """Read a ``validation.json`` (default: :func:`latest_report_path`); ``None`` if absent or unreadable.
+    """Read a ``validation.json`` (default: the report of the running code, :func:`latest_report_path`).
+
+    Returns ``None`` if the file is absent or unreadable.
 
     Examples
     --------
@@ -383,6 +453,7 @@ def run_validation(
         import pytest  # noqa: F401
     except ModuleNotFoundError as exc:  # pragma: no cover - pytest is a dev dependency
         raise BrainritError("brainrit validate needs pytest: pip install 'brainrit[dev]'") from exc
+    fingerprint = code_fingerprint(tests_dir)  # of the code as it was when the run started
     started = _dt.datetime.now(_dt.UTC)
     with tempfile.TemporaryDirectory(prefix="brainrit-validate-") as tmp:
         raw_path = Path(tmp) / "raw.json"
@@ -431,39 +502,53 @@ def run_validation(
         tests_dir=str(tests_dir),
         elapsed_s=float(raw.get("elapsed_s", 0.0)),
         pytest_exit_status=int(raw.get("exit_status", proc.returncode)),
+        code_sha256=fingerprint,
     )
 
 
-def summary_line(path: str | Path | None = None) -> str:
-    """One sentence on the latest validation report, for the report's "validation status" section.
+def summary_line(path: str | Path | None = None, *, tests: str | Path | None = None) -> str:
+    """One sentence on the validation status of the code now running, for the run report.
 
-    Cheap: reads the JSON kept by the last ``brainrit validate`` (see :func:`latest_report_path`); never
-    runs the tests.
+    Cheap: reads the report kept by ``brainrit validate`` for this code's :func:`code_fingerprint`;
+    never runs the tests. A report made for other code (another checkout or version, or before a source,
+    data or validation file changed) is not this code's result: the sentence then says the code is not
+    validated.
 
     Parameters
     ----------
     path : str or Path, optional
-        Report to read instead of the latest one.
+        Report to read instead of the one kept for this code (still checked against the fingerprint).
+    tests : str or Path, optional
+        Validation test folder that is part of the fingerprint (default: :func:`find_tests_dir`).
 
     Examples
     --------
-    >>> summary_line("/nonexistent/validation.json").startswith("No validation report")
+    >>> summary_line("/nonexistent/validation.json").startswith("Not validated for this version")
     True
     """
-    from brainrit import __version__
-
-    p = Path(path) if path is not None else latest_report_path()
+    fp = code_fingerprint(tests)
+    p = Path(path) if path is not None else latest_report_path(fp)
     report = load_report(p)
-    if report is None:
+    short = fp[:12]
+    if report is None or report.code_sha256 != fp:
+        why = (
+            f"no `brainrit validate` report exists for it (looked for {p})"
+            if report is None
+            else (
+                f"the report at {p} ({report.created_utc}, brainrit {report.brainrit_version}) was made for "
+                f"other code ({(report.code_sha256 or 'no fingerprint')[:12]})"
+            )
+        )
         return (
-            f"No validation report found (looked for {p}). Run `brainrit validate` from a source checkout "
-            "to run the published-reference and exact-identity cases of tests/validation/ and keep a report."
+            f"Not validated for this version of the code (fingerprint {short} of the package and its "
+            f"validation tests): {why}. Run `brainrit validate` from the source checkout to run the "
+            "published-reference and exact-identity cases of tests/validation/ for this code."
         )
     n = len(report.cases)
     modules = len(report.by_module())
     text = (
-        f"Validation ({report.created_utc}, brainrit {report.brainrit_version}): "
-        f"{report.n_passed} of {n} cases passed across {modules} modules"
+        f"Validated for this code (fingerprint {short}; {report.created_utc}, brainrit "
+        f"{report.brainrit_version}): {report.n_passed} of {n} cases passed across {modules} modules"
     )
     if report.n_failed:
         failed = [c.nodeid for c in report.cases if c.outcome in ("failed", "error")]
@@ -471,10 +556,4 @@ def summary_line(path: str | Path | None = None) -> str:
         text += f"; {report.n_failed} FAILED ({shown})"
     if report.n_skipped:
         text += f"; {report.n_skipped} skipped"
-    text += "."
-    if report.brainrit_version and report.brainrit_version != __version__:
-        text += (
-            f" This report is for brainrit {report.brainrit_version}, not {__version__}: "
-            "rerun `brainrit validate`."
-        )
-    return text
+    return text + "."

@@ -69,7 +69,7 @@ def _squash(text: str, limit: int = 400) -> str:
 
 
 def parse_docstring(doc: str | None) -> dict[str, str]:
-    """Summary (first line), source and tolerance written in a test docstring.
+    """Summary (first paragraph), source and tolerance written in a test docstring.
 
     Parameters
     ----------
@@ -93,7 +93,7 @@ def parse_docstring(doc: str | None) -> dict[str, str]:
     if not doc:
         return {"summary": "", "source": "", "tolerance": ""}
     doc = inspect.cleandoc(doc)
-    summary = doc.strip().splitlines()[0].strip()
+    summary = " ".join(doc.strip().split("\n\n", 1)[0].split())  # the first paragraph, on one line
     m = _SOURCE_RE.search(doc)
     source = _squash(m.group(1)) if m else ""
     m = _TOL_RE.search(doc)

@@ -48,27 +48,41 @@ def _tol(check: dict[str, Any]) -> str:
     return f"{_fmt(t)} (rel.)" if check.get("relative") else _fmt(t)
 
 
+def _human(test_name: str) -> str:
+    """``test_alpha_lines[Ac-225]`` → ``alpha lines [Ac-225]`` (for cases without a docstring)."""
+    base, _, param = test_name.partition("[")
+    base = base.removeprefix("test_").replace("_", " ")
+    return f"{base} [{param}" if param else base
+
+
 def check_rows(case: Case) -> list[dict[str, str]]:
     """Rows of the report for one case: one per numeric check, or one describing the case.
 
-    Each row has ``quantity, reference, source, value, difference, tolerance, result`` as text.
+    Each row has ``quantity, reference, source, value, difference, tolerance, result`` as text, and
+    ``check``: the comparison captured from the test's code (empty for values recorded by name). The
+    quantity is what the test's docstring says it checks, or the name given to ``record_validation``;
+    never the assertion code.
 
     Examples
     --------
     >>> from brainrit.validation.core import Case
-    >>> c = Case("t.py::a", "radiobiology", "a", "passed", summary="BED", source="Joiner 2018",
-    ...          tolerance="5e-3", checks=({"quantity": "bed(30, 10, 10)", "value": 39.0,
-    ...          "reference": 39.0, "difference": 0.0, "tolerance": 5e-3, "passed": True},))
+    >>> c = Case("t.py::a", "radiobiology", "a", "passed", summary="BED of WBRT 30 Gy/10 fx, α/β 10 Gy",
+    ...          source="Joiner 2018", tolerance="5e-3", checks=({"quantity": "bed(30, 10, 10)",
+    ...          "value": 39.0, "reference": 39.0, "difference": 0.0, "tolerance": 5e-3, "passed": True,
+    ...          "origin": "approx"},))
     >>> r = check_rows(c)[0]
-    >>> r["value"], r["reference"], r["tolerance"], r["result"]
-    ('39', '39', '0.005', 'pass')
+    >>> r["quantity"], r["check"], r["value"], r["reference"], r["tolerance"], r["result"]
+    ('BED of WBRT 30 Gy/10 fx, α/β 10 Gy', 'bed(30, 10, 10)', '39', '39', '0.005', 'pass')
     """
     rows = []
+    captured = [ch for ch in case.checks if "value" in ch]
+    described = case.summary or _human(case.name)
     for ch in case.checks:
         if "value" not in ch:  # "more comparisons not listed" marker
             rows.append(
                 {
                     "quantity": str(ch.get("quantity", "")),
+                    "check": "",
                     "reference": "",
                     "source": "",
                     "value": "",
@@ -80,9 +94,16 @@ def check_rows(case: Case) -> list[dict[str, str]]:
             continue
         unit = f" {ch['unit']}" if ch.get("unit") else ""
         passed = ch.get("passed")
+        from_code = ch.get("origin") in ("approx", "allclose") or not ch.get("quantity")
+        if from_code:
+            k = captured.index(ch) + 1 if ch in captured else 1
+            quantity = described if len(captured) == 1 else f"{described} (check {k} of {len(captured)})"
+        else:
+            quantity = str(ch.get("quantity"))
         rows.append(
             {
-                "quantity": str(ch.get("quantity") or case.summary),
+                "quantity": quantity,
+                "check": str(ch.get("quantity") or "") if from_code else "",
                 "reference": _fmt(ch.get("reference")) + (unit if ch.get("reference") is not None else ""),
                 "source": str(ch.get("source") or case.source),
                 "value": _fmt(ch.get("value")) + (unit if ch.get("value") is not None else ""),
@@ -94,7 +115,8 @@ def check_rows(case: Case) -> list[dict[str, str]]:
     if not rows:
         rows.append(
             {
-                "quantity": case.summary or case.name,
+                "quantity": described,
+                "check": "",
                 "reference": "(in the test)",
                 "source": case.source,
                 "value": "–",
@@ -138,9 +160,10 @@ def render_markdown(report: ValidationReport, heading_level: int = 1) -> str:
         f"{report.n_skipped} skipped; brainrit {_md(report.brainrit_version)}, {_md(report.created_utc)}, "
         f"{report.elapsed_s:.0f} s; cases from {_md(report.tests_dir)}.",
         "",
-        "Each case is a test of `tests/validation/`. Numeric rows were captured from the test's comparisons "
-        "(the assertion is the quantity); a row with no value is a case whose reference is checked inside "
-        "the test (its docstring gives the quantity, source and tolerance).",
+        "Each case is a test of `tests/validation/`. The quantity is what the test's docstring says it "
+        "checks; numeric rows were captured from the test's comparisons (the comparison itself is in "
+        "validation.json and in the HTML report's tooltips); a row with no value is a case whose reference "
+        "is checked inside the test (its docstring gives the source and tolerance).",
         "",
     ]
     for module, cases in report.by_module().items():
@@ -198,9 +221,10 @@ def render_html(report: ValidationReport) -> str:
         f"{report.n_skipped} skipped.</p>",
         f"<p>brainrit {e(report.brainrit_version)} · {e(report.created_utc)} · {report.elapsed_s:.0f} s · "
         f"cases from <code>{e(report.tests_dir)}</code></p>",
-        "<p>Numeric rows were captured from each test's comparisons (the assertion is the quantity); a row "
-        "without a value is a case whose reference is checked inside the test (its docstring gives the "
-        "quantity, the source and the tolerance).</p>",
+        "<p>The quantity is what each test's docstring says it checks; numeric rows were captured from the "
+        "test's comparisons (hover over a quantity to see the comparison); a row without a value is a case "
+        "whose reference is checked inside the test (its docstring gives the source and the "
+        "tolerance).</p>",
         "<nav><ul>",
     ]
     groups = report.by_module()
@@ -228,7 +252,8 @@ def render_html(report: ValidationReport) -> str:
                         f"<td rowspan='{len(rows)}' title='{title}'><code>{e(c.nodeid.split('::', 1)[-1])}"
                         f"</code>{msg}</td>"
                     )
-                parts.append(f"<td><code>{e(r['quantity'])}</code></td>")
+                tip = f" title='{e(r['check'], quote=True)}'" if r["check"] else ""
+                parts.append(f"<td{tip}>{e(r['quantity'])}</td>")
                 for k in ("reference", "value", "difference"):
                     parts.append(f"<td class='num'>{e(r[k])}</td>")
                 parts.append(f"<td>{e(r['tolerance'])}</td>")
@@ -256,8 +281,9 @@ def write_report(report: ValidationReport, out: str | Path, *, keep_latest: bool
     out : str or Path
         Output folder (created if needed; these three files are replaced).
     keep_latest : bool
-        Also copy the JSON to :func:`~brainrit.validation.core.latest_report_path`, where
-        :func:`~brainrit.validation.core.summary_line` and the docs build read it.
+        Also copy the JSON to :func:`~brainrit.validation.core.latest_report_path` of the report's code
+        fingerprint, where :func:`~brainrit.validation.core.summary_line` and the docs build read it (a
+        report without a fingerprint is not kept).
 
     Returns
     -------
@@ -292,8 +318,8 @@ def write_report(report: ValidationReport, out: str | Path, *, keep_latest: bool
         _atomic_write(paths["html"], render_html(report))
     except OSError as exc:
         raise OutputError(f"cannot write the validation report to {out}: {exc}") from exc
-    if keep_latest:
-        latest = latest_report_path()
+    if keep_latest and report.code_sha256:
+        latest = latest_report_path(report.code_sha256)
         try:
             latest.parent.mkdir(parents=True, exist_ok=True)
             _atomic_write(latest, text_json)
