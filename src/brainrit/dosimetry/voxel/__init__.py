@@ -17,6 +17,10 @@ Sub-modules (imported lazily; ``import brainrit.dosimetry.voxel`` is cheap):
 ``rtdose``
     The RT Dose writer (complete RT Dose IOD; patient, study and frame of reference from a reference
     CT/MR/RTSTRUCT).
+``series``, ``density``, ``patient``
+    Patient images: quantitative SPECT/PET time series (Bq/mL, times, frame checks) with CT
+    (HU → g/cm³) and structures; structure time–activity fits, TIA maps, chain-member voxel dose
+    and DVHs (:func:`~brainrit.dosimetry.voxel.patient.patient_dose`).
 
 The most used functions are also available here (``dvh`` and ``resample`` stay sub-modules).
 
