@@ -205,3 +205,35 @@ def test_structure_tia_methods():
     )
     assert stp.tia_MBq_h == pytest.approx(5.0 / 0.0693147, rel=1e-5)
     assert fit_structure_tia(t, np.zeros(6), therapy_half_life_h=10.64).method == "zero"
+
+
+def test_phantom_from_patient_structures(patient):
+    from brainrit.phantoms.arms import build_arm
+    from brainrit.phantoms.patient import phantom_from_structures
+
+    s = image_series([read_quantitative_dicom(patient.spect_dicom[0])])
+    masks = read_rtstruct(patient.rtstruct, *s.grid_lps())
+    p = phantom_from_structures(masks, *s.grid_lps())
+    assert [les.name for les in p.lesions] == [les.name for les in patient.phantom.lesions]
+    for mine, truth in zip(p.lesions, patient.phantom.lesions, strict=True):
+        vox = float(np.prod(p.voxel_mm))
+        assert np.pi / 6 * mine.diameter_mm**3 == pytest.approx(masks[f"lesion_{truth.name}"].sum() * vox)
+        assert np.linalg.norm(mine.centre_mm - truth.centre_mm) < p.voxel_mm[0]  # voxelised centroid
+    assert np.array_equal(p.masks["hippocampi"], patient.phantom.masks["hippocampi"])
+    arm = build_arm(p, "HA-WBRT-30/10")
+    assert arm.dose_Gy.shape == p.shape
+    with pytest.raises(InputError, match="brain structure"):
+        phantom_from_structures({"hippocampi": masks["hippocampi"]}, *s.grid_lps())
+    with pytest.raises(InputError, match="hippocampi structure"):
+        phantom_from_structures({"brain": masks["brain"]}, *s.grid_lps())
+
+
+@pytest.mark.parametrize("n_points", [1, 3, 6])
+def test_curve_integrates_to_the_tia(n_points):
+    """Whatever the method, the curve a later stage uses (dose rate, G factor) has the reported integral."""
+    t = np.array([1.0, 4, 12, 24, 48, 72])[-n_points:]
+    a = 3.0 * (np.exp(-0.08 * t) - np.exp(-0.5 * t))
+    k = fit_structure_tia(t, a, therapy_half_life_h=10.64)
+    grid = np.concatenate([np.linspace(0, 80, 80001), np.linspace(80.001, 2000, 200001)])
+    area = np.trapezoid(k.curve_MBq(grid, therapy_half_life_h=10.64), grid)
+    assert area == pytest.approx(k.tia_MBq_h, rel=2e-3)

@@ -123,6 +123,30 @@ class StructureTIA:
         """TIA in Bq·s."""
         return self.tia_MBq_h * _MBQ_H_TO_BQ_S
 
+    def curve_MBq(self, time_h: Any, *, therapy_half_life_h: float) -> np.ndarray:
+        """The integrated curve at ``time_h`` (MBq): the fitted model, or the trapezoid/single-point
+        interpolation (linear rise from 0, physical decay after the last point).
+
+        Examples
+        --------
+        >>> k = fit_structure_tia([2.0, 24.0], [1.0, 0.5], therapy_half_life_h=10.64)
+        >>> k.curve_MBq([1.0, 13.0, 34.64], therapy_half_life_h=10.64).round(3).tolist()
+        [0.5, 0.75, 0.25]
+        """
+        t = np.atleast_1d(array_finite("time_h", time_h, low=0.0, unit="h"))
+        p = dict(self.parameters)
+        if self.method == "zero":
+            return np.zeros_like(t)
+        if self.method == "uptake":
+            return p["A"] * (np.exp(-p["k1_per_h"] * t) - np.exp(-p["k_uptake_per_h"] * t))
+        if self.method in ("mono", "bi", "tri", "single-time-point"):
+            n = len(p) // 2
+            return sum(p[f"A{i}"] * np.exp(-p[f"k{i}_per_h"] * t) for i in range(1, n + 1))  # type: ignore[return-value]
+        lam = math.log(2.0) / positive("therapy_half_life_h", therapy_half_life_h)
+        ts, a = self.times_h, self.activity_MBq
+        inside = np.interp(t, np.concatenate([[0.0], ts]), np.concatenate([[0.0], a]))
+        return np.where(t > ts[-1], a[-1] * np.exp(-lam * (t - ts[-1])), inside)
+
 
 def _half_life_h(nuclide: str) -> float:
     from brainrit import nuclides
@@ -183,7 +207,11 @@ def fit_structure_tia(
         from brainrit.kinetics.fitting import single_time_point_tia
 
         tia = single_time_point_tia(float(a[0]), float(t[0]), effective_half_life_h) / 3600.0
-        return StructureTIA(structure, t, a, "single-time-point", tia, math.nan)
+        # the mono-exponential through the point with this integral: k = ln 2 / T_eff, or ln 2 / t
+        # (Hänscheid's estimate is exact for that curve)
+        k = math.log(2.0) / (effective_half_life_h if effective_half_life_h is not None else float(t[0]))
+        params = {"A1": float(a[0]) * math.exp(k * float(t[0])), "k1_per_h": k}
+        return StructureTIA(structure, t, a, "single-time-point", tia, math.nan, {}, MappingProxyType(params))
     if how == "fit":
         from brainrit.kinetics.fitting import fit_time_activity
 
