@@ -208,7 +208,7 @@ def test_structure_tia_methods():
 
 
 def test_phantom_from_patient_structures(patient):
-    from brainrit.phantoms.arms import build_arm
+    from brainrit.ebrt.phantom_arms import build_arm
     from brainrit.phantoms.patient import phantom_from_structures
 
     s = image_series([read_quantitative_dicom(patient.spect_dicom[0])])

@@ -1,6 +1,6 @@
 """A :class:`~brainrit.phantoms.Phantom` made of a patient's structures, for the external-beam and RIT arms.
 
-The external-beam arms (:mod:`brainrit.phantoms.arms`) and the RIT dose-map stage work on a
+The external-beam arms (:mod:`brainrit.ebrt.phantom_arms`) and the RIT dose-map stage work on a
 :class:`~brainrit.phantoms.Phantom`. :func:`phantom_from_structures` builds one from a patient's
 masks on an image grid (DICOM LPS axes, as :meth:`brainrit.dosimetry.voxel.series.ImageSeries.grid_lps`
 gives), so every arm is judged on the same structures as the image-based RIT dose:
@@ -31,9 +31,9 @@ from types import MappingProxyType
 
 import numpy as np
 
-from brainrit.ebrt.geometry import Lesion, check_grid
 from brainrit.errors import InputError
 from brainrit.phantoms.brain import HUMAN, Phantom
+from brainrit.phantoms.geometry import Lesion, check_grid
 
 __all__ = ["phantom_from_structures"]
 
@@ -68,6 +68,17 @@ def phantom_from_structures(
     ------
     InputError
         No brain structure; no hippocampi (nor left and right); masks off the grid.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> brain = np.zeros((10, 10, 10), bool); brain[1:9, 1:9, 1:9] = True
+    >>> hip = np.zeros_like(brain); hip[2, 2, 2] = True
+    >>> met = np.zeros_like(brain); met[6:8, 6:8, 6:8] = True
+    >>> p = phantom_from_structures({"brain": brain, "hippocampi": hip, "lesion_m1": met},
+    ...                             (10, 10, 10), 4.0, (0.0, 0.0, 0.0))
+    >>> p.lesions[0].name, p.lesions[0].centre_mm.tolist(), round(p.volume_cm3("lesion_m1"), 3)
+    ('m1', [26.0, 26.0, 26.0], 0.512)
     """
     shp, vox, org = check_grid(shape, voxel_mm, origin_mm)
     masks: dict[str, np.ndarray] = {}
