@@ -16,6 +16,7 @@ import numpy as np
 
 from brainrit.dosimetry.geometry import Capillary, perivascular_cells
 from brainrit.dosimetry.microdosimetry import MicroGeometry, Source, engine, simulate, sources, walker
+from brainrit.units import MEV_TO_J
 
 N_DECAYS = 1_000_000
 N_BASELINE = 20_000
@@ -60,7 +61,7 @@ def test_bench_microdosimetry_vessel_wall(benchmark):
     table = engine._range_table(geom, None)
     prog = sources._program(src)
     p, d, e, _rec, _cell = sources._chunk_tracks(geom, src, prog, N_BASELINE, np.random.default_rng(5))
-    gy = engine._MEV_TO_J / geom.nucleus_mass_kg()
+    gy = MEV_TO_J / geom.nucleus_mass_kg()
     t0 = time.perf_counter()
     (ref_hits, ref_z), peak_base = _peak_bytes(
         lambda: walker._brute_force_numpy(p, d, e, geom.centres_um, geom.nucleus_radius_um, gy, *table)

@@ -22,6 +22,7 @@ from brainrit.dosimetry.microdosimetry import (
 )
 from brainrit.errors import InputError
 from brainrit.physics import RangeTable, alpha_range_table
+from brainrit.units import MEV_TO_J
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +39,7 @@ def _walk(geom: MicroGeometry, p, d, e, recoil=None):
     hits, z = np.zeros(n, np.int64), np.zeros((n, 2))
     hist, acc = np.zeros(engine._N_EVENT_BINS + 2, np.int64), np.zeros(6)
     rec = np.zeros(e.size) if recoil is None else recoil
-    gy = engine._MEV_TO_J / geom.nucleus_mass_kg()
+    gy = MEV_TO_J / geom.nucleus_mass_kg()
     walker._walk_tracks(
         np.ascontiguousarray(p), np.ascontiguousarray(d), e, rec, geom.centres_um, geom.nucleus_radius_um, gy,
         grid.lo, grid.bin_um, grid.shape, grid.start, grid.items, t.energy_MeV, t.range_um,
@@ -76,7 +77,7 @@ def test_track_starting_inside_a_nucleus_scores_recoil_there():
     d = np.array([[0.0, 1.0, 0.0]])
     hits, z, _ref_h, ref_z, _ = _walk(geom, p, d, np.array([6.0]), recoil=np.array([0.1]))
     assert hits.tolist() == [1, 0]
-    gy = engine._MEV_TO_J / geom.nucleus_mass_kg()[0]
+    gy = MEV_TO_J / geom.nucleus_mass_kg()[0]
     assert z[0] == pytest.approx(ref_z[0] + 0.1 * gy)
 
 
@@ -279,7 +280,7 @@ def test_constant_let_range_table_override():
     table = RangeTable(e, e / 0.1, "water", 1.0, "alpha", 0.0)  # 100 keV/µm, range 500 µm
     g = MicroGeometry(CellPopulation([[0.0, 0.0, 0.0]], 5.0, 4.0), box_um=[[-60.0] * 3, [60.0] * 3])
     r = simulate(g, Source("tissue", alpha_energy_MeV=50.0), n_decays=20_000, seed=1, range_table=table)
-    zmax = 0.1 * 8.0 * engine._MEV_TO_J / g.nucleus_mass_kg()[0]
+    zmax = 0.1 * 8.0 * MEV_TO_J / g.nucleus_mass_kg()[0]
     assert r.n_events > 0 and r.z_per_event_Gy[0] <= zmax * (1 + 1e-9)
 
 

@@ -44,6 +44,7 @@ from brainrit.dosimetry.cellular import _sources as src
 from brainrit.dosimetry.cellular._kernel import _interp_rows
 from brainrit.dosimetry.geometry import Capillary, CellPopulation
 from brainrit.errors import InputError
+from brainrit.units import MEV_TO_J
 
 __all__ = [
     "COMPARISON_BANDS_UM",
@@ -333,7 +334,7 @@ def dose_at_points(
         float(rho[-1]), _N_T, _N_PHI, _N_RAD, rx, rw, out,
     )  # fmt: skip
     mass_kg = 4.0 / 3.0 * math.pi * rn**3 * tb.density_g_cm3 * 1e-15
-    dose = out * src.MEV_TO_J / mass_kg
+    dose = out * MEV_TO_J / mass_kg
     return VascularDose(
         dist, {c: dose[i] for i, c in enumerate(RADIATION_CLASSES)}, VESSEL_SOURCES[kind], nuclide
     )
@@ -474,7 +475,7 @@ def dose_profile(
         pts, seg_a, seg_u, seg_len, r_l, r_l + t_w, kind, rho, table, smax, _N_T, _N_PHI, _N_RAD, rx, rw, out
     )
     mass_kg = 4.0 / 3.0 * math.pi * rn**3 * tb.density_g_cm3 * 1e-15
-    dose = out * src.MEV_TO_J / mass_kg
+    dose = out * MEV_TO_J / mass_kg
     return VascularDose(
         r, {c: dose[i] for i, c in enumerate(RADIATION_CLASSES)}, VESSEL_SOURCES[kind], nuclide
     )
@@ -532,7 +533,7 @@ def tissue_dose_per_decay_per_um3_Gy(
     absorbed = np.where(es.kind == 2, es.ratio, 1.0) * es.weight * es.energy_MeV
     e = np.bincount(es.cls, absorbed, minlength=len(RADIATION_CLASSES))
     mass_kg = tb.density_g_cm3 * 1e-15
-    return {c: float(e[i] * src.MEV_TO_J / mass_kg) for i, c in enumerate(RADIATION_CLASSES)}
+    return {c: float(e[i] * MEV_TO_J / mass_kg) for i, c in enumerate(RADIATION_CLASSES)}
 
 
 #: Distance bands (µm from the vessel axis) of the radionuclide comparison: tumour cells at 0–25, 25–50

@@ -56,10 +56,10 @@ from brainrit.errors import DataError, InputError
 from brainrit.kinetics.chain import ChainSpec, chain_spec
 from brainrit.kinetics.physiology import REGIONS, Physiology, reference_physiology
 from brainrit.kinetics.targets import Target, get_target
+from brainrit.units import AVOGADRO_PER_MOL
 
 __all__ = ["ORGAN_FIELDS", "OUTPUT_REGIONS", "Assembled", "KineticModel", "default_model"]
 
-AVOGADRO = 6.02214076e23
 ORGAN_FIELDS = (
     "mass_g",
     "plasma_flow_mL_per_h",
@@ -282,7 +282,7 @@ def _assemble(model: KineticModel) -> Assembled:
         sites = (
             p[f"target.density_per_um2.{r}"] * p[f"{r}.vascular_surface_cm2_per_g"] * 1e8 * p[f"{r}.mass_g"]
         )
-        r_tot[j] = sites / AVOGADRO
+        r_tot[j] = sites / AVOGADRO_PER_MOL
 
     def free_matrix(element: str) -> tuple[np.ndarray, np.ndarray]:
         K = np.zeros((n_f, n_f))

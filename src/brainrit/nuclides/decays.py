@@ -38,12 +38,11 @@ import numpy as np
 from brainrit.checks import choice, non_negative
 from brainrit.errors import DataError, InputError
 from brainrit.nuclides.chains import DecayChain, decay_chain, format_half_life
+from brainrit.units import S_PER_H
 
 __all__ = ["INITIAL_STATES", "bateman_matrix", "cumulated_decays", "equilibrium_activity_ratios"]
 
 INITIAL_STATES: tuple[str, ...] = ("parent", "equilibrium")
-
-_S_PER_H = 3600.0
 
 
 def bateman_matrix(chain: DecayChain) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
@@ -206,7 +205,7 @@ def cumulated_decays(
         raise InputError("parent", parent, "a radioactive nuclide (this one is stable)")
     names, lam, V = bateman_matrix(chain)
     a0_bq = activity * 1e6
-    t1_s, t2_s = t1 * _S_PER_H, t2 * _S_PER_H
+    t1_s, t2_s = t1 * S_PER_H, t2 * S_PER_H
     if state == "equilibrium":
         _require_equilibrium(chain, lam)
         parent_decays = a0_bq * _window(lam[:1], t1_s, t2_s)[0]

@@ -27,19 +27,9 @@ import numpy as np
 
 from brainrit.checks import choice
 from brainrit.errors import InputError
+from brainrit.nuclides import RADIATION_CLASSES
 from brainrit.physics import deposited_along_segment_MeV, range_um_from_energy
 
-RADIATION_CLASSES = (
-    "alpha",
-    "alpha_recoil",
-    "beta_minus",
-    "beta_plus",
-    "ie",
-    "auger",
-    "gamma",
-    "xray",
-    "annihilation",
-)
 _KIND = {
     "alpha": 0,
     "alpha_recoil": 3,
@@ -52,7 +42,6 @@ _KIND = {
     "annihilation": 2,
 }
 ELECTRON_MODELS = ("cole", "estar")
-MEV_TO_J = 1.602176634e-13
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from brainrit.dosimetry.cellular.crossdose import _cross, _members
 from brainrit.dosimetry.cellular.svalues import RADIATION_CLASSES, SOURCES, _compartment, _masses_kg, s_values
 from brainrit.dosimetry.geometry import CellPopulation
 from brainrit.errors import InputError
+from brainrit.units import MEV_TO_J
 
 __all__ = ["ClusterDose", "cluster_dose"]
 
@@ -160,7 +161,7 @@ def cluster_dose(
                 np.concatenate((np.linspace(lo, min(hi, lo + 60.0), 121), np.geomspace(lo, hi, 160)))
             )
             e = _cross(kernel, grid, rc, rn, rc, rn)[:, :, 0, s_idx]  # (grid, class) MeV/decay into N
-            s_cross = e * src.MEV_TO_J / _masses_kg(rc, rn, tb.density_g_cm3)[0]
+            s_cross = e * MEV_TO_J / _masses_kg(rc, rn, tb.density_g_cm3)[0]
             w = act[i_src]
             for c in range(len(RADIATION_CLASSES)):
                 if not np.any(s_cross[:, c]):

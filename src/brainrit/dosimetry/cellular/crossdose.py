@@ -34,6 +34,7 @@ from brainrit.dosimetry.cellular.svalues import (
     s_value,
 )
 from brainrit.errors import InputError
+from brainrit.units import MEV_TO_J
 
 __all__ = ["cross_s_value", "cross_s_value_monoenergetic", "cross_s_values", "s_value"]
 
@@ -117,7 +118,7 @@ def cross_s_values(
     tb = src.tables(material, electron_model)
     kernel = kn.point_kernel_for(_members(nuclide, chain, daughter_sources), tb.material, tb.electron_model)
     e = _cross(kernel, d, rc, rn, rc_s, rn_s)
-    s = e * src.MEV_TO_J / _masses_kg(rc, rn, tb.density_g_cm3)[:, None]
+    s = e * MEV_TO_J / _masses_kg(rc, rn, tb.density_g_cm3)[:, None]
     out = {c: s[..., i, :, :] for i, c in enumerate(RADIATION_CLASSES)}
     out["total"] = s.sum(axis=-3)
     return out
@@ -191,7 +192,7 @@ def cross_s_value_monoenergetic(
         raise InputError("energy_MeV", energy_MeV, f"<= {top:g} MeV (top of the {p} range table)")
     kernel = kn.monoenergetic_kernel(p, e, tb.material, tb.electron_model)
     en = _cross(kernel, d, rc, rn, rc, rn).sum(axis=-3)
-    sv = en * src.MEV_TO_J / _masses_kg(rc, rn, tb.density_g_cm3)[:, None]
+    sv = en * MEV_TO_J / _masses_kg(rc, rn, tb.density_g_cm3)[:, None]
     return _scalar(sv[..., t, s])
 
 

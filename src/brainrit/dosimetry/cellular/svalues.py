@@ -32,6 +32,7 @@ from brainrit.checks import choice, positive
 from brainrit.dosimetry.cellular import _sources as src
 from brainrit.dosimetry.cellular._self import self_energy
 from brainrit.errors import InputError
+from brainrit.units import MEV_TO_J
 
 __all__ = [
     "SOURCES",
@@ -218,7 +219,7 @@ def s_values_monoenergetic(
     e = _check_energy(p, energy_MeV, tb)
     es = src.monoenergetic(p, e)
     em = _energy_matrix(es, tb, rc, rn).sum(axis=0)
-    vals = em * src.MEV_TO_J / _masses_kg(rc, rn, tb.density_g_cm3)[:, None]
+    vals = em * MEV_TO_J / _masses_kg(rc, rn, tb.density_g_cm3)[:, None]
     return SValueTable(f"{p} {e:g} MeV", rc, rn, tb.material, vals, {})
 
 
@@ -312,7 +313,7 @@ def s_values(
             e += n_dec * em
         else:
             e += n_dec * em[:, :, SOURCES.index(loc)][:, :, None]
-    scale = src.MEV_TO_J / _masses_kg(rc, rn, tb.density_g_cm3)[None, :, None]
+    scale = MEV_TO_J / _masses_kg(rc, rn, tb.density_g_cm3)[None, :, None]
     by = e * scale
     by_class = {c: by[i] for i, c in enumerate(RADIATION_CLASSES)}
     name = members[0][0] if members else str(nuclide)

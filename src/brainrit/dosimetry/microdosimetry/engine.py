@@ -28,10 +28,10 @@ from brainrit.dosimetry.microdosimetry.sources import (
 )
 from brainrit.dosimetry.microdosimetry.walker import _build_grid, _Grid, _walk_tracks
 from brainrit.errors import InputError
+from brainrit.units import MEV_TO_J
 
 __all__ = ["simulate"]
 
-_MEV_TO_J = 1.602176634e-13
 #: Decays per chunk: fixes the number of chunks from the problem alone (never from the worker count).
 _CHUNK_DECAYS = 32_768
 _N_EVENT_BINS = 200
@@ -368,7 +368,7 @@ def _simulate(
     count_ss, chunk_ss = np.random.SeedSequence(seed_i).spawn(2)
     counts = _decay_counts(prob.srcs, n_decays, time_integrated_activity_Bq_s, count_ss)
     mass = geom.nucleus_mass_kg()
-    gy_per_mev = _MEV_TO_J / mass
+    gy_per_mev = MEV_TO_J / mass
     bins = _event_bins(prob.programs, gy_per_mev)
     tally, n_chunks = _run_chunks(prob, counts, chunk_ss, gy_per_mev, bins, n_workers, progress)
 

@@ -13,12 +13,13 @@ import numpy as np
 from brainrit.dosimetry.microdosimetry.geometry import MicroGeometry
 from brainrit.dosimetry.microdosimetry.sources import Source, _Program, _reach_probability
 from brainrit.errors import InputError
+from brainrit.nuclides import RADIATION_GROUPS
 
 __all__: list[str] = []
 
 
 _CELLULAR_SOURCE = {"nucleus": "N", "cytoplasm": "Cy", "cell_surface": "CS", "cell": "C"}
-_HIGH_LET_CLASSES = ("alpha", "alpha_recoil")
+_HIGH_LET_CLASSES = RADIATION_GROUPS["alpha"]
 
 
 def _electron_self_s_value(geom: MicroGeometry, src: Source, prog: _Program) -> np.ndarray:

@@ -35,6 +35,7 @@ import numpy as np
 from brainrit.checks import array_finite, choice, non_negative, positive
 from brainrit.dosimetry.voxel._grid import as_voxel_mm, check_image
 from brainrit.errors import InputError
+from brainrit.units import MEV_TO_J
 
 __all__ = [
     "GY_PER_BQ_S_PER_MGY_PER_MBQ_S",
@@ -49,7 +50,6 @@ __all__ = [
 
 #: 1 Bq·s × 1 mGy/(MBq·s) in Gy.
 GY_PER_BQ_S_PER_MGY_PER_MBQ_S = 1e-9
-_J_PER_MEV = 1.602176634e-13
 
 
 def _check_kernel(kernel: Any) -> np.ndarray:
@@ -214,7 +214,7 @@ def local_deposition_dose(
     else:
         rho = np.asarray(positive("density_g_cm3", float(rho)))
     mass_kg = rho * float(np.prod(vox)) * 1e-6  # g/cm3 * mm3 -> kg (1 mm3 = 1e-3 cm3, 1 g = 1e-3 kg)
-    return tia * e * _J_PER_MEV / mass_kg
+    return tia * e * MEV_TO_J / mass_kg
 
 
 def tia_from_series(

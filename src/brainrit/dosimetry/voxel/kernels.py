@@ -68,6 +68,8 @@ import numpy as np
 
 from brainrit.dosimetry.voxel._grid import as_voxel_mm
 from brainrit.errors import InputError
+from brainrit.nuclides import RADIATION_GROUPS
+from brainrit.units import MEV_TO_J
 
 __all__ = [
     "COMPONENTS",
@@ -81,14 +83,14 @@ __all__ = [
     "voxel_kernel_components",
 ]
 
-#: 1 MeV/g per decay expressed in mGy/(MBq·s): 1.602176634e-13 J/MeV × 1e3 g/kg × 1e6 Bq/MBq × 1e3 mGy/Gy.
-MEV_PER_G_TO_MGY_PER_MBQ_S = 1.602176634e-13 * 1e3 * 1e6 * 1e3
+#: 1 MeV/g per decay expressed in mGy/(MBq·s): J/MeV × 1e3 g/kg × 1e6 Bq/MBq × 1e3 mGy/Gy.
+MEV_PER_G_TO_MGY_PER_MBQ_S = MEV_TO_J * 1e3 * 1e6 * 1e3
 
 #: Dose components kept apart by every kernel.
-COMPONENTS: tuple[str, ...] = ("alpha", "electron", "photon")
+COMPONENTS: tuple[str, ...] = tuple(RADIATION_GROUPS)
 
-_ELECTRON_CLASSES = ("ie", "auger")
-_PHOTON_CLASSES = ("gamma", "xray", "annihilation")
+_ELECTRON_CLASSES = ("ie", "auger")  # discrete electron lines; β± spectra are handled apart
+_PHOTON_CLASSES = RADIATION_GROUPS["photon"]
 _KERNEL_MATERIALS = ("water", "soft_tissue", "brain")
 _PHOTON_LOCAL_BELOW_MeV = 1e-3
 

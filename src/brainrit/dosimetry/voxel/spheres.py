@@ -37,10 +37,9 @@ from brainrit.dosimetry.voxel.kernels import (
     energy_within_radius_MeV,
 )
 from brainrit.errors import InputError
+from brainrit.units import MEV_TO_J
 
 __all__ = ["SphereSValues", "organ_self_s_value", "sphere_geometric_factor", "sphere_s_values"]
-
-_J_PER_MEV = 1.602176634e-13
 
 
 def sphere_geometric_factor(r_over_a: Any) -> np.ndarray:
@@ -127,7 +126,7 @@ def sphere_s_values(
         for c in COMPONENTS:
             absorbed[c][i] = cum[c][0] + float(np.diff(cum[c]) @ phi)
     mass_g = 4.0 / 3.0 * np.pi * (flat / 20.0) ** 3 * mat.density_g_cm3
-    s = {c: (absorbed[c] * _J_PER_MEV / (mass_g / 1000.0)).reshape(d.shape) for c in COMPONENTS}
+    s = {c: (absorbed[c] * MEV_TO_J / (mass_g / 1000.0)).reshape(d.shape) for c in COMPONENTS}
     af = {
         c: (absorbed[c] / emitted[c] if emitted[c] > 0 else np.zeros_like(absorbed[c])).reshape(d.shape)
         for c in COMPONENTS
