@@ -45,7 +45,7 @@ def test_tutorial_nuclide_choice(tmp_path: Path) -> None:
     # [end-step-2]
 
     # [step-3]
-    from brainrit.cli.compare import per_injected_activity
+    from brainrit.dosimetry.perivascular import per_injected_activity
 
     per_mbq = per_injected_activity(nuclides, 0.2, species="mouse")  # 0.2 MBq injected, mouse kinetics
     zero = {"alpha_Gy": 0.0, "electron_Gy": 0.0, "total_Gy": 0.0}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from brainrit.cli import main
-from brainrit.cli.compare import per_injected_activity
+from brainrit.dosimetry.perivascular import per_injected_activity
 
 
 def test_dose_scales_linearly_with_injected_activity():

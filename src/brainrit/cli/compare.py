@@ -34,6 +34,7 @@ def compare_nuclides_cmd(
     ),
     csv_path: str = typer.Option(None, "--csv", help="Write the table as CSV to this path."),
     plot_path: str = typer.Option(None, "--plot", help="Write a bar chart (PNG/SVG/PDF) to this path."),
+    as_json: bool = typer.Option(False, "--json", help="Print the table (and per-injected doses) as JSON."),
 ) -> None:
     """Nucleus dose vs distance from a labelled capillary for the VCAM-1 radionuclides.
 
@@ -41,6 +42,7 @@ def compare_nuclides_cmd(
     capillary); the last column is per decay per µm² of luminal endothelium. Photons are computed and
     shown: they are negligible at this scale.
     """
+    from brainrit.dosimetry.perivascular import per_injected_activity
     from brainrit.dosimetry.vascular import compare_nuclides
 
     rows = compare_nuclides(
@@ -52,7 +54,8 @@ def compare_nuclides_cmd(
         material=material,
         chain=not no_chain,
     )
-    _print(rows)
+    if not as_json:
+        _print(rows)
     injected = None
     if per_injected_MBq is not None:
         injected = per_injected_activity(
@@ -66,13 +69,36 @@ def compare_nuclides_cmd(
             nucleus_radius_um=nucleus_radius_um,
             material=material,
         )
-        _print_injected(injected, per_injected_MBq, species)
+        if not as_json:
+            _print_injected(injected, per_injected_MBq, species)
     if csv_path:
         _write_csv(rows, csv_path, injected)
-        typer.echo(f"wrote {csv_path}")
     if plot_path:
         _plot(rows, plot_path)
+    if as_json:
+        _print_json(rows, injected, per_injected_MBq, species)
+        return
+    if csv_path:
+        typer.echo(f"wrote {csv_path}")
+    if plot_path:
         typer.echo(f"wrote {plot_path}")
+
+
+def _print_json(rows, injected, activity_MBq, species) -> None:
+    import json
+
+    data: dict = {
+        "unit": "Gy per decay per um of labelled capillary (last column: per um2 of luminal endothelium)",
+        "rows": [{c: getattr(r, c) for c in _COLUMNS} for r in rows],
+    }
+    if injected is not None:
+        data["per_injected"] = {
+            "activity_MBq": activity_MBq,
+            "species": species,
+            "unit": "Gy (mean nucleus dose, bound activity)",
+            "rows": [{"nuclide": n, "band": b, **d} for (n, b), d in injected.items()],
+        }
+    typer.echo(json.dumps(data, indent=1, ensure_ascii=False))
 
 
 _COLUMNS = (
@@ -86,49 +112,6 @@ _COLUMNS = (
     "total_Gy",
     "total_per_decay_per_um2_endothelium_Gy",
 )
-
-
-def per_injected_activity(
-    nuclides,
-    activity_MBq: float,
-    *,
-    species: str = "mouse",
-    intercapillary_distance_um: float = 40.0,
-    **geometry,
-) -> dict[tuple[str, str], dict[str, float]]:
-    """Mean nucleus dose per distance band for ``activity_MBq`` injected, (nuclide, band) -> group doses (Gy).
-
-    Each nuclide's antibody follows the reference kinetics of ``species`` (:func:`brainrit.kinetics.solve`;
-    ²¹²Bi release 0.36 for ²¹²Pb, no release otherwise); the decays of every chain member bound on metastasis
-    endothelium per µm of vessel (vessel length per gram 10¹²/Δ²) weight that member's own per-decay band
-    doses (``chain=False``).
-
-    Examples
-    --------
-    >>> d = per_injected_activity(["At-211"], 0.1, nucleus_radius_um=3.0)
-    >>> d[("At-211", "tumour 0-25 um")]["alpha_Gy"] > d[("At-211", "tumour 25-50 um")]["alpha_Gy"] > 0
-    True
-    """
-    from brainrit.checks import positive
-    from brainrit.dosimetry.vascular import compare_nuclides
-    from brainrit.kinetics import default_model, solve
-    from brainrit.pipeline.stage_micro import vessel_decays_per_um
-
-    a = positive("per_injected_MBq", activity_MBq)
-    out: dict[tuple[str, str], dict[str, float]] = {}
-    for name in nuclides:
-        model = default_model(species, nuclide=name, release_fraction=0.36 if name == "Pb-212" else 0.0)
-        result = solve(model, a)
-        bound = vessel_decays_per_um(result, "metastasis", "bound", intercapillary_distance_um)
-        for member, n in bound.items():
-            if n <= 0:
-                continue
-            for r in compare_nuclides([member], chain=False, **geometry):
-                acc = out.setdefault((name, r.band), {"alpha_Gy": 0.0, "electron_Gy": 0.0, "total_Gy": 0.0})
-                acc["alpha_Gy"] += n * r.alpha_Gy
-                acc["electron_Gy"] += n * r.electron_Gy
-                acc["total_Gy"] += n * r.total_Gy
-    return out
 
 
 def _print_injected(injected, activity_MBq: float, species: str) -> None:

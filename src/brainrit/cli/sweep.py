@@ -60,6 +60,7 @@ def sweep_command(
     primary: str | None = typer.Option(None, "--primary", help="Outcome of the tornado plot."),
     timeout_s: float = typer.Option(10.0, "--timeout", help="Seconds to wait for --scheduler."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress bar or summary."),
+    as_json: bool = typer.Option(False, "--json", help="Print summary.json to stdout."),
 ) -> None:
     """Run a scenario over sampled parameters; write Parquet parts, summary.json, percentiles.csv and
     sweep_report.html (tornado plot, sensitivity indices)."""
@@ -103,7 +104,7 @@ def sweep_command(
             scheduler=scheduler or section.scheduler,
             workers=workers or section.workers,
             connect_timeout_s=timeout_s,
-            progress=not quiet,
+            progress=not quiet and not as_json,
         )
     except KeyboardInterrupt:
         from brainrit.errors import BrainritError
@@ -112,7 +113,11 @@ def sweep_command(
             f"sweep interrupted; finished chunks are saved in {str(out)!r}: rerun with --resume to finish"
         ) from None
     summary = write_reports(out, primary=primary)
-    if not quiet:
+    if as_json:
+        import json
+
+        typer.echo(json.dumps(summary, indent=1, ensure_ascii=False, default=str))
+    elif not quiet:
         _print_summary(result, summary)
 
 

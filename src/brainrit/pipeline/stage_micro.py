@@ -15,26 +15,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from brainrit.dosimetry.perivascular import UM3_PER_G, vessel_decays_per_um
 from brainrit.pipeline.core import Context, Figure, StageResult, Table, not_available
 from brainrit.report.figures import new_figure, to_png
 
 KEY, TITLE = "microdosimetry", "Perivascular micro-dosimetry"
 
 BANDS_UM = ((0.0, 25.0), (25.0, 50.0), (50.0, 100.0))
-UM3_PER_G = 1e12  # unit density
 CAPILLARY_LENGTH_UM = 300.0
 ALPHA_REACH_UM = 110.0  # beyond the longest α range of the chains shipped (²¹²Po 8.78 MeV: 91 µm)
 PACKING_FRACTION = 0.5  # random sequential packing of equal spheres jams near 0.55
-
-
-def vessel_decays_per_um(result, region: str, pool: str, intercapillary_um: float) -> dict[str, float]:
-    """Decays per µm of vessel of each member in ``pool`` ("bound" or "blood") of ``region``."""
-    mass = result.region_mass_g[region]
-    per_um_per_g = intercapillary_um**2 / UM3_PER_G
-    return {
-        m: float(result.compartment_tia_Bq_s.get((region, pool, m), 0.0)) / mass * per_um_per_g
-        for m in result.members
-    }
 
 
 def run(ctx: Context) -> StageResult:
