@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from brainrit.checks import positive
+from brainrit.checks import positive, voxel_spacing_mm
 from brainrit.errors import InputError
 
 __all__ = [
@@ -109,9 +109,7 @@ def check_grid(
         raise InputError("shape", shape, "3 positive integers") from None
     if len(shp) != 3 or min(shp) < 1:
         raise InputError("shape", shape, "3 positive integers")
-    vox = np.broadcast_to(np.asarray(voxel_mm, dtype=float), (3,)).copy()
-    if not np.all(np.isfinite(vox)) or np.any(vox <= 0):
-        raise InputError("voxel_mm", voxel_mm, "1 or 3 finite numbers > 0 (mm)")
+    vox = np.array(voxel_spacing_mm(voxel_mm))
     org = np.asarray(origin_mm, dtype=float)
     if org.shape != (3,) or not np.all(np.isfinite(org)):
         raise InputError("origin_mm", origin_mm, "3 finite coordinates (mm)")

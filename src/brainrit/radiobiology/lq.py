@@ -24,9 +24,16 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from brainrit.checks import array_finite, non_negative, positive
+from brainrit.checks import (
+    array_finite,
+    non_negative,
+    non_negative_array,
+    positive,
+    positive_array,
+    whole_numbers,
+)
 from brainrit.errors import InputError
-from brainrit.radiobiology._validate import as_output, integer_count, nonneg, pos
+from brainrit.radiobiology._validate import as_output
 
 __all__ = [
     "DEFAULT_RBE",
@@ -86,7 +93,7 @@ def survival_lq(dose_Gy: ArrayLike, alpha_per_Gy: float, beta_per_Gy2: float, g:
     >>> round(survival_lq(2.0, 0.3, 0.03), 6)
     0.486752
     """
-    d = nonneg("dose_Gy", dose_Gy)
+    d = non_negative_array("dose_Gy", dose_Gy)
     a = non_negative("alpha_per_Gy", alpha_per_Gy)
     b = non_negative("beta_per_Gy2", beta_per_Gy2)
     gg = _g_arr(g)
@@ -99,7 +106,7 @@ def _g_arr(g: ArrayLike) -> np.ndarray:
 
 
 def _ab(alpha_beta_Gy: ArrayLike) -> np.ndarray:
-    return pos("alpha_beta_Gy", alpha_beta_Gy)
+    return positive_array("alpha_beta_Gy", alpha_beta_Gy)
 
 
 _REP_NAMES = ("overall_time_days", "kickoff_days", "potential_doubling_days", "alpha_per_Gy")
@@ -147,8 +154,8 @@ def bed_fractionated(
     >>> round(bed_fractionated(24.0, 1, 2.0), 6)
     312.0
     """
-    D = nonneg("total_dose_Gy", total_dose_Gy)
-    n = integer_count("n_fractions", n_fractions)
+    D = non_negative_array("total_dose_Gy", total_dose_Gy)
+    n = whole_numbers("n_fractions", n_fractions)
     ab = _ab(alpha_beta_Gy)
     bed = D * (1.0 + (D / n) / ab)
     rep = (overall_time_days, kickoff_days, potential_doubling_days, alpha_per_Gy)
@@ -203,8 +210,8 @@ def eqd2(total_dose_Gy: ArrayLike, n_fractions: ArrayLike, alpha_beta_Gy: ArrayL
     >>> round(eqd2(20.0, 5, 10.0), 4)
     23.3333
     """
-    D = nonneg("total_dose_Gy", total_dose_Gy)
-    n = integer_count("n_fractions", n_fractions)
+    D = non_negative_array("total_dose_Gy", total_dose_Gy)
+    n = whole_numbers("n_fractions", n_fractions)
     ab = _ab(alpha_beta_Gy)
     return as_output(D * (D / n + ab) / (2.0 + ab))
 
@@ -222,8 +229,8 @@ def isoeffective_dose(
     >>> round(isoeffective_dose(30.0, 10, 10.0, 2.0), 6)
     32.5
     """
-    D = nonneg("total_dose_Gy", total_dose_Gy)
-    n = integer_count("n_fractions", n_fractions)
+    D = non_negative_array("total_dose_Gy", total_dose_Gy)
+    n = whole_numbers("n_fractions", n_fractions)
     ab = _ab(alpha_beta_Gy)
     d2 = positive("new_dose_per_fraction_Gy", new_dose_per_fraction_Gy)
     return as_output(D * (D / n + ab) / (d2 + ab))
@@ -239,8 +246,8 @@ def total_dose_for_bed(bed_Gy: ArrayLike, n_fractions: ArrayLike, alpha_beta_Gy:
     >>> round(total_dose_for_bed(39.0, 10, 10.0), 6)
     30.0
     """
-    b = nonneg("bed_Gy", bed_Gy)
-    n = integer_count("n_fractions", n_fractions)
+    b = non_negative_array("bed_Gy", bed_Gy)
+    n = whole_numbers("n_fractions", n_fractions)
     ab = _ab(alpha_beta_Gy)
     x = 4.0 * b / (n * ab)
     # sqrt(1+x) - 1 = x / (sqrt(1+x) + 1): no cancellation for small x
@@ -258,7 +265,7 @@ def total_dose_for_eqd2(eqd2_Gy: ArrayLike, n_fractions: ArrayLike, alpha_beta_G
     >>> round(total_dose_for_eqd2(7.3, 10, 2.0), 2)
     9.8
     """
-    e = nonneg("eqd2_Gy", eqd2_Gy)
+    e = non_negative_array("eqd2_Gy", eqd2_Gy)
     ab = _ab(alpha_beta_Gy)
     return total_dose_for_bed(e * (1.0 + 2.0 / ab), n_fractions, ab)
 
@@ -271,7 +278,7 @@ def bed_protracted(total_dose_Gy: ArrayLike, g: ArrayLike, alpha_beta_Gy: ArrayL
     >>> round(bed_protracted(10.0, 0.123967, 3.0), 4)
     14.1322
     """
-    D = nonneg("total_dose_Gy", total_dose_Gy)
+    D = non_negative_array("total_dose_Gy", total_dose_Gy)
     gg = _g_arr(g)
     ab = _ab(alpha_beta_Gy)
     return as_output(D * (1.0 + gg * D / ab))
@@ -337,8 +344,8 @@ def survival_mixed(
     """
     from brainrit.radiobiology.tcp import survival_alpha_microdosimetric
 
-    da = nonneg("dose_alpha_Gy", dose_alpha_Gy)
-    dl = nonneg("dose_low_let_Gy", dose_low_let_Gy)
+    da = non_negative_array("dose_alpha_Gy", dose_alpha_Gy)
+    dl = non_negative_array("dose_low_let_Gy", dose_low_let_Gy)
     a = non_negative("alpha_per_Gy", alpha_per_Gy)
     gg = array_finite("g_low_let", g_low_let, low=0.0, high=1.0)
     s_low = survival_lq(dl, a, a / _ab(alpha_beta_Gy), gg)
@@ -368,8 +375,8 @@ def bed_mixed(
     >>> round(bed_mixed(1.0, 2.0, 10.0, rbe_alpha=5.0, g_low_let=0.5), 6)
     7.2
     """
-    da = nonneg("dose_alpha_Gy", dose_alpha_Gy)
-    dl = nonneg("dose_low_let_Gy", dose_low_let_Gy)
+    da = non_negative_array("dose_alpha_Gy", dose_alpha_Gy)
+    dl = non_negative_array("dose_low_let_Gy", dose_low_let_Gy)
     ab = _ab(alpha_beta_Gy)
     rbe = non_negative("rbe_alpha", rbe_alpha)
     gg = _g_arr(g_low_let)
@@ -407,8 +414,8 @@ def rbe_weighted_dose(
     >>> rbe_weighted_dose(2.0, rbe_alpha=5.0)
     10.0
     """
-    da = nonneg("dose_alpha_Gy", dose_alpha_Gy)
-    dl = nonneg("dose_low_let_Gy", dose_low_let_Gy)
+    da = non_negative_array("dose_alpha_Gy", dose_alpha_Gy)
+    dl = non_negative_array("dose_low_let_Gy", dose_low_let_Gy)
     rbe = non_negative("rbe_alpha", rbe_alpha)
     return as_output(rbe * da + dl)
 
@@ -440,7 +447,7 @@ def rbe_weighted_dose_by_class(
     for key, dose in doses_Gy.items():
         if key not in DEFAULT_RBE:
             raise InputError("doses_Gy", key, "keyed by radiation classes " + ", ".join(DEFAULT_RBE))
-        total = total + table[key] * nonneg(f"doses_Gy[{key!r}]", dose)
+        total = total + table[key] * non_negative_array(f"doses_Gy[{key!r}]", dose)
     return as_output(total)
 
 
@@ -456,7 +463,7 @@ def rbe_howell_let(let_keV_per_um: ArrayLike) -> Any:
     >>> round(rbe_howell_let(100.0), 3)
     8.7
     """
-    L = nonneg("let_keV_per_um", let_keV_per_um)
+    L = non_negative_array("let_keV_per_um", let_keV_per_um)
     return as_output(4.8 - 6.1e-2 * L + 1.0e-3 * L * L)
 
 
@@ -468,5 +475,5 @@ def rbe_howell_energy(alpha_energy_MeV: ArrayLike) -> Any:
     >>> round(rbe_howell_energy(8.785), 3)
     4.503
     """
-    E = pos("alpha_energy_MeV", alpha_energy_MeV)
+    E = positive_array("alpha_energy_MeV", alpha_energy_MeV)
     return as_output(22.0 * E**-0.73)

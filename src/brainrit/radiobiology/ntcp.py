@@ -20,9 +20,17 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from brainrit.checks import array_finite, in_range, non_negative, positive
+from brainrit.checks import (
+    array_finite,
+    in_range,
+    non_negative,
+    non_negative_array,
+    positive,
+    volume_fractions,
+    whole_numbers,
+)
 from brainrit.errors import InputError
-from brainrit.radiobiology._validate import as_output, integer_count, nonneg, outside_domain, volume_fractions
+from brainrit.radiobiology._validate import as_output, outside_domain
 
 __all__ = [
     "HippocampalThresholdResult",
@@ -227,7 +235,7 @@ def ntcp_brain_necrosis_quantec(dmax_eqd2_Gy: ArrayLike) -> Any:
     >>> round(ntcp_brain_necrosis_quantec(72.0), 4)
     0.05
     """
-    d = nonneg("dmax_eqd2_Gy", dmax_eqd2_Gy)
+    d = non_negative_array("dmax_eqd2_Gy", dmax_eqd2_Gy)
     for x in np.atleast_1d(d).ravel()[:1]:
         outside_domain("QUANTEC brain necrosis", "Dmax EQD2 (Gy)", float(x), 50.0, 100.0, "Lawrence 2010")
     return as_output(1.0 / (1.0 + np.exp(-(_Q_B0 + _Q_B1 * d))))
@@ -252,9 +260,9 @@ def ntcp_srs_v12(v12_cm3: ArrayLike, n_fractions: int = 1) -> Any:
     >>> round(ntcp_srs_v12(10.0), 4)
     0.15
     """
-    if integer_count("n_fractions", n_fractions) != 1:
+    if whole_numbers("n_fractions", n_fractions) != 1:
         raise InputError("n_fractions", n_fractions, "1 (the V12 model is for single-fraction SRS)")
-    v = nonneg("v12_cm3", v12_cm3)
+    v = non_negative_array("v12_cm3", v12_cm3)
     for x in np.atleast_1d(v).ravel()[:1]:
         outside_domain("HyTEC SRS V12 radionecrosis", "V12 (cm³)", float(x), 0.0, 20.0, "Milano 2021")
     return as_output(1.0 / (1.0 + np.exp(-(_V12_B0 + _V12_B1 * v))))
@@ -416,7 +424,7 @@ def hippocampal_rtog0933_check(d100_Gy: float, dmax_Gy: float, n_fractions: int 
     >>> hippocampal_rtog0933_check(8.5, 16.5)["status"]
     'acceptable variation'
     """
-    if integer_count("n_fractions", n_fractions) != 10:
+    if whole_numbers("n_fractions", n_fractions) != 10:
         raise InputError("n_fractions", n_fractions, "10 (the RTOG 0933 constraints are for 30 Gy in 10 fx)")
     d100 = in_range("d100_Gy", d100_Gy, 0.0, 1000.0, unit="Gy")
     dmax = in_range("dmax_Gy", dmax_Gy, 0.0, 1000.0, unit="Gy")

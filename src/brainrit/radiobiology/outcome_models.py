@@ -50,9 +50,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from brainrit.checks import choice, in_range, non_negative, positive
+from brainrit.checks import choice, in_range, non_negative, non_negative_array, positive, whole_numbers
 from brainrit.errors import DataError, InputError
-from brainrit.radiobiology._validate import as_output, integer_count, nonneg
+from brainrit.radiobiology._validate import as_output
 
 __all__ = [
     "ANCHORS_FILE",
@@ -159,7 +159,7 @@ class ClonogenModel:
 
     def cells(self, diameter_mm: ArrayLike) -> Any:
         """Tumour cells in a sphere of ``diameter_mm``."""
-        d = nonneg("diameter_mm", diameter_mm)
+        d = non_negative_array("diameter_mm", diameter_mm)
         return as_output(math.pi / 6.0 * (d / 10.0) ** 3 * self.cell_density_per_cm3)
 
     def clonogens(self, diameter_mm: ArrayLike) -> Any:
@@ -253,8 +253,8 @@ class PopulationTCP:
 
     def bed(self, dose_Gy: ArrayLike, n_fractions: ArrayLike) -> Any:
         """BED of ``n`` equal acute fractions with the model's α/β (Gy)."""
-        d = nonneg("dose_Gy", dose_Gy)
-        n = integer_count("n_fractions", n_fractions)
+        d = non_negative_array("dose_Gy", dose_Gy)
+        n = whole_numbers("n_fractions", n_fractions)
         return as_output(d * (1.0 + d / n / self.alpha_beta_Gy))
 
     def tcp_bed(self, bed_Gy: ArrayLike, n_clonogens: ArrayLike) -> Any:
@@ -342,7 +342,7 @@ class CognitionModel:
         from scipy.special import expit
 
         e = choice("endpoint", endpoint, self.intercepts)
-        d = nonneg("d40_eqd2_Gy", d40_eqd2_Gy)
+        d = non_negative_array("d40_eqd2_Gy", d40_eqd2_Gy)
         return as_output(expit(self.intercepts[e] + self.slope_per_Gy * d))
 
     def baseline(self, endpoint: str = "battery") -> float:

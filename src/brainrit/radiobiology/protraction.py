@@ -26,9 +26,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from brainrit.checks import array_finite, choice, non_negative, positive
+from brainrit.checks import array_finite, choice, non_negative, positive, whole_numbers
 from brainrit.errors import InputError
-from brainrit.radiobiology._validate import as_output, integer_count
+from brainrit.radiobiology._validate import as_output
 
 __all__ = [
     "bed_decaying_source",
@@ -216,7 +216,7 @@ def g_fractions(
     >>> round(g_fractions(2, 1.5, 6.0), 6)
     0.53125
     """
-    n = int(integer_count("n_fractions", n_fractions))
+    n = int(whole_numbers("n_fractions", n_fractions))
     dt = positive("interval_h", interval_h) if not math.isinf(interval_h) else math.inf
     if math.isinf(dt):
         return 1.0 / n

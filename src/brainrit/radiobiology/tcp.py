@@ -21,9 +21,16 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from brainrit.checks import array_finite, non_negative, positive
+from brainrit.checks import (
+    array_finite,
+    non_negative,
+    non_negative_array,
+    positive,
+    positive_array,
+    whole_numbers,
+)
 from brainrit.errors import InputError
-from brainrit.radiobiology._validate import as_output, integer_count, nonneg, pos
+from brainrit.radiobiology._validate import as_output
 
 __all__ = [
     "eud_tumour",
@@ -65,7 +72,7 @@ def tcp_poisson(surviving_fraction: ArrayLike, n_clonogens: ArrayLike) -> Any:
     0.9917
     """
     s = _sf("surviving_fraction", surviving_fraction)
-    n = nonneg("n_clonogens", n_clonogens)
+    n = non_negative_array("n_clonogens", n_clonogens)
     return as_output(np.exp(-n * s))
 
 
@@ -78,7 +85,7 @@ def tcp_binomial(surviving_fraction: ArrayLike, n_clonogens: ArrayLike) -> Any:
     0.366032
     """
     s = _sf("surviving_fraction", surviving_fraction)
-    n = integer_count("n_clonogens", n_clonogens, minimum=0)
+    n = whole_numbers("n_clonogens", n_clonogens, minimum=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.where(n == 0, 1.0, np.exp(n * np.log1p(-s)))
     return as_output(out)
@@ -117,13 +124,13 @@ def tcp_voxel(
     >>> round(tcp_voxel([30.0, 30.0], [0.5e-3, 0.5e-3], 1e6, 0.3, 10.0, 10), 4)
     0.9917
     """
-    d = nonneg("dose_Gy", dose_Gy)
-    v = nonneg("volume_cm3", volume_cm3)
-    rho = nonneg("clonogen_density_per_cm3", clonogen_density_per_cm3)
+    d = non_negative_array("dose_Gy", dose_Gy)
+    v = non_negative_array("volume_cm3", volume_cm3)
+    rho = non_negative_array("clonogen_density_per_cm3", clonogen_density_per_cm3)
     a = non_negative("alpha_per_Gy", alpha_per_Gy)
     ab = positive("alpha_beta_Gy", alpha_beta_Gy)
     if g is None:
-        gg = 1.0 / integer_count("n_fractions", n_fractions)
+        gg = 1.0 / whole_numbers("n_fractions", n_fractions)
     else:
         gg = array_finite("g", g, low=0.0, high=1.0)
     try:
@@ -144,7 +151,7 @@ def tcp_logistic(dose_Gy: ArrayLike, d50_Gy: float, gamma50: float) -> Any:
     >>> round(tcp_logistic(20.0, 11.92, 1.051), 3)
     0.898
     """
-    d = nonneg("dose_Gy", dose_Gy)
+    d = non_negative_array("dose_Gy", dose_Gy)
     d50 = positive("d50_Gy", d50_Gy)
     g = positive("gamma50", gamma50)
     logit = 4.0 * g * (np.log(np.maximum(d, 1e-300)) - math.log(d50))
@@ -160,7 +167,7 @@ def tcp_poisson_empirical(dose_Gy: ArrayLike, d50_Gy: float, gamma50: float) -> 
     >>> round(tcp_poisson_empirical(50.0, 50.0, 2.0), 6)
     0.5
     """
-    d = nonneg("dose_Gy", dose_Gy)
+    d = non_negative_array("dose_Gy", dose_Gy)
     d50 = positive("d50_Gy", d50_Gy)
     g = positive("gamma50", gamma50)
     eg = math.e * g
@@ -175,12 +182,12 @@ def eud_tumour(dose_Gy: ArrayLike, alpha_per_Gy: float, volume_fraction: ArrayLi
     >>> round(eud_tumour([60.0, 40.0], 0.3), 3)
     42.302
     """
-    d = nonneg("dose_Gy", dose_Gy).ravel()
+    d = non_negative_array("dose_Gy", dose_Gy).ravel()
     a = positive("alpha_per_Gy", alpha_per_Gy)
     if volume_fraction is None:
         v = np.full(d.shape, 1.0 / d.size)
     else:
-        from brainrit.radiobiology._validate import volume_fractions
+        from brainrit.checks import volume_fractions
 
         v = volume_fractions("volume_fraction", volume_fraction)
         if v.shape != d.shape:
@@ -228,10 +235,10 @@ def tcp_population_bed(
     """
     from scipy.special import ndtr
 
-    b = nonneg("bed_Gy", bed_Gy)
+    b = non_negative_array("bed_Gy", bed_Gy)
     mean = positive("alpha_mean_per_Gy", alpha_mean_per_Gy)
     sd = non_negative("alpha_sd_per_Gy", alpha_sd_per_Gy)
-    n = nonneg("n_clonogens", n_clonogens)
+    n = non_negative_array("n_clonogens", n_clonogens)
     b, n = np.broadcast_arrays(b, n)
     if sd <= 1e-12 * mean:  # no heterogeneity (also avoids overflow for denormal σ)
         return as_output(np.exp(-n * np.exp(-mean * b)))
@@ -298,8 +305,8 @@ def tcp_population_voxel(
     from scipy.optimize import brentq
     from scipy.special import logsumexp, ndtr
 
-    b = nonneg("bed_Gy", bed_Gy)
-    nn = nonneg("n_clonogens", n_clonogens)
+    b = non_negative_array("bed_Gy", bed_Gy)
+    nn = non_negative_array("n_clonogens", n_clonogens)
     try:
         b, nn = (x.ravel() for x in np.broadcast_arrays(b, nn))
     except ValueError:
@@ -393,7 +400,9 @@ def tcp_population(
     from brainrit.radiobiology.lq import bed_fractionated
 
     bed = bed_fractionated(dose_Gy, n_fractions, alpha_beta_Gy)
-    n0 = nonneg("clonogen_density_per_cm3", clonogen_density_per_cm3) * nonneg("volume_cm3", volume_cm3)
+    n0 = non_negative_array("clonogen_density_per_cm3", clonogen_density_per_cm3) * non_negative_array(
+        "volume_cm3", volume_cm3
+    )
     return tcp_population_bed(bed, alpha_mean_per_Gy, alpha_sd_per_Gy, n0)
 
 
@@ -410,8 +419,8 @@ def single_event_specific_energy_Gy(let_keV_per_um: ArrayLike, nucleus_diameter_
     >>> round(single_event_specific_energy_Gy(100.0, 8.0), 3)
     0.319
     """
-    L = pos("let_keV_per_um", let_keV_per_um)
-    d = pos("nucleus_diameter_um", nucleus_diameter_um)
+    L = positive_array("let_keV_per_um", let_keV_per_um)
+    d = positive_array("nucleus_diameter_um", nucleus_diameter_um)
     return as_output(0.204 * L / d**2)
 
 
@@ -439,9 +448,9 @@ def survival_alpha_microdosimetric(mean_dose_Gy: ArrayLike, z1_Gy: ArrayLike, z0
     >>> round(-1.0 / math.log(s), 3)  # 0.676 (truncated)
     0.677
     """
-    d = nonneg("mean_dose_Gy", mean_dose_Gy)
-    z1 = pos("z1_Gy", z1_Gy)
-    z0 = pos("z0_Gy", z0_Gy)
+    d = non_negative_array("mean_dose_Gy", mean_dose_Gy)
+    z1 = positive_array("z1_Gy", z1_Gy)
+    z0 = positive_array("z0_Gy", z0_Gy)
     return as_output(np.exp(-(d / z1) * (-np.expm1(-z1 / z0))))
 
 
@@ -469,7 +478,7 @@ def survival_alpha_microdosimetric_spectrum(
     >>> round(s1, 10) == round(survival_alpha_microdosimetric(1.0, 0.32, 0.5), 10)
     True
     """
-    d = nonneg("mean_dose_Gy", mean_dose_Gy)
+    d = non_negative_array("mean_dose_Gy", mean_dose_Gy)
     z = array_finite("z_Gy", z_Gy, low=0.0, strict_low=True).ravel()
     w = array_finite("weights", weights, low=0.0).ravel()
     z0 = positive("z0_Gy", z0_Gy)

@@ -32,8 +32,8 @@ from typing import Any
 
 import numpy as np
 
-from brainrit.checks import array_finite, choice, non_negative, positive
-from brainrit.dosimetry.voxel._grid import as_voxel_mm, check_image
+from brainrit.checks import array_finite, choice, non_negative, positive, voxel_spacing_mm
+from brainrit.dosimetry.voxel._grid import check_image
 from brainrit.errors import InputError
 from brainrit.units import MEV_TO_J
 
@@ -203,7 +203,7 @@ def local_deposition_dose(
     """
     tia = check_image("tia_Bq_s", tia_Bq_s, unit="Bq s")
     e = non_negative("energy_MeV_per_decay", energy_MeV_per_decay)
-    vox = as_voxel_mm(voxel_mm)
+    vox = voxel_spacing_mm(voxel_mm)
     rho = np.asarray(density_g_cm3, float)
     if rho.ndim:
         rho = check_image("density_g_cm3", rho)
@@ -309,7 +309,7 @@ def dose_map_components(
     from brainrit.dosimetry.voxel.kernels import emission_spectrum, voxel_kernel_components
 
     tia = check_image("tia_Bq_s", tia_Bq_s, unit="Bq s")
-    vox = as_voxel_mm(voxel_mm)
+    vox = voxel_spacing_mm(voxel_mm)
     if half_width_voxels is None:
         from brainrit.physics import electron_csda_range_um
 

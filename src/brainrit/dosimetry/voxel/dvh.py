@@ -50,8 +50,8 @@ from typing import Any
 
 import numpy as np
 
-from brainrit.checks import array_finite, positive
-from brainrit.dosimetry.voxel._grid import as_voxel_mm, check_image
+from brainrit.checks import array_finite, positive, voxel_spacing_mm
+from brainrit.dosimetry.voxel._grid import check_image
 from brainrit.errors import InputError
 
 __all__ = ["DVH", "Ellipsoid", "Sphere", "dvh", "dvh_from_images"]
@@ -218,7 +218,7 @@ def dvh(
     (8.0, 3.5, 0.5, 4.0)
     """
     dose = check_image("dose_Gy", dose_Gy, unit="Gy")
-    vox = as_voxel_mm(voxel_mm)
+    vox = voxel_spacing_mm(voxel_mm)
     is_int = isinstance(supersample, int | np.integer) and not isinstance(supersample, bool)
     if not is_int or not 1 <= supersample <= 16:
         raise InputError("supersample", supersample, "an integer in [1, 16]")

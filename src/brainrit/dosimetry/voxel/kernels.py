@@ -66,7 +66,7 @@ from typing import Any
 import numba
 import numpy as np
 
-from brainrit.dosimetry.voxel._grid import as_voxel_mm
+from brainrit.checks import voxel_spacing_mm
 from brainrit.errors import InputError
 from brainrit.nuclides import RADIATION_GROUPS
 from brainrit.units import MEV_TO_J
@@ -327,7 +327,7 @@ def alpha_cube_escape_fraction(
     """
     from brainrit.physics import alpha_csda_range_um, alpha_residual_energy_MeV
 
-    vox = as_voxel_mm(voxel_mm)
+    vox = voxel_spacing_mm(voxel_mm)
     mat = _material(material, None)
     r_um = float(alpha_csda_range_um(energy_MeV, mat.name))
     s = np.linspace(0.0, r_um, n_steps)
@@ -455,7 +455,7 @@ def kernel_from_profile(
     >>> round(float(k[1, 1, 1] * 0.008 / MEV_PER_G_TO_MGY_PER_MBQ_S), 6), float(k.sum() - k[1, 1, 1])
     (1.0, 0.0)
     """
-    vox = np.asarray(as_voxel_mm(voxel_mm), float)
+    vox = np.asarray(voxel_spacing_mm(voxel_mm), float)
     h = _half_width(half_width_voxels)
     rho = float(density_g_cm3)
     r_max = float(np.sqrt(np.sum(((np.asarray(h) + 1) * vox) ** 2)))
@@ -504,7 +504,7 @@ def voxel_kernel_components(
     (['alpha', 'electron', 'photon'], 0.0)
     """
     mat = _material(material, density_g_cm3)
-    vox = as_voxel_mm(voxel_mm)
+    vox = voxel_spacing_mm(voxel_mm)
     h = _half_width(half_width_voxels)
     spec = emission_spectrum(nuclide, chain=chain, cut=cut)
     from brainrit.nuclides import parse_name
