@@ -46,7 +46,7 @@ def case() -> tuple[tuple[Arm, Arm], dict[str, np.ndarray]]:
 
 def test_hand_computed_table(case: tuple[tuple[Arm, Arm], dict[str, np.ndarray]]) -> None:
     arms, masks = case
-    model = default_model(clonogen_density_per_cm3=RHO)
+    model = default_model("lq_brain_metastasis", clonogen_density_per_cm3=RHO)
     table = compare_arms(arms, masks, [MET, MIC], model=model)
     assert table.arms == ("WBRT", "SRS") and table.metrics == tuple(m for m, _ in METRICS)
 
@@ -56,7 +56,8 @@ def test_hand_computed_table(case: tuple[tuple[Arm, Arm], dict[str, np.ndarray]]
     n_mic = RHO * math.pi * 0.5**3 / 6 / 1000  # 6.5 clonogens
     tcp_met, tcp_mic = math.exp(-n_met * s), math.exp(-n_mic * s)
     ntcp = float(ndtr((37.5 - 60.0) / (0.15 * 60.0)))  # EQD2(α/β 2) = 37.5 Gy uniform → Φ(−2.5)
-    p_cog = 1 / (1 + math.exp(1.742))  # Okoukoni V55 = 0
+    p_v55 = 1 / (1 + math.exp(1.742))  # Okoukoni V55 = 0
+    p_cog = 1 / (1 + math.exp(-(model.cognition_intercept + model.cognition_slope_per_Gy * 37.5)))
     w = table.row("WBRT")
     assert tcp_met == pytest.approx(0.8007, abs=1e-4)
     assert w["TCP visible"] == pytest.approx(tcp_met, rel=1e-9)
@@ -68,11 +69,12 @@ def test_hand_computed_table(case: tuple[tuple[Arm, Arm], dict[str, np.ndarray]]
     assert w["hippocampi D100"] == pytest.approx(30.0) and w["hippocampi Dmax"] == pytest.approx(30.0)
     assert w["hippocampi D40 EQD2"] == pytest.approx(37.5)
     assert w["Gondi D40 > 7.3 Gy"] == 1.0
-    assert w["P cognitive (V55)"] == pytest.approx(p_cog, rel=1e-9)
+    assert w["P cognitive (V55)"] == pytest.approx(p_v55, rel=1e-9)
+    assert w["P cognitive"] == pytest.approx(p_cog, rel=1e-9)
     assert w["P+"] == pytest.approx(tcp_met * tcp_mic * (1 - ntcp), rel=1e-6)
     assert w["P+ incl. cognition"] == pytest.approx(tcp_met * tcp_mic * (1 - ntcp) * (1 - p_cog), rel=1e-6)
 
-    # --- SRS 24 Gy × 1 to the lesion only: micrometastasis untreated, excluded from the headline TCP
+    # --- SRS 24 Gy × 1 to the lesion only: micrometastasis untreated, counted in TCP all lesions and P+
     r = table.row("SRS")
     tcp_srs = math.exp(-n_met * math.exp(-0.3 * 24.0 * (1 + 24.0 / 10.0)))
     b1 = (math.log(0.15 / 0.85) - math.log(0.10 / 0.90)) / 5.0  # HyTEC anchors V12 5 → 10 %, 10 → 15 %
@@ -84,10 +86,10 @@ def test_hand_computed_table(case: tuple[tuple[Arm, Arm], dict[str, np.ndarray]]
     assert r["NTCP necrosis"] == pytest.approx(ntcp_v12, rel=1e-4) == pytest.approx(0.0654, abs=1e-4)
     assert r["NTCP necrosis LKB"] == pytest.approx(float(ndtr(-1 / 0.15)), rel=1e-6)  # 0 Gy
     assert r["hippocampi Dmax"] == 0.0 and r["Gondi D40 > 7.3 Gy"] == 0.0
-    assert r["P+"] == pytest.approx(tcp_srs * (1 - ntcp_v12), rel=1e-4)
+    assert r["P+"] == pytest.approx(tcp_srs * math.exp(-n_mic) * (1 - ntcp_v12), rel=1e-4)
 
     out = arm_outcomes(arms[1], masks, [MET, MIC], model=model)
-    assert set(out.lesion_tcp) == {"met", "mic"} and any("micrometastases excluded" in n for n in out.notes)
+    assert set(out.lesion_tcp) == {"met", "mic"} and any("micrometastases untreated" in n for n in out.notes)
     # JSON-ready, Markdown rendering, extra row for the RIT arm
     json.dumps(table.as_dict())
     assert table.as_dict()["WBRT"]["V12 normal brain"] is None
@@ -151,7 +153,7 @@ def test_iso_effect_equal_control_and_toxicity(case: tuple[tuple[Arm, Arm], dict
     from brainrit.ebrt.outcomes import compare_at_equal, iso_effect
 
     arms, masks = case
-    model = default_model(clonogen_density_per_cm3=RHO)
+    model = default_model("lq_brain_metastasis", clonogen_density_per_cm3=RHO)
     n_met = RHO * MET.volume_cm3
     want = brentq(lambda s: n_met * math.exp(-0.3 * 30 * s * (1 + 3 * s / 10)) + math.log(0.9), 0.5, 2.0)
     out = iso_effect(arms[0], masks, [MET], "TCP", 0.9, model=model)
@@ -197,7 +199,7 @@ def test_property_outcomes_monotone_in_dose(s1: float, s2: float) -> None:
 
     arms, masks = _make_case()
     lo, hi = sorted((s1, s2))
-    model = default_model(clonogen_density_per_cm3=RHO)
+    model = default_model("lq_brain_metastasis", clonogen_density_per_cm3=RHO)
     for arm in arms:
         sm = _sample(arm, masks, [MET, MIC])
         a, b = _evaluate(sm, model, lo).metrics, _evaluate(sm, model, hi).metrics

@@ -33,7 +33,8 @@ def test_standard_arms_human(patient) -> None:
     table = compare_arms(arms, patient.masks, patient.lesions)
     assert table.arms == HUMAN_ARMS
     tcp = table.column("TCP micrometastases")
-    assert tcp["WBRT-30/10"] > 0.9 > tcp["SRS-RTOG9005"]  # whole-brain arms treat the unseen disease
+    # whole-brain arms treat the unseen disease (calibrated population TCP: a few patients are resistant)
+    assert tcp["WBRT-30/10"] > 0.5 > tcp["SRS-RTOG9005"]
     assert table.row("SRS-RTOG9005")["V12 normal brain"] > 0
     assert table.row("HA-WBRT-30/10")["hippocampi D40 EQD2"] < table.row("WBRT-30/10")["hippocampi D40 EQD2"]
 

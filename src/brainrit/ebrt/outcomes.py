@@ -3,18 +3,18 @@ comparison table of arms.
 
 Models (all from :mod:`brainrit.radiobiology`, parameters from its cited library):
 
-* **TCP per lesion**: Poisson LQ on the lesion's dose samples, ``exp[−Σ ρ v_i S(D_i)]``
-  (:func:`~brainrit.radiobiology.tcp_voxel`, Webb & Nahum 1993), ``α = 0.3 Gy⁻¹``, ``α/β = 10 Gy``
-  (``lq_brain_metastasis``), ``ρ = 10⁷ cm⁻³`` (``tcp_webb_nahum_generic``). The per-voxel fractionation
-  of a composite arm enters through the Lea–Catcheside factor of acute fractions,
-  ``G = Σ_c D_c²/n_c / D²`` (Lea & Catcheside 1942; Dale 1985), so that ``αD(1 + GD/(α/β)) = α·Σ_c
-  BED_c``. With
-  ``alpha_sd_per_Gy > 0`` the Webb–Nahum population TCP is used on the lesion's equivalent uniform BED.
-  Lesions covered by voxels use the voxel doses (weights rescaled to the exact sphere volume); sub-voxel
-  micrometastases use the dose interpolated at their centre. The arm's headline ``TCP`` is the product
-  over the lesions the arm treats: every lesion for whole-brain arms, visible lesions only for focal
-  (SRS/fSRS) arms; ``TCP all lesions`` always includes the micrometastases (for focal arms it shows
-  what the untreated, unseen disease costs).
+* **TCP** (default: the calibrated Webb–Nahum population model of
+  :func:`brainrit.radiobiology.calibrated_models`, ᾱ, σ_α and α/β fitted to clinical anchors, clonogens
+  from the one clonogen model): ``TCP = ∫ g(α) exp[−Σ_i N_i e^{−α·BED_i}] dα`` over the lesion's dose
+  samples (:func:`~brainrit.radiobiology.tcp_population_voxel`; with ``alpha_sd_per_Gy = 0`` the plain
+  Poisson ``exp[−Σ ρ v_i S(D_i)]``). The per-voxel fractionation of a composite arm enters through the
+  Lea–Catcheside factor of acute fractions, ``G = Σ_c D_c²/n_c / D²`` (Lea & Catcheside 1942; Dale 1985),
+  so that ``αD(1 + GD/(α/β)) = α·Σ_c BED_c``. Lesions covered by voxels use the voxel doses (weights
+  rescaled to the exact sphere volume); sub-voxel micrometastases use the dose interpolated at their
+  centre. Lesions of one patient share one α, so ``TCP visible``, ``TCP micrometastases`` and ``TCP all
+  lesions`` integrate all the lesions of the class at once (not a product of per-lesion TCPs); every
+  lesion counts whether the arm treats it or not. ``TCP`` is the control of the lesions the arm treats
+  (every lesion for whole-brain arms, visible lesions for focal arms), used for iso-effect rescaling.
 * **Brain necrosis**: LKB on the normal brain (brain minus lesions), voxel EQD2 with α/β = 2 Gy
   (``brain_necrosis_lkb``: TD50 60 Gy, m 0.15, n 0.25; Burman 1991). For arms with a single-fraction
   (SRS) component, V12 of that component in normal brain and the HyTEC V12 risk
@@ -23,10 +23,11 @@ Models (all from :mod:`brainrit.radiobiology`, parameters from its cited library
   the SRS hot spot is not counted twice (``NTCP necrosis LKB`` reports LKB over everything). fSRS:
   V20 (3 fx) or V24 (5 fx) are reported (HyTEC limits < 20 cm³); their risk is not modelled, LKB is used.
 * **Hippocampi** (both): D100 %, Dmax (physical), D40 % EQD2 (α/β = 2 Gy) against the Gondi 2012
-  threshold of 7.3 Gy, and the probability of HVLT-R impairment from V55 (EQD2) with the Okoukoni 2017
-  logistic (``P cognitive``; baseline 14.9 % at V55 = 0).
-* **P+** = TCP × (1 − NTCP necrosis); ``P+ incl. cognition`` also multiplies by (1 − P cognitive)
-  (:func:`~brainrit.radiobiology.p_plus`, independent end-points).
+  threshold of 7.3 Gy; ``P cognitive``: the calibrated cognition model (N0574 battery end-point,
+  ``logit P = a + b·D40``, disease baseline ``a``); ``P cognitive (V55)``: the Okoukoni 2017 V55 logistic
+  for reference (fitted to 50–60 Gy partial-brain courses; its baseline below 55 Gy).
+* **P+** = TCP all lesions × (1 − NTCP necrosis); ``P+ incl. cognition`` also multiplies by
+  (1 − P cognitive) (:func:`~brainrit.radiobiology.p_plus`, independent end-points).
 
 :func:`compare_arms` builds the table (rows = arms, columns = :data:`METRICS`); :func:`iso_effect` and
 :func:`compare_at_equal` rescale each arm's prescriptions (same fractionation) to equal control or equal
@@ -44,8 +45,8 @@ Examples
 ...           (1.0, 1.0, 1.0), (0.0, 0.0, 0.0))
 >>> micro = Lesion("m", np.array([10.0, 10.0, 10.0]), 0.1, visible=False)   # 0.1 mm: 5.2 clonogens
 >>> out = arm_outcomes(arm, {"brain": brain}, [micro])
->>> round(out.lesion_tcp["m"], 6)   # exp(-ρ V exp(-0.3 × 39)), ρ V = 1e7 × 5.236e-7
-0.999957
+>>> round(out.lesion_tcp["m"], 3)   # 5 clonogens, 30 Gy/10 fx: only the most resistant patients fail
+0.965
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ from typing import Any
 
 import numpy as np
 
-from brainrit.checks import non_negative, positive
+from brainrit.checks import finite, non_negative, positive
 from brainrit.ebrt.arms import Arm
 from brainrit.errors import DataError, InputError
 from brainrit.phantoms.geometry import Lesion, check_mask, sample_trilinear, sphere_box, voxel_volume_cm3
@@ -95,6 +96,7 @@ METRICS: tuple[tuple[str, str], ...] = (
     ("hippocampi Dmax", "Gy"),
     ("hippocampi D40 EQD2", "Gy"),
     ("Gondi D40 > 7.3 Gy", ""),
+    ("P cognitive", ""),
     ("P cognitive (V55)", ""),
     ("P+", ""),
     ("P+ incl. cognition", ""),
@@ -102,19 +104,45 @@ METRICS: tuple[tuple[str, str], ...] = (
 )
 
 
+def _calibrated(attr: str) -> Any:
+    from brainrit.radiobiology import calibrated_models
+
+    m = calibrated_models()
+    return {
+        "alpha_per_Gy": m.tcp.alpha_mean_per_Gy,
+        "alpha_sd_per_Gy": m.tcp.alpha_sd_per_Gy,
+        "tumour_alpha_beta_Gy": m.tcp.alpha_beta_Gy,
+        "clonogen_density_per_cm3": m.tcp.clonogens.clonogen_density_per_cm3,
+        "cognition_intercept": m.cognition.intercepts["battery"],
+        "cognition_slope_per_Gy": m.cognition.slope_per_Gy,
+    }[attr]
+
+
 @dataclass(frozen=True)
 class OutcomeModel:
-    """Radiobiological parameters of the outcome evaluation (defaults: :func:`default_model`)."""
+    """Radiobiological parameters of the outcome evaluation (defaults: the calibrated models).
 
-    alpha_per_Gy: float = 0.3
-    alpha_sd_per_Gy: float = 0.0
-    tumour_alpha_beta_Gy: float = 10.0
-    clonogen_density_per_cm3: float = 1.0e7
+    Tumour: ``alpha_per_Gy`` is the mean α of the population (σ ``alpha_sd_per_Gy``); cognition:
+    ``logit P = cognition_intercept + cognition_slope_per_Gy × hippocampal D40 % EQD2``.
+
+    Examples
+    --------
+    >>> m = OutcomeModel()
+    >>> m.alpha_sd_per_Gy > 0, m.brain_alpha_beta_Gy
+    (True, 2.0)
+    """
+
+    alpha_per_Gy: float = field(default_factory=lambda: _calibrated("alpha_per_Gy"))
+    alpha_sd_per_Gy: float = field(default_factory=lambda: _calibrated("alpha_sd_per_Gy"))
+    tumour_alpha_beta_Gy: float = field(default_factory=lambda: _calibrated("tumour_alpha_beta_Gy"))
+    clonogen_density_per_cm3: float = field(default_factory=lambda: _calibrated("clonogen_density_per_cm3"))
     brain_alpha_beta_Gy: float = 2.0
     lkb_td50_Gy: float = 60.0
     lkb_m: float = 0.15
     lkb_n: float = 0.25
     hippocampus_alpha_beta_Gy: float = 2.0
+    cognition_intercept: float = field(default_factory=lambda: _calibrated("cognition_intercept"))
+    cognition_slope_per_Gy: float = field(default_factory=lambda: _calibrated("cognition_slope_per_Gy"))
 
     def __post_init__(self) -> None:
         positive("alpha_per_Gy", self.alpha_per_Gy)
@@ -126,9 +154,12 @@ class OutcomeModel:
         positive("lkb_m", self.lkb_m)
         positive("lkb_n", self.lkb_n)
         positive("hippocampus_alpha_beta_Gy", self.hippocampus_alpha_beta_Gy)
+        finite("cognition_intercept", self.cognition_intercept)
+        non_negative("cognition_slope_per_Gy", self.cognition_slope_per_Gy)
 
 
 TUMOUR_PARAMETER_SETS = (
+    "calibrated",
     "lq_brain_metastasis",
     "tcp_webb_nahum_generic",
     "tcp_srs_audit_lq_rho1e7",
@@ -136,21 +167,29 @@ TUMOUR_PARAMETER_SETS = (
 )
 
 
-def default_model(tumour: str = "lq_brain_metastasis", **overrides: float) -> OutcomeModel:
+def default_model(tumour: str = "calibrated", **overrides: float) -> OutcomeModel:
     """Outcome model from the radiobiology parameter library, with overrides.
 
     Parameters
     ----------
     tumour : str
-        Tumour parameter set: ``"lq_brain_metastasis"`` (default: α 0.3 Gy⁻¹, α/β 10 Gy, Loo et al.
-        2021, with ρ = 10⁷ cm⁻³ of ``tcp_webb_nahum_generic``); ``"tcp_webb_nahum_generic"`` (population:
-        ᾱ 0.35, σ 0.08 Gy⁻¹, ρ 10⁷ cm⁻³, α/β 10 Gy; Webb & Nahum 1993); ``"tcp_srs_audit_lq_rho1e7"`` /
-        ``"tcp_srs_audit_lq_rho1e9"`` (LQ fitted to 8 single-fraction SRS series: α 0.49 / 0.59 Gy⁻¹,
-        α/β 16.7 / 15.7 Gy; PO08 SRS audit conference abstract).
+        Tumour parameter set: ``"calibrated"`` (default: the population TCP fitted to clinical anchors,
+        :func:`brainrit.radiobiology.calibrated_models`); ``"lq_brain_metastasis"`` (α 0.3 Gy⁻¹, no
+        spread, α/β 10 Gy, Loo et al. 2021, with ρ = 10⁷ cm⁻³ of ``tcp_webb_nahum_generic``);
+        ``"tcp_webb_nahum_generic"`` (population: ᾱ 0.35, σ 0.08 Gy⁻¹, ρ 10⁷ cm⁻³, α/β 10 Gy; Webb &
+        Nahum 1993); ``"tcp_srs_audit_lq_rho1e7"`` / ``"tcp_srs_audit_lq_rho1e9"`` (LQ fitted to 8
+        single-fraction SRS series: α 0.49 / 0.59 Gy⁻¹, α/β 16.7 / 15.7 Gy; PO08 SRS audit conference
+        abstract).
     **overrides
         Any :class:`OutcomeModel` field.
 
-    Normal brain: ``brain_necrosis_lkb`` (Burman 1991, α/β 2 Gy); hippocampi: ``lq_hippocampus`` (α/β 2 Gy).
+    Normal brain: ``brain_necrosis_lkb`` (Burman 1991, α/β 2 Gy); hippocampi: ``lq_hippocampus`` (α/β 2 Gy);
+    cognition: the calibrated model for every tumour set.
+
+    Examples
+    --------
+    >>> default_model("lq_brain_metastasis").alpha_sd_per_Gy
+    0.0
     """
     from brainrit.checks import choice
     from brainrit.radiobiology import parameters
@@ -161,6 +200,7 @@ def default_model(tumour: str = "lq_brain_metastasis", **overrides: float) -> Ou
     lkb = parameters("brain_necrosis_lkb")
     values: dict[str, float] = {
         "alpha_per_Gy": lq["alpha_per_Gy"],
+        "alpha_sd_per_Gy": 0.0,
         "tumour_alpha_beta_Gy": lq["alpha_beta_Gy"],
         "clonogen_density_per_cm3": wn["clonogen_density_per_cm3"],
         "brain_alpha_beta_Gy": lkb["alpha_beta_Gy"],
@@ -169,7 +209,10 @@ def default_model(tumour: str = "lq_brain_metastasis", **overrides: float) -> Ou
         "lkb_n": lkb["n"],
         "hippocampus_alpha_beta_Gy": parameters("lq_hippocampus")["alpha_beta_Gy"],
     }
-    if name == "tcp_webb_nahum_generic":
+    if name == "calibrated":
+        for k in ("alpha_per_Gy", "alpha_sd_per_Gy", "tumour_alpha_beta_Gy", "clonogen_density_per_cm3"):
+            values[k] = _calibrated(k)
+    elif name == "tcp_webb_nahum_generic":
         values["alpha_per_Gy"] = wn["alpha_mean_per_Gy"]
         values["alpha_sd_per_Gy"] = wn["alpha_sd_per_Gy"]
     elif name.startswith("tcp_srs_audit"):
@@ -361,23 +404,31 @@ def _sample(arm: Arm, masks: Mapping[str, np.ndarray], lesions: Sequence[Lesion]
     )
 
 
-def _lesion_tcp(n_fr: np.ndarray, doses: np.ndarray, les: Lesion, model: OutcomeModel) -> float:
-    from brainrit.radiobiology import tcp_population_bed, tcp_voxel
-
+def _lesion_bed(
+    n_fr: np.ndarray, doses: np.ndarray, les: Lesion, model: OutcomeModel
+) -> tuple[np.ndarray, np.ndarray]:
+    """BED of each dose sample of a lesion and the clonogens each sample stands for."""
     n_samples = doses.shape[1]
-    v = np.full(n_samples, les.volume_cm3 / n_samples)
     total, g = _dose_and_g(n_fr, doses)
-    if model.alpha_sd_per_Gy == 0.0:
-        return float(
-            tcp_voxel(
-                total, v, model.clonogen_density_per_cm3, model.alpha_per_Gy, model.tumour_alpha_beta_Gy, g=g
-            )
-        )
     bed = total * (1.0 + g * total / model.tumour_alpha_beta_Gy)
-    s_mean = float(np.sum(v * np.exp(-model.alpha_per_Gy * bed)) / np.sum(v))
-    bed_eq = -math.log(max(s_mean, 1e-300)) / model.alpha_per_Gy
-    n0 = model.clonogen_density_per_cm3 * les.volume_cm3
-    return float(tcp_population_bed(bed_eq, model.alpha_per_Gy, model.alpha_sd_per_Gy, n0))
+    return bed, np.full(n_samples, model.clonogen_density_per_cm3 * les.volume_cm3 / n_samples)
+
+
+def _joint_tcp(parts: Sequence[tuple[np.ndarray, np.ndarray]], model: OutcomeModel) -> float:
+    """Control of every sample of ``parts`` in one patient (one α for all; NaN if empty)."""
+    from brainrit.radiobiology import tcp_population_voxel
+
+    if not parts:
+        return math.nan
+    bed = np.concatenate([b for b, _ in parts])
+    n = np.concatenate([c for _, c in parts])
+    return float(tcp_population_voxel(bed, n, model.alpha_per_Gy, model.alpha_sd_per_Gy))
+
+
+def _cognition(d40_eqd2_Gy: float, model: OutcomeModel) -> float:
+    from scipy.special import expit
+
+    return float(expit(model.cognition_intercept + model.cognition_slope_per_Gy * d40_eqd2_Gy))
 
 
 def _evaluate(sm: _Samples, mdl: OutcomeModel, scale: float = 1.0) -> ArmOutcome:
@@ -385,19 +436,17 @@ def _evaluate(sm: _Samples, mdl: OutcomeModel, scale: float = 1.0) -> ArmOutcome
 
     notes: list[str] = []
     nf = sm.n_fractions
-    # --- tumour control
-    tcp = {
-        les.name: _lesion_tcp(nf, scale * d, les, mdl)
-        for les, d in zip(sm.lesions, sm.lesion_doses, strict=True)
-    }
-    vis = [tcp[les.name] for les in sm.lesions if les.visible]
-    mic = [tcp[les.name] for les in sm.lesions if not les.visible]
-    tcp_vis = float(np.prod(vis)) if vis else math.nan
-    tcp_mic = float(np.prod(mic)) if mic else math.nan
-    tcp_all = float(np.prod(list(tcp.values()))) if tcp else math.nan
-    headline = tcp_all if sm.whole_brain else tcp_vis
+    # --- tumour control (lesions of one patient share one α: classes are integrated jointly)
+    parts = [_lesion_bed(nf, scale * d, les, mdl) for les, d in zip(sm.lesions, sm.lesion_doses, strict=True)]
+    tcp = {les.name: _joint_tcp([p], mdl) for les, p in zip(sm.lesions, parts, strict=True)}
+    vis = [p for les, p in zip(sm.lesions, parts, strict=True) if les.visible]
+    mic = [p for les, p in zip(sm.lesions, parts, strict=True) if not les.visible]
+    tcp_vis = _joint_tcp(vis, mdl)
+    tcp_mic = _joint_tcp(mic, mdl)
+    tcp_all = _joint_tcp(parts, mdl)
+    treated = tcp_all if sm.whole_brain else tcp_vis
     if not sm.whole_brain and mic:
-        notes.append("focal arm: micrometastases excluded from TCP (see 'TCP all lesions')")
+        notes.append("focal arm: micrometastases untreated, counted in 'TCP all lesions' and P+")
 
     # --- normal brain (brain minus lesions)
     doses = scale * sm.brain[:, sm.normal]
@@ -430,7 +479,7 @@ def _evaluate(sm: _Samples, mdl: OutcomeModel, scale: float = 1.0) -> ArmOutcome
             v_fsrs = float(np.sum(doses[i] >= thr)) * sm.voxel_cm3
 
     # --- hippocampi
-    h_d100 = h_dmax = h_d40 = gondi = p_cog = math.nan
+    h_d100 = h_dmax = h_d40 = gondi = p_cog = p_v55 = math.nan
     if sm.hippocampi is not None:
         hd = scale * sm.hippocampi
         htot = hd.sum(axis=0)
@@ -442,19 +491,18 @@ def _evaluate(sm: _Samples, mdl: OutcomeModel, scale: float = 1.0) -> ArmOutcome
         v55 = 100.0 * float(np.mean(heq >= 55.0))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # V55 > 50 % is outside Okoukoni's data; value still reported
-            p_cog = float(hippocampal_v55_okoukoni(v55))
+            p_v55 = float(hippocampal_v55_okoukoni(v55))
+        p_cog = _cognition(h_d40, mdl)
     else:
         notes.append("no hippocampus mask: cognition metrics not computed")
 
     d95 = scale * sm.brain_d95_per_scale  # whole brain, lesions included
-    pp = float(p_plus(headline, ntcp_nec)) if np.isfinite(headline) else math.nan
+    pp = float(p_plus(tcp_all, ntcp_nec)) if np.isfinite(tcp_all) else math.nan
     pp_cog = (
-        float(p_plus(headline, [ntcp_nec, p_cog]))
-        if np.isfinite(headline) and np.isfinite(p_cog)
-        else math.nan
+        float(p_plus(tcp_all, [ntcp_nec, p_cog])) if np.isfinite(tcp_all) and np.isfinite(p_cog) else math.nan
     )
     metrics = {
-        "TCP": headline,
+        "TCP": treated,
         "TCP visible": tcp_vis,
         "TCP micrometastases": tcp_mic,
         "TCP all lesions": tcp_all,
@@ -469,7 +517,8 @@ def _evaluate(sm: _Samples, mdl: OutcomeModel, scale: float = 1.0) -> ArmOutcome
         "hippocampi Dmax": h_dmax,
         "hippocampi D40 EQD2": h_d40,
         "Gondi D40 > 7.3 Gy": gondi,
-        "P cognitive (V55)": p_cog,
+        "P cognitive": p_cog,
+        "P cognitive (V55)": p_v55,
         "P+": pp,
         "P+ incl. cognition": pp_cog,
         "prescription scale": float(scale),
@@ -548,7 +597,7 @@ def _table(names: Sequence[str], rows: Sequence[Mapping[str, float]]) -> Compari
     return ComparisonTable(tuple(names), tuple(m for m, _ in METRICS), tuple(u for _, u in METRICS), values)
 
 
-_ISO_METRICS = ("TCP", "TCP all lesions", "NTCP necrosis", "NTCP necrosis LKB", "P cognitive (V55)")
+_ISO_METRICS = ("TCP", "TCP all lesions", "NTCP necrosis", "NTCP necrosis LKB", "P cognitive")
 
 
 def iso_effect(
