@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import html
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from brainrit.errors import OutputError
+from brainrit.fileio import atomic_write_text
 from brainrit.validation.core import Case, ValidationReport, latest_report_path
 
 __all__ = ["check_rows", "render_html", "render_markdown", "write_report"]
@@ -266,12 +266,6 @@ def render_html(report: ValidationReport) -> str:
     return "".join(parts)
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
 def write_report(report: ValidationReport, out: str | Path, *, keep_latest: bool = True) -> dict[str, Path]:
     """Write ``validation.json``, ``validation.md`` and ``validation.html`` into ``out``.
 
@@ -313,16 +307,16 @@ def write_report(report: ValidationReport, out: str | Path, *, keep_latest: bool
     }
     try:
         out.mkdir(parents=True, exist_ok=True)
-        _atomic_write(paths["json"], text_json)
-        _atomic_write(paths["markdown"], render_markdown(report))
-        _atomic_write(paths["html"], render_html(report))
+        atomic_write_text(paths["json"], text_json)
+        atomic_write_text(paths["markdown"], render_markdown(report))
+        atomic_write_text(paths["html"], render_html(report))
     except OSError as exc:
         raise OutputError(f"cannot write the validation report to {out}: {exc}") from exc
     if keep_latest and report.code_sha256:
         latest = latest_report_path(report.code_sha256)
         try:
             latest.parent.mkdir(parents=True, exist_ok=True)
-            _atomic_write(latest, text_json)
+            atomic_write_text(latest, text_json)
             paths["latest"] = latest
         except OSError:
             pass  # the report itself is written; only the cached copy is missing

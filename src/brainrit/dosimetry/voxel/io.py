@@ -28,7 +28,6 @@ Examples
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +35,8 @@ from typing import Any
 
 import numpy as np
 
-from brainrit.errors import InputError, OutputError
+from brainrit.errors import InputError
+from brainrit.fileio import atomic_write
 
 __all__ = [
     "VoxelImage",
@@ -102,26 +102,6 @@ class VoxelImage:
         return self.data.shape  # type: ignore[return-value]
 
 
-def _atomic_write(path: str | os.PathLike[str], suffix: str, write: Any) -> Path:
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise OutputError(f"output folder {str(folder)!r} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=suffix, dir=folder)
-    os.close(fd)
-    try:
-        write(tmp)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return target
-
-
 def load_nifti(path: str | os.PathLike[str]) -> VoxelImage:
     """Read a 3-D NIfTI image (scaling applied, float64) and its affine (sform/qform as nibabel chooses)."""
     import nibabel as nib
@@ -184,9 +164,7 @@ def save_nifti(
         nimg.header["cal_min"], nimg.header["cal_max"] = float(finite.min()), float(finite.max())
     nimg.set_qform(image.affine, code=1)
     nimg.set_sform(image.affine, code=1)
-    name = str(path)
-    suffix = ".nii.gz" if name.endswith(".gz") else ".nii"
-    return _atomic_write(path, suffix, lambda tmp: nib.save(nimg, tmp))
+    return atomic_write(path, lambda tmp: nib.save(nimg, str(tmp)), what="NIfTI output")
 
 
 def _frame_geometry(ds: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
