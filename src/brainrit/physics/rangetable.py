@@ -268,12 +268,6 @@ def _range_many(energy, table_E, table_R, out):  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True, nogil=True)
-def _energy_many(rng, table_E, table_R, out):  # pragma: no cover - compiled
-    for i in range(rng.shape[0]):
-        out[i] = energy_MeV_from_range(rng[i], table_E, table_R)
-
-
-@numba.njit(cache=True, nogil=True)
 def _residual_many(energy, path, table_E, table_R, out):  # pragma: no cover - compiled
     for i in range(energy.shape[0]):
         r0 = range_um_from_energy(energy[i], table_E, table_R)
@@ -301,14 +295,6 @@ def range_many(energy_MeV: np.ndarray, table: RangeTable) -> np.ndarray:
     shape, (e,) = _flat(np.asarray(energy_MeV, dtype=np.float64))
     out = np.empty_like(e)
     _range_many(e, table.energy_MeV, table.range_um, out)
-    return out.reshape(shape)
-
-
-def energy_many(range_um: np.ndarray, table: RangeTable) -> np.ndarray:
-    """Vectorised :func:`energy_MeV_from_range` (no validation)."""
-    shape, (r,) = _flat(np.asarray(range_um, dtype=np.float64))
-    out = np.empty_like(r)
-    _energy_many(r, table.energy_MeV, table.range_um, out)
     return out.reshape(shape)
 
 

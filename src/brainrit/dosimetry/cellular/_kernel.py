@@ -10,7 +10,6 @@ for K piecewise linear on the grid (closed-form ∫ f dx on each grid cell).
 from __future__ import annotations
 
 import functools
-import math
 from dataclasses import dataclass
 
 import numba
@@ -198,7 +197,3 @@ def cross_energy(d, rc_s, rn_s, x, e_tn, e_tc, out):  # pragma: no cover - compi
     for c in range(ncls):
         for s in range(4):
             out[c, 1, s] = out[c, 2, s] - out[c, 0, s]
-
-
-def sphere_volume_um3(r: float) -> float:
-    return 4.0 / 3.0 * math.pi * r**3
