@@ -2,7 +2,8 @@
 
 Pages under ``_generated/`` are written at build time by ``_ext/brainrit_docgen.py``: the scenario file
 reference (from the pydantic schema), the command-line reference (from the typer app), one API page per
-public module (autodoc) and the latest validation report. Nothing here needs the network.
+public module (autodoc) and the latest validation report. Nothing here needs the network: MathJax is
+bundled by sphinx-mathjax-offline (no CDN), so equations render in a browser that is offline.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ extensions = [
     "sphinx.ext.napoleon",
     "sphinx.ext.viewcode",
     "sphinx.ext.mathjax",
+    "sphinx-mathjax-offline",  # bundles MathJax 3 into _static/mathjax: equations render with no network
     "myst_parser",
     "brainrit_docgen",
 ]
@@ -61,3 +63,5 @@ html_title = f"brainrit {release}"
 html_static_path: list[str] = []
 html_theme_options = {"description": "α-emitter RIT of brain metastases vs WBRT/SRS", "page_width": "1200px"}
 mathjax3_config = {"tex": {"macros": {}}}
+# Option names such as --force must stay two hyphens, not an en dash, and quotes stay straight for copying.
+smartquotes = False

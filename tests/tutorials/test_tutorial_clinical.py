@@ -3,20 +3,26 @@ metastases and hidden micrometastases (built-in scenario ``human-early-bm``).
 
 The code between the ``# [name]`` / ``# [end-name]`` markers is shown in docs/tutorials/clinical.md. Figures
 and the therapeutic-window stage are left out to keep the test within 2 cores' budget; ``brainrit run`` does
-both.
+both. Each step carries its own imports and writes into the current folder (the test runs in a temporary one),
+so the steps can be pasted one after the other into a Python session.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 
-def test_tutorial_clinical(tmp_path: Path) -> None:
+
+def test_tutorial_clinical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
     # [step-1]
+    from pathlib import Path
+
     from brainrit.scenario import builtin_scenario, builtin_text
 
     scenario = builtin_scenario("human-early-bm")
-    (tmp_path / "my-patient.toml").write_text(builtin_text("human-early-bm"), encoding="utf-8")
+    Path("my-patient.toml").write_text(builtin_text("human-early-bm"), encoding="utf-8")  # to edit later
     for lesion in scenario.lesions:
         seen = "visible" if lesion.visible else "hidden"
         print(f"{lesion.count:3d} × {lesion.name:20s} {lesion.diameter_mm:5.1f} mm  {seen}")
@@ -30,7 +36,7 @@ def test_tutorial_clinical(tmp_path: Path) -> None:
 
     stages = ["radionuclide", "kinetics", "dosimetry", "microdosimetry", "rit_outcomes", "ebrt", "comparison"]
     result = run_scenario(scenario, stages=stages, figures=False)
-    out = write_outputs(result, tmp_path / "report", force=False, html=True)
+    out = write_outputs(result, Path("report"), force=True, html=True)  # report/report.html
     # [end-step-2]
 
     # [step-3]

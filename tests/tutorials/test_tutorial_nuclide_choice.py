@@ -2,6 +2,8 @@
 for a perivascular micrometastasis.
 
 The code between the ``# [name]`` / ``# [end-name]`` markers is shown in docs/tutorials/nuclide_choice.md.
+Each step carries its own imports and writes into the current folder (the test runs in a temporary one), so
+the steps can be pasted one after the other into a Python session.
 """
 
 from __future__ import annotations
@@ -9,10 +11,11 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from brainrit.cli import main
+import pytest
 
 
-def test_tutorial_nuclide_choice(tmp_path: Path) -> None:
+def test_tutorial_nuclide_choice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
     # [step-1]
     from brainrit.dosimetry.vascular import compare_nuclides
 
@@ -59,7 +62,9 @@ def test_tutorial_nuclide_choice(tmp_path: Path) -> None:
     # [end-step-3]
 
     # [step-4]
-    code = main(["compare-nuclides", "--per-injected-MBq", "0.2", "--csv", str(tmp_path / "nuclides.csv")])
+    from brainrit.cli import main
+
+    code = main(["compare-nuclides", "--per-injected-MBq", "0.2", "--csv", "nuclides.csv"])
     # [end-step-4]
     assert code == 0
     with open(tmp_path / "nuclides.csv", newline="", encoding="utf-8") as f:

@@ -1,22 +1,27 @@
 """Tutorial 1 — plan a ²¹²Pb-anti-VCAM-1 mouse study from a biodistribution CSV to a report.
 
 The code between the ``# [name]`` / ``# [end-name]`` markers is shown in docs/tutorials/preclinical.md, so the
-page and this test cannot drift apart. The biodistribution is SYNTHETIC: generated from brainrit's own mouse
-model with a known plasma clearance and VCAM-1 density plus measurement noise, so that the fit can be
-checked against the truth. With measured data, start at step 2.
+page and this test cannot drift apart. Each step carries its own imports and writes into the current folder
+(the test runs in a temporary one), so the steps can be pasted one after the other into a Python session.
+The biodistribution is SYNTHETIC: generated from brainrit's own mouse model with a known plasma clearance and
+VCAM-1 density plus measurement noise, so that the fit can be checked against the truth. With measured
+data, start at step 2.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 
-def test_tutorial_preclinical(tmp_path: Path) -> None:
+def test_tutorial_preclinical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
     # [step-1]
+    from pathlib import Path
+
+    import numpy as np
+
     from brainrit.kinetics import default_model, predict_percent_id_per_g
 
     truth = default_model("mouse").with_overrides(
@@ -30,7 +35,7 @@ def test_tutorial_preclinical(tmp_path: Path) -> None:
     rng = np.random.default_rng(2020)
     # each row is the mean of n = 4 animals with a 15 % inter-animal SD: its error is 15 % / √4
     measured = mean * rng.normal(1.0, 0.15 / np.sqrt(4), size=mean.shape)
-    csv_path = tmp_path / "biodistribution.csv"
+    csv_path = Path("biodistribution.csv")
     rows = [
         f"{o},{t:g},{y:.4g},{0.15 * y:.4g},4" for o, t, y in zip(organ_col, time_col, measured, strict=True)
     ]
@@ -64,13 +69,15 @@ def test_tutorial_preclinical(tmp_path: Path) -> None:
         '[kinetics]\nmodel = "compartmental"',
         '[kinetics]\nmodel = "biodistribution"\nbiodistribution_csv = "biodistribution.csv"',
     )
-    (tmp_path / "my-study.toml").write_text(toml, encoding="utf-8")
-    code = main(["run", str(tmp_path / "my-study.toml"), "--out", str(tmp_path / "my-study"), "-q"])
+    Path("my-study.toml").write_text(toml, encoding="utf-8")
+    code = main(["run", "my-study.toml", "--out", "my-study", "-q"])  # = `brainrit run my-study.toml ...`
     # [end-step-3]
     assert code == 0
 
     # [step-4]
-    results = json.loads((tmp_path / "my-study" / "results.json").read_text(encoding="utf-8"))
+    import json
+
+    results = json.loads(Path("my-study/results.json").read_text(encoding="utf-8"))
     kin = results["stages"]["kinetics"]["data"]
     for name, p in kin["fit"]["parameters"].items():
         low, high = p["ci95"]
