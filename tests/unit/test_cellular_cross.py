@@ -66,8 +66,8 @@ def test_cluster_self_plus_cross_and_labelling():
 
 def test_cluster_lognormal_mean_preserved_and_seeded():
     pop = geo.random_close_packing(200, 5.0, 3.0, 0.4, seed=1)
-    a = cel.cluster_dose(pop, "Lu-177", lognormal_sigma=1.0, seed=3, time_integrated_activity_Bq_s=10.0)
-    b = cel.cluster_dose(pop, "Lu-177", lognormal_sigma=1.0, seed=3, time_integrated_activity_Bq_s=10.0)
+    a = cel.cluster_dose(pop, "Lu-177", lognormal_sigma=1.0, seed=3, tia_Bq_s=10.0)
+    b = cel.cluster_dose(pop, "Lu-177", lognormal_sigma=1.0, seed=3, tia_Bq_s=10.0)
     assert np.array_equal(a.nucleus_dose_Gy, b.nucleus_dose_Gy)
     assert a.activity_Bq_s.mean() == pytest.approx(10.0, rel=0.2)
     s = a.summary()

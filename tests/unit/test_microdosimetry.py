@@ -190,9 +190,7 @@ def test_result_tallies_spectra_and_summary(vessel):
 
 def test_time_integrated_activity_gives_poisson_number_of_decays(vessel):
     src = Source("lumen", alpha_energy_MeV=6.0)
-    counts = [
-        simulate(vessel, src, time_integrated_activity_Bq_s=400.0, seed=s).n_decays[0] for s in range(40)
-    ]
+    counts = [simulate(vessel, src, tia_Bq_s=400.0, seed=s).n_decays[0] for s in range(40)]
     assert np.mean(counts) == pytest.approx(400, abs=4 * math.sqrt(400 / 40))
     assert len(set(counts)) > 5
     empty = simulate(vessel, src, n_decays=0, seed=0)
@@ -357,13 +355,13 @@ def test_simulate_errors(vessel):
         ({"sources": ["x"]}, "sources"),
         ({"sources": Source("lumen", alpha_energy_MeV=5.0)}, "sources[0].compartment"),
         ({"sources": Source("cell", alpha_energy_MeV=5.0, cells=[9])}, "sources[0].cells"),
-        ({"n_decays": None}, "n_decays / time_integrated_activity_Bq_s"),
-        ({"time_integrated_activity_Bq_s": 5.0}, "n_decays / time_integrated_activity_Bq_s"),
+        ({"n_decays": None}, "n_decays / tia_Bq_s"),
+        ({"tia_Bq_s": 5.0}, "n_decays / tia_Bq_s"),
         ({"n_decays": -1}, "n_decays"),
         ({"n_decays": 1.5}, "n_decays"),
         ({"n_decays": True}, "n_decays"),
-        ({"n_decays": None, "time_integrated_activity_Bq_s": -1.0}, "time_integrated_activity_Bq_s"),
-        ({"n_decays": None, "time_integrated_activity_Bq_s": 1e12}, "time_integrated_activity_Bq_s"),
+        ({"n_decays": None, "tia_Bq_s": -1.0}, "tia_Bq_s"),
+        ({"n_decays": None, "tia_Bq_s": 1e12}, "tia_Bq_s"),
         ({"seed": -1}, "seed"),
         ({"seed": "a"}, "seed"),
         ({"workers": 0}, "workers"),
@@ -497,16 +495,16 @@ def test_repeated_runs_reuse_cached_work_without_changing_results(vessel):
     src = [Source("endothelial_surface", nuclide="Pb-212"), Source("cell", nuclide="Bi-212", weight=0.1)]
     rows = md.activity_response(vessel, src, decays_per_MBq=3000.0, activities_MBq=[1.0, 2.0], seed=5)
     for row, s, a in zip(rows, response._child_seeds(5, 2), [1.0, 2.0], strict=True):
-        r = simulate(vessel, src, time_integrated_activity_Bq_s=3000.0 * a, seed=s)
+        r = simulate(vessel, src, tia_Bq_s=3000.0 * a, seed=s)
         assert row["mean_z_Gy"] == r.mean_z_Gy and row["tcp"] == r.tcp()
         assert row["mean_low_let_dose_Gy"] == pytest.approx(r.low_let_dose_Gy.mean(), rel=1e-12)
     # the analytic tables are cached per prepared problem, keyed by that problem's own sources
     prob = engine._prepare(vessel, src, None)
-    engine._simulate(prob, n_decays=None, time_integrated_activity_Bq_s=3000.0, seed=1)
+    engine._simulate(prob, n_decays=None, tia_Bq_s=3000.0, seed=1)
     assert set(prob.low_let_tables) == {("vascular", 0), ("self", 1), ("cross", 1)}
     swapped = engine._prepare(vessel, src[::-1], None)  # same positions, other sources: no stale table
-    r_swapped = engine._simulate(swapped, n_decays=None, time_integrated_activity_Bq_s=3000.0, seed=1)
-    r_fresh = simulate(vessel, src[::-1], time_integrated_activity_Bq_s=3000.0, seed=1)
+    r_swapped = engine._simulate(swapped, n_decays=None, tia_Bq_s=3000.0, seed=1)
+    r_fresh = simulate(vessel, src[::-1], tia_Bq_s=3000.0, seed=1)
     np.testing.assert_array_equal(r_swapped.low_let_dose_Gy, r_fresh.low_let_dose_Gy)
 
 

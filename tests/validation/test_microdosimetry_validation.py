@@ -154,7 +154,7 @@ def _uniform_field(decays: float, seed: int):
     return simulate(
         geom,
         Source("tissue", alpha_energy_MeV=100.0),
-        time_integrated_activity_Bq_s=decays,
+        tia_Bq_s=decays,
         seed=seed,
         range_table=_constant_let_table(100.0, 100.0),
     )

@@ -427,7 +427,7 @@ class TimeActivityFit:
         lam = math.log(2.0) / positive("physical_half_life_h", physical_half_life_h)
         return upto(T) + float(self(np.array([T]))[0]) / lam
 
-    def time_integrated_activity_Bq_s(self, physical_half_life_h: float | None = None) -> float:
+    def tia_Bq_s(self, physical_half_life_h: float | None = None) -> float:
         """:meth:`integral` for activities in Bq, converted to Bq·s."""
         return self.integral(physical_half_life_h) * 3600.0
 

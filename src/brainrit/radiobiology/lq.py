@@ -285,8 +285,8 @@ def bed_protracted(total_dose_Gy: ArrayLike, g: ArrayLike, alpha_beta_Gy: ArrayL
 
 
 def survival_mixed(
-    dose_alpha_Gy: ArrayLike,
-    dose_low_let_Gy: ArrayLike = 0.0,
+    alpha_dose_Gy: ArrayLike,
+    low_let_dose_Gy: ArrayLike = 0.0,
     *,
     z0_Gy: float,
     alpha_per_Gy: float,
@@ -301,18 +301,18 @@ def survival_mixed(
     (:func:`survival_lq`); the α part has no shoulder (β_α = 0; MIRD Pamphlet 22, Sgouros et al.,
     J Nucl Med 2010;51:311; Roeske & Stinchcomb, J Nucl Med 1997;38:1923):
 
-    * ``z1_Gy`` None: ``dose_alpha_Gy`` is the specific energy z of each nucleus (e.g. a Monte Carlo tally
+    * ``z1_Gy`` None: ``alpha_dose_Gy`` is the specific energy z of each nucleus (e.g. a Monte Carlo tally
       of every cell), ``S_α = exp(−z/z₀)``;
-    * ``z1_Gy`` > 0: ``dose_alpha_Gy`` is a mean nucleus dose delivered by Poisson-distributed hits of
+    * ``z1_Gy`` > 0: ``alpha_dose_Gy`` is a mean nucleus dose delivered by Poisson-distributed hits of
       single-event specific energy z̄₁, ``S_α = exp{−(D/z̄₁)(1 − e^{−z̄₁/z₀})}``
       (:func:`~brainrit.radiobiology.survival_alpha_microdosimetric`); tends to the first form as z̄₁ → 0.
 
     Parameters
     ----------
-    dose_alpha_Gy : float or array
+    alpha_dose_Gy : float or array
         α specific energy of each nucleus, or mean α dose to the nucleus (Gy), >= 0.
-    dose_low_let_Gy : float or array
-        Low-LET (electron + photon) absorbed dose (Gy), >= 0; broadcast against ``dose_alpha_Gy``.
+    low_let_dose_Gy : float or array
+        Low-LET (electron + photon) absorbed dose (Gy), >= 0; broadcast against ``alpha_dose_Gy``.
     z0_Gy : float
         α inactivation specific energy z₀ (Gy), > 0 (= D₀ of the α survival curve, 1/α_α).
     alpha_per_Gy : float
@@ -344,8 +344,8 @@ def survival_mixed(
     """
     from brainrit.radiobiology.tcp import survival_alpha_microdosimetric
 
-    da = non_negative_array("dose_alpha_Gy", dose_alpha_Gy)
-    dl = non_negative_array("dose_low_let_Gy", dose_low_let_Gy)
+    da = non_negative_array("alpha_dose_Gy", alpha_dose_Gy)
+    dl = non_negative_array("low_let_dose_Gy", low_let_dose_Gy)
     a = non_negative("alpha_per_Gy", alpha_per_Gy)
     gg = array_finite("g_low_let", g_low_let, low=0.0, high=1.0)
     s_low = survival_lq(dl, a, a / _ab(alpha_beta_Gy), gg)
@@ -357,8 +357,8 @@ def survival_mixed(
 
 
 def bed_mixed(
-    dose_alpha_Gy: ArrayLike,
-    dose_low_let_Gy: ArrayLike,
+    alpha_dose_Gy: ArrayLike,
+    low_let_dose_Gy: ArrayLike,
     alpha_beta_Gy: ArrayLike,
     *,
     rbe_alpha: float = 5.0,
@@ -375,8 +375,8 @@ def bed_mixed(
     >>> round(bed_mixed(1.0, 2.0, 10.0, rbe_alpha=5.0, g_low_let=0.5), 6)
     7.2
     """
-    da = non_negative_array("dose_alpha_Gy", dose_alpha_Gy)
-    dl = non_negative_array("dose_low_let_Gy", dose_low_let_Gy)
+    da = non_negative_array("alpha_dose_Gy", alpha_dose_Gy)
+    dl = non_negative_array("low_let_dose_Gy", low_let_dose_Gy)
     ab = _ab(alpha_beta_Gy)
     rbe = non_negative("rbe_alpha", rbe_alpha)
     gg = _g_arr(g_low_let)
@@ -384,8 +384,8 @@ def bed_mixed(
 
 
 def eqd2_mixed(
-    dose_alpha_Gy: ArrayLike,
-    dose_low_let_Gy: ArrayLike,
+    alpha_dose_Gy: ArrayLike,
+    low_let_dose_Gy: ArrayLike,
     alpha_beta_Gy: ArrayLike,
     *,
     rbe_alpha: float = 5.0,
@@ -398,12 +398,12 @@ def eqd2_mixed(
     >>> round(eqd2_mixed(0.0, 30.0, 10.0, g_low_let=0.1), 6)
     32.5
     """
-    bed = bed_mixed(dose_alpha_Gy, dose_low_let_Gy, alpha_beta_Gy, rbe_alpha=rbe_alpha, g_low_let=g_low_let)
+    bed = bed_mixed(alpha_dose_Gy, low_let_dose_Gy, alpha_beta_Gy, rbe_alpha=rbe_alpha, g_low_let=g_low_let)
     return eqd2_from_bed(bed, alpha_beta_Gy)
 
 
 def rbe_weighted_dose(
-    dose_alpha_Gy: ArrayLike, dose_low_let_Gy: ArrayLike = 0.0, rbe_alpha: float = 5.0
+    alpha_dose_Gy: ArrayLike, low_let_dose_Gy: ArrayLike = 0.0, rbe_alpha: float = 5.0
 ) -> Any:
     """RBE-weighted absorbed dose ``RBE·D_α + D_low`` in Gy (often written Gy(RBE); not Sv).
 
@@ -414,8 +414,8 @@ def rbe_weighted_dose(
     >>> rbe_weighted_dose(2.0, rbe_alpha=5.0)
     10.0
     """
-    da = non_negative_array("dose_alpha_Gy", dose_alpha_Gy)
-    dl = non_negative_array("dose_low_let_Gy", dose_low_let_Gy)
+    da = non_negative_array("alpha_dose_Gy", alpha_dose_Gy)
+    dl = non_negative_array("low_let_dose_Gy", low_let_dose_Gy)
     rbe = non_negative("rbe_alpha", rbe_alpha)
     return as_output(rbe * da + dl)
 

@@ -77,7 +77,7 @@ def cluster_dose(
     nuclide: str,
     *,
     source: str = "C",
-    time_integrated_activity_Bq_s: float = 1.0,
+    tia_Bq_s: float = 1.0,
     labelled_fraction: float = 1.0,
     lognormal_sigma: float = 0.0,
     seed: int | np.random.Generator | None = None,
@@ -95,7 +95,7 @@ def cluster_dose(
     nuclide : str
     source : {"N", "Cy", "CS", "C"}
         Where the activity sits in each labelled cell.
-    time_integrated_activity_Bq_s : float
+    tia_Bq_s : float
         Mean number of decays per labelled cell (Bq·s), ≥ 0.
     labelled_fraction : float
         Fraction of cells labelled, in [0, 1] (rounded to a whole number of cells, chosen with ``seed``).
@@ -112,7 +112,7 @@ def cluster_dose(
     if not isinstance(population, CellPopulation):
         raise InputError("population", population, "a geometry.CellPopulation")
     s_idx = SOURCES.index(_compartment("source", source, SOURCES))
-    a_mean = non_negative("time_integrated_activity_Bq_s", time_integrated_activity_Bq_s)
+    a_mean = non_negative("tia_Bq_s", tia_Bq_s)
     frac = in_range("labelled_fraction", labelled_fraction, 0.0, 1.0)
     sigma = non_negative("lognormal_sigma", lognormal_sigma)
     rc_all, rn_all = population.cell_radius_um, population.nucleus_radius_um

@@ -43,9 +43,7 @@ def _decay_counts(
     sources: Sequence[Source], n_decays: Any, tia: Any, root: np.random.SeedSequence
 ) -> tuple[int, ...]:
     if (n_decays is None) == (tia is None):
-        raise InputError(
-            "n_decays / time_integrated_activity_Bq_s", (n_decays, tia), "exactly one of the two given"
-        )
+        raise InputError("n_decays / tia_Bq_s", (n_decays, tia), "exactly one of the two given")
     w = np.array([s.weight for s in sources])
     if n_decays is not None:
         if (
@@ -55,9 +53,9 @@ def _decay_counts(
         ):
             raise InputError("n_decays", n_decays, f"an integer in [0, {_MAX_DECAYS:g}]")
         return tuple(round(int(n_decays) * x) for x in w)
-    a = non_negative("time_integrated_activity_Bq_s", tia)
+    a = non_negative("tia_Bq_s", tia)
     if a * w.sum() > _MAX_DECAYS:
-        raise InputError("time_integrated_activity_Bq_s", tia, f"at most {_MAX_DECAYS:g} decays in all")
+        raise InputError("tia_Bq_s", tia, f"at most {_MAX_DECAYS:g} decays in all")
     rng = np.random.default_rng(root)
     return tuple(int(rng.poisson(a * x)) for x in w)
 
@@ -90,7 +88,7 @@ def simulate(
     sources: Source | Iterable[Source],
     *,
     n_decays: int | None = None,
-    time_integrated_activity_Bq_s: float | None = None,
+    tia_Bq_s: float | None = None,
     seed: int,
     workers: int = 1,
     progress: bool = False,
@@ -108,7 +106,7 @@ def simulate(
         Where the decays happen and what emits the α particles.
     n_decays : int, optional
         Exactly ``round(n_decays · weight)`` parent decays per source.
-    time_integrated_activity_Bq_s : float, optional
+    tia_Bq_s : float, optional
         Instead of ``n_decays``: the expected number of decays (Bq·s); the number simulated per source is
         Poisson with mean TIA · weight. Give exactly one of the two.
     seed : int
@@ -157,7 +155,7 @@ def simulate(
     return _simulate(
         _prepare(geometry, sources, range_table),
         n_decays=n_decays,
-        time_integrated_activity_Bq_s=time_integrated_activity_Bq_s,
+        tia_Bq_s=tia_Bq_s,
         seed=seed,
         workers=workers,
         progress=progress,
@@ -352,7 +350,7 @@ def _simulate(
     prob: _Problem,
     *,
     n_decays: int | None,
-    time_integrated_activity_Bq_s: float | None,
+    tia_Bq_s: float | None,
     seed: int,
     workers: int = 1,
     progress: bool = False,
@@ -366,7 +364,7 @@ def _simulate(
     if low_let_dose_Gy is not None:
         _given_low_let(low_let_dose_Gy, geom.n_nuclei)  # fail before the run, not after it
     count_ss, chunk_ss = np.random.SeedSequence(seed_i).spawn(2)
-    counts = _decay_counts(prob.srcs, n_decays, time_integrated_activity_Bq_s, count_ss)
+    counts = _decay_counts(prob.srcs, n_decays, tia_Bq_s, count_ss)
     mass = geom.nucleus_mass_kg()
     gy_per_mev = MEV_TO_J / mass
     bins = _event_bins(prob.programs, gy_per_mev)

@@ -80,7 +80,7 @@ def activity_response(
         r = _simulate(
             prob,
             n_decays=None,
-            time_integrated_activity_Bq_s=per_mbq * float(a),
+            tia_Bq_s=per_mbq * float(a),
             seed=s,
             workers=workers,
             low_let_dose_Gy=None if low is None else low * float(a),
@@ -150,7 +150,7 @@ def tcp_distribution(
     *,
     n_realisations: int,
     n_decays: int | None = None,
-    time_integrated_activity_Bq_s: float | None = None,
+    tia_Bq_s: float | None = None,
     seed: int,
     workers: int = 1,
     low_let_dose_Gy: float | np.ndarray | None = None,
@@ -184,7 +184,7 @@ def tcp_distribution(
         r = _simulate(
             prob,
             n_decays=n_decays,
-            time_integrated_activity_Bq_s=time_integrated_activity_Bq_s,
+            tia_Bq_s=tia_Bq_s,
             seed=s,
             workers=workers,
             low_let_dose_Gy=low_let_dose_Gy,

@@ -40,7 +40,7 @@ class Source:
         ``retained`` says otherwise). Default True.
     weight : float
         Decays of this source's parent per decay counted by ``n_decays`` (or per Bq·s of
-        ``time_integrated_activity_Bq_s``). Default 1.
+        ``tia_Bq_s``). Default 1.
     retained : mapping of str to float, optional
         Probability that a daughter (and everything after it) stays at this site, e.g. ``{"Bi-212": 0.64}``
         when 36 % of ²¹²Bi leaves the chelate (Mirzadeh et al. 1993); decays that leave are not emitted by
