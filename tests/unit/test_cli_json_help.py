@@ -80,3 +80,16 @@ def test_show_completion_prints_a_script(capsys):
         main(["--show-completion", "bash"])
     assert exc.value.code == 0
     assert "_brainrit_completion" in capsys.readouterr().out
+
+
+def test_compare_plot_legend_does_not_cover_bars():
+    from brainrit.cli.compare import plot_figure
+    from brainrit.dosimetry.vascular import compare_nuclides
+
+    fig = plot_figure(compare_nuclides(["At-211", "Lu-177"]))
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    legend = ax.get_legend().get_window_extent()
+    assert legend.y0 >= ax.get_window_extent().y1 - 1  # above the plotting area
+    assert ax.get_ylabel() and ax.get_xlabel()  # units on the axis
+    assert ax.get_ylim()[0] > 1e-20  # no bar drawn down to a 1e-30 floor

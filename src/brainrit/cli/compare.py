@@ -186,34 +186,62 @@ def _write_csv(rows, path: str, injected=None) -> None:
         tmp.unlink(missing_ok=True)
 
 
+def _band_label(band: str) -> str:
+    """``"tumour 0-25 um"`` → ``"tumour cells 0–25 µm"`` (legend text)."""
+    who, _, rng = band.partition(" ")
+    return f"{who} cells {rng.replace('-', '–').replace(' um', ' µm')}"
+
+
 def _plot(rows, path: str) -> None:
     import os
 
+    import matplotlib.pyplot as plt
+
+    fig = plot_figure(rows)
+    p, tmp = _atomic_target(path)
+    try:
+        fig.savefig(tmp, format=p.suffix.lstrip(".") or "png", dpi=120)
+        os.replace(tmp, p)
+    finally:
+        plt.close(fig)
+        tmp.unlink(missing_ok=True)
+
+
+def plot_figure(rows):
+    """Grouped bars (log scale) of the total nucleus dose per band; legend above the axes, never on bars.
+
+    Zero doses (no α and no electrons reaching a band) are not drawn as bars down to an arbitrary floor:
+    they are marked "0" on the axis baseline.
+    """
     import matplotlib
 
-    matplotlib.use("Agg")
+    matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
     import numpy as np
 
     names = list(dict.fromkeys(r.nuclide for r in rows))
     bands = list(dict.fromkeys(r.band for r in rows))
     val = {(r.nuclide, r.band): r.total_Gy for r in rows}
-    fig, ax = plt.subplots(figsize=(max(6.0, 0.8 * len(names) + 2), 4.5))
+    positive = [v for v in val.values() if v > 0]
+    floor = min(positive) / 3 if positive else 1e-30
+    fig, ax = plt.subplots(figsize=(max(7.0, 0.9 * len(names) + 2.5), 5.0), layout="constrained")
     width = 0.8 / len(bands)
     x = np.arange(len(names))
     for k, b in enumerate(bands):
-        y = [max(val[(n, b)], 1e-30) for n in names]
-        ax.bar(x + (k - (len(bands) - 1) / 2) * width, y, width, label=b)
+        xs = x + (k - (len(bands) - 1) / 2) * width
+        y = np.array([val[(n, b)] for n in names])
+        ax.bar(xs[y > 0], y[y > 0], width, label=_band_label(b))
+        for xz in xs[y <= 0]:
+            ax.text(xz, floor * 1.2, "0", ha="center", va="bottom", fontsize=8)
     ax.set_yscale("log")
+    ax.set_ylim(bottom=floor)
     ax.set_xticks(x, names, rotation=45, ha="right")
-    ax.set_ylabel("nucleus dose per decay per µm of vessel (Gy)")
-    ax.set_title("Nucleus dose vs distance from a labelled capillary")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    p, tmp = _atomic_target(path)
-    try:
-        fig.savefig(tmp, format=p.suffix.lstrip(".") or "png")
-        os.replace(tmp, p)
-    finally:
-        plt.close(fig)
-        tmp.unlink(missing_ok=True)
+    ax.tick_params(labelsize=10)
+    ax.set_ylabel("mean nucleus dose per decay\nper µm of labelled vessel (Gy)", fontsize=11)
+    ax.set_xlabel("radionuclide (with its decay chain)", fontsize=11)
+    ax.grid(axis="y", which="major", alpha=0.3)
+    ax.legend(
+        fontsize=9, ncol=min(len(bands), 4), loc="lower center", bbox_to_anchor=(0.5, 1.01), frameon=False
+    )
+    fig.suptitle("Nucleus dose versus distance from a VCAM-1-labelled capillary", fontsize=12)
+    return fig
