@@ -24,7 +24,7 @@ def _setup():
     rit = dz.rit_dose_uniform(
         0.7, 0.05, 0.1, 0.01, z1_Gy=0.32, z0_Gy=0.5, alpha_per_Gy=0.3, alpha_beta_Gy=10.0, ntcp=0.0
     )
-    wbrt = dz.wbrt_dose(15.0, 3, alpha_per_Gy=0.3, alpha_beta_Gy=10.0, alpha_beta_brain_Gy=2.0)
+    wbrt = dz.wbrt_outcome(15.0, 3, alpha_per_Gy=0.3, alpha_beta_Gy=10.0, alpha_beta_brain_Gy=2.0)
     tr = dz.Treatments(rit, wbrt, dz.SRSModel(), 0.01)
     vp = dz.sample_patients(course, N_PATIENTS, seed=1)
     return course, tr, vp

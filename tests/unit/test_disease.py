@@ -17,7 +17,7 @@ def _treatments(ntcp_rit: float = 0.01) -> dz.Treatments:
     rit = dz.rit_dose_uniform(
         0.7, 0.05, 0.1, 0.01, z1_Gy=0.32, z0_Gy=0.5, alpha_per_Gy=0.3, alpha_beta_Gy=10.0, ntcp=ntcp_rit
     )
-    wbrt = dz.wbrt_dose(30.0, 10, alpha_per_Gy=0.3, alpha_beta_Gy=10.0, alpha_beta_brain_Gy=2.0)
+    wbrt = dz.wbrt_outcome(30.0, 10, alpha_per_Gy=0.3, alpha_beta_Gy=10.0, alpha_beta_brain_Gy=2.0)
     return dz.Treatments(rit, wbrt, dz.SRSModel(), clonogen_fraction=0.01)
 
 
@@ -174,12 +174,12 @@ def test_detection_errors():
 
 # ---------------------------------------------------------------- policies
 def test_wbrt_reference_values():
-    w = dz.wbrt_dose(30.0, 10, alpha_per_Gy=0.3, alpha_beta_Gy=10.0, alpha_beta_brain_Gy=2.0)
+    w = dz.wbrt_outcome(30.0, 10, alpha_per_Gy=0.3, alpha_beta_Gy=10.0, alpha_beta_brain_Gy=2.0)
     assert w.survival == pytest.approx(8.294e-6, rel=1e-3)  # exp(−0.3 × 39), WBRT 30 Gy/10 fx
     # LKB: EQD2 37.5 Gy, TD50 60, m 0.15 -> Φ(−2.5)
     assert w.ntcp == pytest.approx(0.5 * math.erfc(2.5 / math.sqrt(2)), rel=1e-9)
     with pytest.raises(InputError, match="n_fractions"):
-        dz.wbrt_dose(30.0, 0, alpha_per_Gy=0.3, alpha_beta_Gy=10.0, alpha_beta_brain_Gy=2.0)
+        dz.wbrt_outcome(30.0, 0, alpha_per_Gy=0.3, alpha_beta_Gy=10.0, alpha_beta_brain_Gy=2.0)
 
 
 def test_srs_helpers():

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from scipy.special import ndtr
 
 from brainrit.ebrt import Arm, ArmComponent, Lesion
-from brainrit.ebrt.outcomes import METRICS, arm_outcomes, compare_arms, default_model
+from brainrit.ebrt.outcomes import METRICS, arm_outcomes, compare_arms, default_outcome_model
 from brainrit.errors import DataError, InputError
 from brainrit.phantoms.geometry import sphere_mask
 
@@ -46,7 +46,7 @@ def case() -> tuple[tuple[Arm, Arm], dict[str, np.ndarray]]:
 
 def test_hand_computed_table(case: tuple[tuple[Arm, Arm], dict[str, np.ndarray]]) -> None:
     arms, masks = case
-    model = default_model("lq_brain_metastasis", clonogen_density_per_cm3=RHO)
+    model = default_outcome_model("lq_brain_metastasis", clonogen_density_per_cm3=RHO)
     table = compare_arms(arms, masks, [MET, MIC], model=model)
     assert table.arms == ("WBRT", "SRS") and table.metrics == tuple(m for m, _ in METRICS)
 
@@ -103,9 +103,9 @@ def test_hand_computed_table(case: tuple[tuple[Arm, Arm], dict[str, np.ndarray]]
 
 def test_population_model_and_parameter_sets(case: tuple[tuple[Arm, Arm], dict[str, np.ndarray]]) -> None:
     arms, masks = case
-    wn = default_model("tcp_webb_nahum_generic")
+    wn = default_outcome_model("tcp_webb_nahum_generic")
     assert (wn.alpha_per_Gy, wn.alpha_sd_per_Gy, wn.clonogen_density_per_cm3) == (0.35, 0.08, 1e7)
-    audit = default_model("tcp_srs_audit_lq_rho1e7")
+    audit = default_outcome_model("tcp_srs_audit_lq_rho1e7")
     assert (audit.alpha_per_Gy, audit.tumour_alpha_beta_Gy) == (0.49, 16.7)
     from brainrit.radiobiology import tcp_population
 
@@ -129,11 +129,11 @@ def test_outcome_errors(case: tuple[tuple[Arm, Arm], dict[str, np.ndarray]]) -> 
     with pytest.raises(InputError, match="at least one Arm"):
         compare_arms([], masks, [])
     with pytest.raises(InputError, match="OutcomeModel"):
-        default_model(alpha=0.3)
+        default_outcome_model(alpha=0.3)
     with pytest.raises(InputError, match="tumour"):
-        default_model("lq_glioma")
+        default_outcome_model("lq_glioma")
     with pytest.raises(InputError, match="alpha_per_Gy"):
-        default_model(alpha_per_Gy=-1.0)
+        default_outcome_model(alpha_per_Gy=-1.0)
     table = compare_arms(arms, masks, [MET])
     with pytest.raises(InputError, match="arm"):
         table.row("HA-WBRT")
@@ -153,7 +153,7 @@ def test_iso_effect_equal_control_and_toxicity(case: tuple[tuple[Arm, Arm], dict
     from brainrit.ebrt.outcomes import compare_at_equal, iso_effect
 
     arms, masks = case
-    model = default_model("lq_brain_metastasis", clonogen_density_per_cm3=RHO)
+    model = default_outcome_model("lq_brain_metastasis", clonogen_density_per_cm3=RHO)
     n_met = RHO * MET.volume_cm3
     want = brentq(lambda s: n_met * math.exp(-0.3 * 30 * s * (1 + 3 * s / 10)) + math.log(0.9), 0.5, 2.0)
     out = iso_effect(arms[0], masks, [MET], "TCP", 0.9, model=model)
@@ -199,7 +199,7 @@ def test_property_outcomes_monotone_in_dose(s1: float, s2: float) -> None:
 
     arms, masks = _make_case()
     lo, hi = sorted((s1, s2))
-    model = default_model("lq_brain_metastasis", clonogen_density_per_cm3=RHO)
+    model = default_outcome_model("lq_brain_metastasis", clonogen_density_per_cm3=RHO)
     for arm in arms:
         sm = _sample(arm, masks, [MET, MIC])
         a, b = _evaluate(sm, model, lo).metrics, _evaluate(sm, model, hi).metrics

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from brainrit.ebrt import Arm, ArmComponent, Lesion, srs_dose
-from brainrit.ebrt.outcomes import arm_outcomes, default_model
+from brainrit.ebrt.outcomes import arm_outcomes, default_outcome_model
 
 
 def _srs_tcp(diameter_mm: float) -> float:
@@ -26,7 +26,7 @@ def _srs_tcp(diameter_mm: float) -> float:
     dose = srs_dose(shape, h, org, np.zeros((1, 3)), [diameter_mm])
     arm = Arm("SRS", (ArmComponent("SRS", dose, 1, "SRS"),), (h, h, h), org, whole_brain=False)
     les = Lesion("L", np.zeros(3), diameter_mm)
-    model = default_model("tcp_webb_nahum_generic")
+    model = default_outcome_model("tcp_webb_nahum_generic")
     return arm_outcomes(arm, {"brain": np.ones(shape, bool)}, [les], model=model).lesion_tcp["L"]
 
 

@@ -42,7 +42,7 @@ from brainrit.disease.policies import (
     WBRTDose,
     rit_dose_from_vascular,
     rit_dose_uniform,
-    wbrt_dose,
+    wbrt_outcome,
 )
 from brainrit.disease.seeding import SeedingProcess, default_seeding
 from brainrit.disease.window import (
@@ -89,5 +89,5 @@ __all__ = [
     "therapeutic_window",
     "time_to_reach_d",
     "vcam1_positive",
-    "wbrt_dose",
+    "wbrt_outcome",
 ]

@@ -37,7 +37,7 @@ Examples
 ...                        alpha_beta_Gy=10.0, ntcp=0.01)
 >>> rit.source, round(rit.survival_perivascular, 4) == round(rit.survival_spheroid, 4)
 ('mean lesion dose', True)
->>> w = wbrt_dose(30.0, 10, alpha_per_Gy=0.3, alpha_beta_Gy=10.0, alpha_beta_brain_Gy=2.0)
+>>> w = wbrt_outcome(30.0, 10, alpha_per_Gy=0.3, alpha_beta_Gy=10.0, alpha_beta_brain_Gy=2.0)
 >>> f"{w.survival:.4g}"          # exp(−0.3 × 39): WBRT 30 Gy/10 fx, α 0.3 Gy⁻¹, α/β 10 Gy
 '8.294e-06'
 """
@@ -64,7 +64,7 @@ __all__ = [
     "srs_ntcp",
     "srs_prescription_Gy_vec",
     "srs_survival",
-    "wbrt_dose",
+    "wbrt_outcome",
 ]
 
 POLICIES: tuple[str, ...] = ("RIT", "WBRT", "WBRT at detection", "SRS", "SRS+RIT")
@@ -293,7 +293,7 @@ def rit_dose_from_vascular(
     )  # fmt: skip
 
 
-def wbrt_dose(
+def wbrt_outcome(
     dose_Gy: float,
     n_fractions: int,
     *,
@@ -305,7 +305,7 @@ def wbrt_dose(
 
     Examples
     --------
-    >>> w = wbrt_dose(30.0, 10, alpha_per_Gy=0.3, alpha_beta_Gy=10.0, alpha_beta_brain_Gy=2.0)
+    >>> w = wbrt_outcome(30.0, 10, alpha_per_Gy=0.3, alpha_beta_Gy=10.0, alpha_beta_brain_Gy=2.0)
     >>> round(w.ntcp, 4)          # EQD2 37.5 Gy (α/β 2) against TD50 60 Gy, m 0.15: Φ(−2.5)
     0.0062
     """

@@ -23,11 +23,11 @@ of ``workers``.
 
 Examples
 --------
->>> from brainrit.disease.policies import SRSModel, rit_dose_uniform, wbrt_dose
+>>> from brainrit.disease.policies import SRSModel, rit_dose_uniform, wbrt_outcome
 >>> course = default_course("mouse")
 >>> rit = rit_dose_uniform(0.7, 0.05, 0.1, 0.01, z1_Gy=0.32, z0_Gy=0.5, alpha_per_Gy=0.3,
 ...                        alpha_beta_Gy=10.0, ntcp=0.0)
->>> tr = Treatments(rit, wbrt_dose(15.0, 3, alpha_per_Gy=0.3, alpha_beta_Gy=10.0, alpha_beta_brain_Gy=2.0),
+>>> tr = Treatments(rit, wbrt_outcome(15.0, 3, alpha_per_Gy=0.3, alpha_beta_Gy=10.0, alpha_beta_brain_Gy=2.0),
 ...                 SRSModel(), clonogen_fraction=0.01)
 >>> w = therapeutic_window(course, tr, [2.0, 10.0, 30.0], n_patients=50, seed=1)
 >>> bool(w.p_all_controlled["RIT"][0] > w.p_all_controlled["RIT"][2])

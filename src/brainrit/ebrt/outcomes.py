@@ -74,7 +74,7 @@ __all__ = [
     "arm_outcomes",
     "compare_arms",
     "compare_at_equal",
-    "default_model",
+    "default_outcome_model",
     "iso_effect",
     "structure_dvhs",
 ]
@@ -167,7 +167,7 @@ TUMOUR_PARAMETER_SETS = (
 )
 
 
-def default_model(tumour: str = "calibrated", **overrides: float) -> OutcomeModel:
+def default_outcome_model(tumour: str = "calibrated", **overrides: float) -> OutcomeModel:
     """Outcome model from the radiobiology parameter library, with overrides.
 
     Parameters
@@ -188,7 +188,7 @@ def default_model(tumour: str = "calibrated", **overrides: float) -> OutcomeMode
 
     Examples
     --------
-    >>> default_model("lq_brain_metastasis").alpha_sd_per_Gy
+    >>> default_outcome_model("lq_brain_metastasis").alpha_sd_per_Gy
     0.0
     """
     from brainrit.checks import choice
@@ -544,7 +544,7 @@ def arm_outcomes(
     lesions : sequence of Lesion
         All metastases, visible and micro.
     model : OutcomeModel, optional
-        Default :func:`default_model`.
+        Default :func:`default_outcome_model`.
 
     Raises
     ------
@@ -553,7 +553,7 @@ def arm_outcomes(
     DataError
         A lesion not covered by the dose grid.
     """
-    mdl = model if model is not None else default_model()
+    mdl = model if model is not None else default_outcome_model()
     return _evaluate(_sample(arm, masks, lesions), mdl)
 
 
@@ -577,7 +577,7 @@ def compare_arms(
     0.0062
     """
     arms = _unique_arms(arms)
-    mdl = model if model is not None else default_model()
+    mdl = model if model is not None else default_outcome_model()
     rows = [arm_outcomes(a, masks, lesions, model=mdl).metrics for a in arms]
     return _table([a.name for a in arms], rows)
 
@@ -644,7 +644,7 @@ def iso_effect(
     lo, hi = (positive("scale_range[0]", scale_range[0]), positive("scale_range[1]", scale_range[1]))
     if hi <= lo:
         raise InputError("scale_range", scale_range, "(low, high) with 0 < low < high")
-    mdl = model if model is not None else default_model()
+    mdl = model if model is not None else default_outcome_model()
     sm = _sample(arm, masks, lesions)
 
     def f(s: float) -> float:
@@ -678,7 +678,7 @@ def compare_at_equal(
     (with the scale NaN) rather than failing the table.
     """
     arms = _unique_arms(arms)
-    mdl = model if model is not None else default_model()
+    mdl = model if model is not None else default_outcome_model()
     names, rows = [], []
     for a in arms:
         try:

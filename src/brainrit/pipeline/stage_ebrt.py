@@ -53,10 +53,10 @@ def build_phantom(ctx: Context):
 
 def outcome_model(ctx: Context):
     """The ebrt outcome model with the scenario's radiobiology (plain Poisson LQ, as for RIT)."""
-    from brainrit.ebrt.outcomes import default_model
+    from brainrit.ebrt.outcomes import default_outcome_model
 
     rb = ctx.scenario.radiobiology
-    return default_model(
+    return default_outcome_model(
         alpha_per_Gy=rb.alpha_tumour_per_Gy,
         alpha_sd_per_Gy=0.0,
         tumour_alpha_beta_Gy=rb.alpha_beta_tumour_Gy,

@@ -108,7 +108,7 @@ def run(ctx: Context) -> StageResult:
         rit = dz.rit_dose_uniform(met["alpha"], met["electron"], brain["alpha"], brain["electron"], **common)
         notes.append(f"Perivascular micro-dosimetry unavailable ({exc}); all cells get the mean lesion dose.")
     wbrt_D, wbrt_n, wbrt_name = _wbrt_regimen(sc)
-    wbrt = dz.wbrt_dose(
+    wbrt = dz.wbrt_outcome(
         wbrt_D, wbrt_n, alpha_per_Gy=rb.alpha_tumour_per_Gy, alpha_beta_Gy=rb.alpha_beta_tumour_Gy,
         alpha_beta_brain_Gy=rb.alpha_beta_brain_Gy,
     )  # fmt: skip
