@@ -54,6 +54,7 @@ from brainrit.disease.window import (
     lesion_states,
     sample_patients,
     therapeutic_window,
+    vcam1_lead_time_d,
 )
 
 __all__ = [
@@ -88,6 +89,7 @@ __all__ = [
     "sample_patients",
     "therapeutic_window",
     "time_to_reach_d",
+    "vcam1_lead_time_d",
     "vcam1_positive",
     "wbrt_outcome",
 ]

@@ -15,8 +15,9 @@ fraction (clonogen density / cell density) and ``S̄`` the mean surviving fracti
   (:func:`rit_dose_from_vascular`): the vessel-bound share ``vessel_fraction`` of the metastasis mean α
   dose is distributed by the geometry (its mean over the spheroid geometry equals that share: the
   macroscopic dose sets the level, the micro-dosimetry the distribution), the rest (antibody in the
-  interstitium or on cells, released daughters) is uniform; perivascular cells also receive the
-  healthy-brain α dose from the surrounding brain. Without the
+  interstitium or on cells, released daughters) is uniform. Perivascular (cuff) cells receive the
+  vessel-bound activity of their capillary plus the healthy-brain α dose as background — the same decays,
+  pools and geometry as the pipeline's Monte Carlo (:mod:`brainrit.dosimetry.perivascular`). Without the
   micro-dosimetry, :func:`rit_dose_uniform` uses the mean lesion dose for every cell (``source`` says which).
   A VCAM-1-negative lesion receives only the healthy-brain dose. Lesions seeded after the injection are
   not treated.
@@ -30,6 +31,12 @@ fraction (clonogen density / cell density) and ``S̄`` the mean surviving fracti
   analytic Paddick-gradient fall-off (:mod:`brainrit.ebrt.srs`; overlaps of V12 shells neglected).
 * **SRS + RIT**: detected lesions get both (survivals multiply), the rest RIT only; complications
   ``1 − (1 − NTCP_RIT)(1 − NTCP_SRS)``.
+* **RIT at VCAM-1 detection**: RIT given when VCAM-1 MRI first sees a lesion of the patient (the
+  proposal of Serres et al., PNAS 2012;109:6674 and Corroyer-Dulmont et al., Front Oncol 2021;11:714514:
+  treat when molecular MRI, not contrast MRI, finds the disease); never, if that is after the horizon.
+* **Cycles**: RIT may be given in ``cycles`` administrations ``interval`` days apart
+  (:class:`~brainrit.disease.window.Treatments`); each cycle multiplies the surviving fraction of every
+  lesion present by the per-cycle survival of its state at that cycle.
 
 Examples
 --------
@@ -47,6 +54,7 @@ from __future__ import annotations
 import functools
 import math
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -67,7 +75,14 @@ __all__ = [
     "wbrt_outcome",
 ]
 
-POLICIES: tuple[str, ...] = ("RIT", "WBRT", "WBRT at detection", "SRS", "SRS+RIT")
+POLICIES: tuple[str, ...] = (
+    "RIT",
+    "RIT at VCAM-1 detection",
+    "WBRT",
+    "WBRT at detection",
+    "SRS",
+    "SRS+RIT",
+)
 
 
 @dataclass(frozen=True)
@@ -214,6 +229,7 @@ def rit_dose_from_vascular(
     intercapillary_distance_um: float = 40.0,
     material: str = "water",
     vessel_fraction: float = 1.0,
+    cuff_decays_per_um: Mapping[str, float] | None = None,
 ) -> RITDose:
     """RIT cell survival by lesion geometry from the perivascular micro-dosimetry.
 
@@ -223,9 +239,13 @@ def rit_dose_from_vascular(
     through the spheroid geometry (a square lattice of parallel capillaries ``intercapillary_distance_um``
     apart, cells uniform in each vessel's Voronoi cell); the remaining ``(1 − vessel_fraction)`` is added
     uniformly. The perivascular lesion is a cuff of cells from the vessel wall out to ``cuff_thickness_um``
-    around one labelled capillary with the same decays per µm, plus the uniform part and the healthy-brain α
-    dose. Electron dose is taken as uniform (mean lesion electron dose). The chain sits on the vessel
-    (``chain=True``).
+    around one labelled capillary. With ``cuff_decays_per_um`` (member → antigen-bound decays per µm of
+    vessel from the kinetics, as the pipeline's Monte Carlo uses) the cuff receives those members'
+    emissions from the luminal surface plus the healthy-brain α dose as background
+    (:func:`brainrit.dosimetry.perivascular.cuff_alpha_dose`: the cuff sits in brain parenchyma, whose blood
+    pool already holds the labelled vessel's circulating activity; the metastasis-region uniform dose is
+    not added). Without it, the spheroid's decays per µm (chain on the vessel) plus the healthy-brain α
+    dose. Electron dose is taken as uniform (mean lesion electron dose).
 
     Examples
     --------
@@ -272,13 +292,19 @@ def rit_dose_from_vascular(
     uniform = (1.0 - f_v) * lesion_alpha_Gy
     d_sph = decays_per_um * lat + uniform
     # perivascular cuff: area-weighted Gauss–Legendre in r² between the wall and the cuff edge
-    gx, gw = np.polynomial.legendre.leggauss(24)
-    a2, b2 = r_min**2, (r_l + t_w + cuff) ** 2
-    r = np.sqrt(a2 + (b2 - a2) * 0.5 * (gx + 1.0))
-    w_per = 0.5 * gw
-    prof = dose_profile(nuclide, r, lumen_radius_um=r_l, wall_thickness_um=t_w, nucleus_radius_um=rn,
-                        material=material).by_group()["alpha"]  # fmt: skip
-    d_per = decays_per_um * prof + uniform + brain_alpha_Gy
+    from brainrit.dosimetry.perivascular import cuff_alpha_dose
+
+    geo = dict(lumen_radius_um=r_l, wall_thickness_um=t_w, nucleus_radius_um=rn, material=material)
+    if cuff_decays_per_um is not None:
+        c = cuff_alpha_dose(cuff_decays_per_um, cuff_thickness_um=cuff, **geo)
+        r, w_per, prof = c.distance_um, c.weights, c.vessel_alpha_profile_Gy
+    else:
+        gx, gw = np.polynomial.legendre.leggauss(24)
+        a2, b2 = r_min**2, (r_l + t_w + cuff) ** 2
+        r = np.sqrt(a2 + (b2 - a2) * 0.5 * (gx + 1.0))
+        w_per = 0.5 * gw
+        prof = decays_per_um * dose_profile(nuclide, r, **geo).by_group()["alpha"]
+    d_per = prof + brain_alpha_Gy
     survival = _survival(z1_Gy, z0, alpha_per_Gy, alpha_beta_Gy, g_factor)
     s_sph = float(np.sum(w_sph * survival(d_sph, lesion_electron_Gy)))
     s_per = float(np.sum(w_per * survival(d_per, lesion_electron_Gy)))

@@ -14,7 +14,8 @@ lesions of one patient independently. Outputs, averaged over patients, as functi
 * ``p_plus`` — uncomplicated control ``E[Π p_i · (1 − NTCP)]``.
 
 "WBRT at detection" is given when the guiding modality (contrast MRI) first sees a lesion of the patient
-(never, if that is after the horizon), so it does not depend on ``t`` — a reference line.
+(never, if that is after the horizon), so it does not depend on ``t`` — a reference line. "RIT at VCAM-1
+detection" likewise starts the RIT course when VCAM-1 MRI first sees a lesion of the patient.
 
 Reproducibility: patient ``k`` draws from its own ``numpy.random.Generator`` seeded with the k-th child of
 ``SeedSequence(seed).spawn(n_patients)``; every per-patient quantity depends only on that patient's lesions,
@@ -69,6 +70,7 @@ __all__ = [
     "lesion_states",
     "sample_patients",
     "therapeutic_window",
+    "vcam1_lead_time_d",
 ]
 
 #: Corroyer-Dulmont et al. 2020: overall survival compared at 40 days (Neuro-Oncology 2020;22:357;
@@ -290,23 +292,53 @@ def lesion_states(course: DiseaseCourse, patients: VirtualPatients, time_d) -> d
 
 @dataclass(frozen=True)
 class Treatments:
-    """Everything the policies need: RIT cell survival by state, WBRT regimen, SRS model, and the
-    clonogenic fraction of tumour cells (clonogen density / cell density)."""
+    """Everything the policies need: RIT cell survival by state (per cycle), WBRT regimen, SRS model, the
+    clonogenic fraction of tumour cells (clonogen density / cell density), RIT cycles, and the probability
+    of cognitive decline each treatment causes (0 = not modelled).
+
+    RIT cycles: ``rit_cycles`` administrations ``rit_interval_d`` days apart; each multiplies the
+    surviving clonogens of every lesion present by ``rit``'s survival for the lesion's state at that cycle.
+    Survivors are taken to regrow along the untreated growth curve between cycles, so a lesion's expected
+    surviving clonogens after the course are ``f_c · N(t_last) · Π_k S_k`` (an approximation: a depleted
+    Gompertz lesion regrows faster than the untreated one, so this is optimistic for RIT). Cycles after the
+    horizon are not given; lesions seeded after the last cycle given are untreated.
+    """
 
     rit: RITDose
     wbrt: WBRTDose
     srs: SRSModel
     clonogen_fraction: float
+    rit_cycles: int = 1
+    rit_interval_d: float = 0.0
+    wbrt_cognition: float = 0.0
+    rit_cognition: float = 0.0
 
     def __post_init__(self) -> None:
         f = in_range("clonogen_fraction", self.clonogen_fraction, 0.0, 1.0)
         if f <= 0:
             raise InputError("clonogen_fraction", self.clonogen_fraction, "a number in (0, 1]")
+        c = self.rit_cycles
+        if isinstance(c, bool) or not isinstance(c, int | np.integer) or not 1 <= c <= 100:
+            raise InputError("rit_cycles", c, "an integer from 1 to 100")
+        if c > 1:
+            positive("rit_interval_d", self.rit_interval_d)
+        else:
+            non_negative("rit_interval_d", self.rit_interval_d)
+        in_range("wbrt_cognition", self.wbrt_cognition, 0.0, 1.0)
+        in_range("rit_cognition", self.rit_cognition, 0.0, 1.0)
 
 
 @dataclass(frozen=True)
 class WindowResult:
-    """Therapeutic-window curves (one array over treatment times per policy)."""
+    """Therapeutic-window curves (one array over treatment times per policy).
+
+    ``p_all_controlled``: every lesion of the patient, seen and unseen, controlled. ``ntcp``: brain
+    necrosis / radionecrosis; ``cognition``: probability of cognitive decline; ``p_complication``:
+    ``1 − (1 − NTCP)(1 − P_cognition)``; ``p_plus``: ``E[Π p_i · (1 − NTCP)(1 − P_cognition)]``.
+    ``lead_time_d``: how much earlier VCAM-1 MRI than contrast MRI first sees a lesion of the patient
+    (``median``, ``mean`` over patients where both see one before the horizon; ``n_both``;
+    ``fraction_vcam1_only``: patients seen by VCAM-1 MRI only).
+    """
 
     treatment_times_d: np.ndarray
     policies: tuple[str, ...]
@@ -319,6 +351,9 @@ class WindowResult:
     mean_lesions: float
     rit_source: str
     extra: dict[str, Any] = field(default_factory=dict)
+    cognition: Mapping[str, np.ndarray] = field(default_factory=dict)
+    p_complication: Mapping[str, np.ndarray] = field(default_factory=dict)
+    lead_time_d: Mapping[str, float] = field(default_factory=dict)
 
     def best_time(self, policy: str) -> tuple[float, float]:
         """(treatment day, P+) at the maximum of P+ for ``policy`` (earliest if tied)."""
@@ -340,12 +375,45 @@ class WindowResult:
                     "expected_failures": self.expected_failures[p].tolist(),
                     "ntcp": self.ntcp[p].tolist(),
                     "p_plus": self.p_plus[p].tolist(),
+                    "cognition": self.cognition[p].tolist() if p in self.cognition else None,
+                    "p_complication": self.p_complication[p].tolist() if p in self.p_complication else None,
                     "best_time_d": self.best_time(p)[0],
                     "best_p_plus": self.best_time(p)[1],
+                    "at_best_time": self.at_best_time(p),
                 }
                 for p in self.policies
             },
+            "vcam1_lead_time_d": dict(self.lead_time_d),
         }
+
+    def at_best_time(self, policy: str) -> dict[str, float]:
+        """At the maximum of P+: the day, P(all disease controlled), expected failing lesions, NTCP,
+        cognition, any complication and P+.
+
+        Examples
+        --------
+        >>> from brainrit.disease.policies import SRSModel, rit_dose_uniform, wbrt_dose
+        >>> rit = rit_dose_uniform(0.7, 0.05, 0.1, 0.01, z1_Gy=0.32, z0_Gy=0.5, alpha_per_Gy=0.3,
+        ...                        alpha_beta_Gy=10.0, ntcp=0.0)
+        >>> tr = Treatments(rit, wbrt_dose(15.0, 3, alpha_per_Gy=0.3, alpha_beta_Gy=10.0,
+        ...                 alpha_beta_brain_Gy=2.0), SRSModel(), clonogen_fraction=0.01, wbrt_cognition=0.3)
+        >>> w = therapeutic_window(default_course("mouse"), tr, [5.0, 20.0], n_patients=20, seed=1)
+        >>> round(w.at_best_time("WBRT")["cognition"], 12)
+        0.3
+        """
+        pol = choice("policy", policy, self.policies)
+        i = int(np.argmax(self.p_plus[pol]))
+        out = {
+            "day": float(self.treatment_times_d[i]),
+            "p_all_controlled": float(self.p_all_controlled[pol][i]),
+            "expected_failures": float(self.expected_failures[pol][i]),
+            "ntcp": float(self.ntcp[pol][i]),
+            "p_plus": float(self.p_plus[pol][i]),
+        }
+        if pol in self.cognition:
+            out["cognition"] = float(self.cognition[pol][i])
+            out["p_complication"] = float(self.p_complication[pol][i])
+        return out
 
 
 def _per_patient(values: np.ndarray, patient: np.ndarray, n_patients: int, reduce=np.add) -> np.ndarray:
@@ -369,8 +437,7 @@ def _evaluate(
     seeded, n = st["seeded"], st["cells"]
     fc = tr.clonogen_fraction
     rit = tr.rit
-    s_rit = np.where(st["vcam1"], np.where(st["spheroid"], rit.survival_spheroid, rit.survival_perivascular),
-                     rit.survival_vcam1_negative)  # fmt: skip
+    s_rit = _rit_survival(rit, st["vcam1"], st["spheroid"])
     guide = course.guiding_modality
     det = st["detected"][guide]
     s_srs = srs_survival(tr.srs, st["diameter_mm"])
@@ -384,19 +451,33 @@ def _evaluate(
         n_srs = srs_ntcp(v12_sum, any_treated)
     out: dict[str, dict[str, np.ndarray]] = {}
     neg_inf = -np.inf
+    rit_course = None
+    if tr.rit_cycles > 1 and any(p in ("RIT", "SRS+RIT") for p in policies):
+        rit_course = _rit_cycles(course, tr, vp, times)
     for policy in policies:
+        cog = np.zeros((P, T))
         if policy == "RIT":
-            logp = np.where(seeded, -fc * n * s_rit, neg_inf)
+            logp = np.where(seeded, -fc * n * s_rit, neg_inf) if rit_course is None else rit_course[0]
             ntcp = np.full((P, T), rit.ntcp)
+            cog = np.full((P, T), tr.rit_cognition)
+        elif policy == "RIT at VCAM-1 detection":
+            logp, given = _rit_at_detection(course, tr, vp, T)
+            ntcp = np.broadcast_to(np.where(given, rit.ntcp, 0.0)[:, None], (P, T))
+            cog = np.broadcast_to(np.where(given, tr.rit_cognition, 0.0)[:, None], (P, T))
         elif policy == "WBRT":
             logp = np.where(seeded, -fc * n * tr.wbrt.survival, neg_inf)
             ntcp = np.full((P, T), tr.wbrt.ntcp)
+            cog = np.full((P, T), tr.wbrt_cognition)
         elif policy == "SRS":
             logp = np.where(treatable, -fc * n * s_srs, neg_inf)
             ntcp = n_srs
         elif policy == "SRS+RIT":
-            logp = np.where(seeded, -fc * n * s_rit * np.where(treatable, s_srs, 1.0), neg_inf)
+            if rit_course is None:
+                logp = np.where(seeded, -fc * n * s_rit * np.where(treatable, s_srs, 1.0), neg_inf)
+            else:  # a lesion SRS treats at t is present at the first cycle: survivals multiply
+                logp = rit_course[0] * np.where(treatable, s_srs, 1.0)
             ntcp = 1.0 - (1.0 - rit.ntcp) * (1.0 - n_srs)
+            cog = np.full((P, T), tr.rit_cognition)
         else:  # WBRT at detection
             t_det = _per_patient(vp.detection_time_d[guide][:, None], pid, P, reduce=np.minimum)[:, 0]
             given = t_det <= course.horizon_d
@@ -407,14 +488,100 @@ def _evaluate(
             lp = np.where(ok, -fc * n_d * tr.wbrt.survival, neg_inf)
             logp = np.broadcast_to(lp[:, None], (lp.size, T))
             ntcp = np.broadcast_to(np.where(given, tr.wbrt.ntcp, 0.0)[:, None], (P, T))
+            cog = np.broadcast_to(np.where(given, tr.wbrt_cognition, 0.0)[:, None], (P, T))
         with np.errstate(over="ignore"):
             p_les = np.exp(logp)
         out[policy] = {
             "log_p_all": _per_patient(logp, pid, P),
             "failures": _per_patient(1.0 - p_les, pid, P),
             "ntcp": np.asarray(ntcp, dtype=float),
+            "cognition": np.asarray(cog, dtype=float),
         }
     return out
+
+
+def _rit_survival(rit: RITDose, vcam1: np.ndarray, spheroid: np.ndarray) -> np.ndarray:
+    """Per-cycle surviving fraction of each lesion by its state."""
+    return np.where(vcam1, np.where(spheroid, rit.survival_spheroid, rit.survival_perivascular),
+                    rit.survival_vcam1_negative)  # fmt: skip
+
+
+def _course_logp(
+    course: DiseaseCourse, tr: Treatments, vp: VirtualPatients, start_d: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """log P(control) of every lesion for a RIT course starting at ``start_d`` (lesions × starts, or
+    lesions × 1 for per-lesion starts) and whether the lesion received any cycle."""
+    fc = tr.clonogen_fraction
+    shape = np.broadcast_shapes(vp.seed_time_d[:, None].shape, start_d.shape)
+    log_s = np.zeros(shape)
+    received = np.zeros(shape, dtype=bool)
+    n_last = np.zeros(shape)
+    for k in range(tr.rit_cycles):
+        t_k = start_d + k * tr.rit_interval_d
+        given = t_k <= course.horizon_d
+        age = t_k - vp.seed_time_d[:, None]
+        here = (age >= 0) & given
+        n_k = np.asarray(cells_at(course.growth, np.where(here, age, 0.0), vp.rate_multiplier[:, None]))
+        s_k = _rit_survival(tr.rit, n_k >= course.growth.vcam1_onset_cells,
+                            n_k >= course.growth.angiogenic_switch_cells)  # fmt: skip
+        with np.errstate(divide="ignore"):
+            log_s = log_s + np.where(here, np.log(s_k), 0.0)
+        n_last = np.where(here, n_k, n_last)
+        received |= here
+    with np.errstate(over="ignore", under="ignore"):
+        logp = np.where(received, -fc * n_last * np.exp(log_s), -np.inf)
+    return logp, received
+
+
+def _rit_cycles(
+    course: DiseaseCourse, tr: Treatments, vp: VirtualPatients, times: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    return _course_logp(course, tr, vp, np.broadcast_to(times[None, :], (1, times.size)))
+
+
+def _first_detection(vp: VirtualPatients, modality: str) -> np.ndarray:
+    """Day each patient's first lesion is seen by ``modality`` (inf: no lesion)."""
+    return _per_patient(vp.detection_time_d[modality][:, None], vp.patient, vp.n_patients, np.minimum)[:, 0]
+
+
+def _rit_at_detection(
+    course: DiseaseCourse, tr: Treatments, vp: VirtualPatients, T: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """RIT course started when VCAM-1 MRI first sees a lesion of the patient (independent of t)."""
+    t_det = _first_detection(vp, "VCAM-1 MRI")
+    given = t_det <= course.horizon_d
+    if vp.patient.size == 0:
+        return np.zeros((0, T)), given
+    start = np.where(given, t_det, np.inf)[vp.patient][:, None]
+    logp, _ = _course_logp(course, tr, vp, start)
+    return np.broadcast_to(logp, (logp.shape[0], T)), given
+
+
+def vcam1_lead_time_d(course: DiseaseCourse, patients: VirtualPatients) -> dict[str, float]:
+    """How much earlier VCAM-1 MRI than contrast MRI first sees a lesion of each patient (days).
+
+    Returns ``median`` and ``mean`` over the patients in whom both see a lesion before the horizon (NaN
+    if none), ``n_both``, and ``fraction_vcam1_only`` (seen by VCAM-1 MRI only before the horizon).
+
+    Examples
+    --------
+    >>> c = default_course("human")
+    >>> vp = VirtualPatients.from_arrays(c, [0], [100.0])
+    >>> round(vcam1_lead_time_d(c, vp)["median"] / 86.0, 3)  # doublings from VCAM-1 to contrast N50
+    8.381
+    """
+    v = _first_detection(patients, "VCAM-1 MRI")
+    c = _first_detection(patients, "contrast MRI")
+    h = course.horizon_d
+    both = (v <= h) & (c <= h)
+    lead = c[both] - v[both]
+    n_v = int(np.sum(v <= h))
+    return {
+        "median": float(np.median(lead)) if lead.size else math.nan,
+        "mean": float(lead.mean()) if lead.size else math.nan,
+        "n_both": int(both.sum()),
+        "fraction_vcam1_only": float(np.sum((v <= h) & (c > h)) / n_v) if n_v else 0.0,
+    }
 
 
 def therapeutic_window(
@@ -480,17 +647,22 @@ def therapeutic_window(
     else:
         with ThreadPoolExecutor(max_workers=k) as ex:
             parts = list(ex.map(lambda b: _evaluate(course, treatments, b, t, pols), blocks))
-    p_all, p_se, fails, ntcps, pplus = {}, {}, {}, {}, {}
+    p_all, p_se, fails, ntcps, pplus, cogs, pcomp = {}, {}, {}, {}, {}, {}, {}
     for p in pols:
         logp = np.concatenate([q[p]["log_p_all"] for q in parts])
         f = np.concatenate([q[p]["failures"] for q in parts])
         nt = np.concatenate([q[p]["ntcp"] for q in parts])
+        cg = np.concatenate([q[p]["cognition"] for q in parts])
         pa = np.exp(logp)
         p_all[p] = pa.mean(axis=0)
         p_se[p] = pa.std(axis=0, ddof=1) / math.sqrt(P) if P > 1 else np.zeros(t.size)
         fails[p] = f.mean(axis=0)
         ntcps[p] = nt.mean(axis=0)
-        pplus[p] = (pa * (1.0 - nt)).mean(axis=0)
+        cogs[p] = cg.mean(axis=0)
+        spared = (1.0 - nt) * (1.0 - cg)
+        pcomp[p] = 1.0 - spared.mean(axis=0)
+        pplus[p] = (pa * spared).mean(axis=0)
     return WindowResult(
-        t, pols, p_all, p_se, fails, ntcps, pplus, P, float(vp.lesion_counts.mean()), treatments.rit.source
-    )
+        t, pols, p_all, p_se, fails, ntcps, pplus, P, float(vp.lesion_counts.mean()), treatments.rit.source,
+        cognition=cogs, p_complication=pcomp, lead_time_d=vcam1_lead_time_d(course, vp),
+    )  # fmt: skip
