@@ -15,6 +15,7 @@ Examples
 5.6
 """
 
+from brainrit.disease.burden import MOUSE_TREATMENT_DAY_D, BurdenResult, metastatic_burden
 from brainrit.disease.detection import (
     MODALITIES,
     Modality,
@@ -60,7 +61,9 @@ from brainrit.disease.window import (
 __all__ = [
     "GROWTH_PRESETS",
     "MODALITIES",
+    "MOUSE_TREATMENT_DAY_D",
     "POLICIES",
+    "BurdenResult",
     "DiseaseCourse",
     "GrowthModel",
     "Modality",
@@ -83,6 +86,7 @@ __all__ = [
     "gompertz_plateau_for_anchor",
     "growth_preset",
     "lesion_states",
+    "metastatic_burden",
     "phase_at",
     "rit_dose_from_vascular",
     "rit_dose_uniform",
