@@ -13,9 +13,10 @@ dose-rate history with any shape use :func:`~brainrit.radiobiology.g_factor` on 
 
 **Repopulation.** Clonogens repopulating with potential doubling time ``T_pot`` after a kick-off time
 ``T_k`` reduce the BED by ``ln2 · max(0, T − T_k)/(α T_pot)`` (Fowler 1989, Br J Radiol 62:679). For a
-decaying source the BED stops growing once the dose rate falls below ``K = ln2/(α T_pot)`` (Gy/h): the effective treatment time of one source is ``T_eff = ln(R₀/K)/λ``
-(Dale 1996, Phys Med Biol 41:1871), and for a course of cycles the time of the last cycle plus the
-``T_eff`` of the dose rate right after it (all cycles' residues included).
+decaying source the BED stops growing once the dose rate falls below ``K = ln2/(α T_pot)`` (Gy/h): the
+effective treatment time of one source is ``T_eff = ln(R₀/K)/λ`` (Dale 1996, Phys Med Biol 41:1871), and
+for a course of cycles the time of the last cycle plus the ``T_eff`` of the dose rate right after it (all
+cycles' residues included).
 
 Examples
 --------
