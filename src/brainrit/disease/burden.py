@@ -121,6 +121,16 @@ def metastatic_burden(
     Returns
     -------
     BurdenResult
+
+    Examples
+    --------
+    >>> from brainrit.disease.window import default_course, sample_patients
+    >>> c = default_course("mouse")
+    >>> vp = sample_patients(c, 20, seed=1)
+    >>> b = metastatic_burden(c, vp, lambda st: np.full(st["cells"].shape, 0.1), treatment_day_d=21.0,
+    ...                       readout_day_d=40.0)
+    >>> bool(0.1 < b.relative_burden < 1.0), bool(b.growth_delay_d > 0)
+    (True, True)
     """
     from brainrit.disease.window import lesion_states
 

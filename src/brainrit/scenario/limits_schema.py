@@ -33,7 +33,13 @@ _Pos = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 
 
 class LimitsSection(BaseModel):
-    """Organ-at-risk limits (None: the packaged default, see the module docstring)."""
+    """Organ-at-risk limits (None: the packaged default, see the module docstring).
+
+    Examples
+    --------
+    >>> LimitsSection(marrow_rbe_Gy=1.5).to_organ_limits(brain_ntcp_default=0.05).marrow_rbe_Gy
+    1.5
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
 
