@@ -54,6 +54,7 @@ __all__ = [
     "PERCENTILES",
     "analyse",
     "correlation_ratio",
+    "default_primary",
     "percentile_row",
     "sobol_indices",
     "tornado",
@@ -241,26 +242,35 @@ def tornado(
 
 
 def tornado_figure(outcome: str, paths: Sequence[str], bars: Sequence[Mapping[str, float]]) -> bytes:
-    """PNG of the tornado plot of ``outcome`` (largest swing on top)."""
+    """PNG of the tornado plot of ``outcome`` (largest swing on top; parameter ranges in the labels).
+
+    Examples
+    --------
+    >>> png = tornado_figure("p_plus", ["radiobiology.rbe_alpha"],
+    ...                      [{"baseline": 0.5, "x_low": 3.0, "x_high": 7.0, "low": 0.4, "high": 0.6}])
+    >>> png[:4] == b"\\x89PNG"
+    True
+    """
     from brainrit.report.figures import new_figure, to_png
 
     swing = [abs(b["high"] - b["low"]) if math.isfinite(b["high"] - b["low"]) else 0.0 for b in bars]
     order = np.argsort(swing)
-    fig, ax = new_figure(height_in=max(2.2, 0.5 * len(paths) + 1.2))
+    fig, ax = new_figure(width_in=8.0, height_in=max(2.6, 0.55 * len(paths) + 1.6))
     base = bars[0]["baseline"] if bars else 0.0
     for row, i in enumerate(order):
         b = bars[i]
-        sides = [(b["low"], "#1f77b4", "parameter low"), (b["high"], "#d62728", "parameter high")]
+        sides = [(b["low"], "#1f77b4", "parameter at its low end"), (b["high"], "#d62728", "at its high end")]
         sides.sort(key=lambda t: -abs(t[0] - base) if math.isfinite(t[0]) else 0.0)  # longer bar below
         for value, colour, label in sides:
             ax.barh(row, value - base, left=base, color=colour, label=label if row == 0 else None)
     ax.axvline(base, color="0.3", linewidth=0.8)
-    ax.set_yticks(range(len(order)), [paths[i] for i in order], fontsize=8)
-    ax.set_xlabel(outcome)
-    ax.set_title(f"baseline {base:.4g} (vertical line)", fontsize=9)
-    ax.legend(fontsize=8, loc="best")
+    labels = [f"{paths[i]}\n({bars[i]['x_low']:.3g} → {bars[i]['x_high']:.3g})" for i in order]
+    ax.set_yticks(range(len(order)), labels, fontsize=10)
+    ax.set_xlabel(f"{outcome} (mean over the runs at each end of the parameter range)", fontsize=11)
+    ax.set_title(f"{outcome}: baseline {base:.4g} (vertical line)", fontsize=11)
+    ax.legend(fontsize=9, loc="lower center", bbox_to_anchor=(0.5, 1.08), ncol=2, frameon=False)
     ax.grid(True, axis="x", alpha=0.3)
-    return to_png(fig)
+    return to_png(fig, dpi=120)
 
 
 def _design_rows(manifest: Mapping[str, Any]) -> np.ndarray | None:
@@ -278,7 +288,7 @@ def analyse(out_dir: str | Path, *, primary: str | None = None) -> dict[str, Any
     out_dir : path
         A sweep folder written by :func:`brainrit.sweep.engine.run_sweep`.
     primary : str, optional
-        Outcome for the tornado figure (default: the first outcome column).
+        Outcome for the tornado figure (default: :func:`default_primary`, the first outcome that varies).
 
     Returns
     -------
@@ -297,7 +307,7 @@ def analyse(out_dir: str | Path, *, primary: str | None = None) -> dict[str, Any
         from brainrit.checks import choice
 
         choice("--primary", primary, columns)
-    primary = primary or columns[0]
+    chosen_by_user = primary is not None
     # full arrays in sample order, NaN where a sample is missing or not ok
     x = np.full((n_runs, len(paths)), np.nan)
     ys = {c: np.full(n_runs, np.nan) for c in columns}
@@ -334,6 +344,9 @@ def analyse(out_dir: str | Path, *, primary: str | None = None) -> dict[str, Any
         entry["tornado"] = {p: b for p, b in zip(paths, bars, strict=True)}
         entry["sensitivity"] = _sensitivity(design, plan, x, y, paths)
         outcomes[c] = entry
+    primary_note = ""
+    if not chosen_by_user:
+        primary, primary_note = default_primary(columns, {c: ys[c][rows_for_pct] for c in columns})
     method = {
         "sobol": "Saltelli 2010 first-order and Jansen 1999 total indices, bootstrap 95% intervals",
         "random": "first-order only: bias-corrected correlation ratio (binned), no total indices",
@@ -353,9 +366,47 @@ def analyse(out_dir: str | Path, *, primary: str | None = None) -> dict[str, Any
         else ("blocks A and B of the Sobol' design" if design == "sobol" else "all samples"),
         "sensitivity_method": method,
         "primary_outcome": primary,
+        "primary_note": primary_note,
         "outcomes": outcomes,
         "brainrit_version": manifest.get("brainrit_version"),
     }
+
+
+def default_primary(columns: Sequence[str], values: Mapping[str, np.ndarray]) -> tuple[str, str]:
+    """Outcome for the tornado plot when none is named: the first (in the sweep's order) that varies.
+
+    A tornado of an outcome that is the same in every run (a TCP of 0 everywhere) is an empty plot; the
+    first outcome whose finite values are not all equal is shown instead, and the note says which were
+    skipped.
+
+    Parameters
+    ----------
+    columns : sequence of str
+        Outcome names, in the sweep's order.
+    values : mapping
+        Outcome → values over the runs (NaN where a run failed).
+
+    Returns
+    -------
+    tuple of str
+        ``(outcome, note)``; the note is empty when the first outcome varies.
+
+    Examples
+    --------
+    >>> default_primary(["tcp", "p_plus"], {"tcp": np.zeros(4), "p_plus": np.array([0.1, 0.2, 0.3, 0.2])})
+    ('p_plus', 'tcp is 0 in every run, so the tornado shows p_plus, the first outcome that varies')
+    """
+    constant = []
+    for c in columns:
+        v = np.asarray(values[c], dtype=float)
+        v = v[np.isfinite(v)]
+        if v.size and np.ptp(v) > 1e-12 * max(1.0, float(np.max(np.abs(v)))):
+            if not constant:
+                return c, ""
+            skipped = "; ".join(constant)
+            return c, f"{skipped} in every run, so the tornado shows {c}, the first outcome that varies"
+        constant.append(f"{c} is {v[0]:.4g}" if v.size else f"{c} has no finite value")
+    return columns[0], "no outcome varies over the sweep: " + "; ".join(constant)
 
 
 def _dist(p: Mapping[str, Any]) -> Any:
@@ -455,7 +506,8 @@ def sweep_report_html(summary: Mapping[str, Any], tornado_png: bytes | None) -> 
         b64 = base64.b64encode(tornado_png).decode()
         parts.append(
             f"<h3>Tornado: {_fmt(summary['primary_outcome'])}</h3>"
-            f"<img alt='tornado plot' src='data:image/png;base64,{b64}'>"
+            + (f"<p>{_fmt(summary['primary_note'])}.</p>" if summary.get("primary_note") else "")
+            + f"<img alt='tornado plot' src='data:image/png;base64,{b64}'>"
         )
     parts.append("</section></body></html>")
     return "\n".join(parts)
