@@ -21,6 +21,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from brainrit.scenario.outcome_models import OutcomeModelsSection
 from brainrit.scenario.sweep_schema import SweepSection
 
 SCHEMA_VERSION = "1.0"
@@ -181,6 +182,10 @@ class Radiobiology(_Section):
     z0_Gy: PositiveFloat = Field(0.5, description="Microdosimetric z₀ of α survival exp(-z/z₀), Gy (#15).")
     ntcp_limit: Annotated[float, Field(gt=0, lt=1)] = Field(
         0.05, description="Highest acceptable brain-necrosis NTCP when optimising the activity."
+    )
+    outcome_models: OutcomeModelsSection = Field(
+        default_factory=OutcomeModelsSection,
+        description="Calibrated TCP/cognition models and the clonogen model.",
     )
 
 
