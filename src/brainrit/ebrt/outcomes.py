@@ -246,6 +246,18 @@ class ComparisonTable:
     units: tuple[str, ...]
     values: np.ndarray
 
+    @classmethod
+    def from_outcomes(cls, outcomes: Sequence[ArmOutcome]) -> ComparisonTable:
+        """The table of already evaluated arms (one row per :class:`ArmOutcome`).
+
+        Examples
+        --------
+        >>> out = ArmOutcome("A", {}, {m: 0.5 for m, _ in METRICS})
+        >>> ComparisonTable.from_outcomes([out]).row("A")["P+"]
+        0.5
+        """
+        return _table([o.arm for o in outcomes], [o.metrics for o in outcomes])
+
     def row(self, arm: str) -> dict[str, float]:
         """Metrics of one arm."""
         if arm not in self.arms:
