@@ -15,7 +15,7 @@ from brainrit.errors import InputError
 def _treatments(**kw):
     rit = dz.rit_dose_uniform(0.7, 0.05, 0.1, 0.01, z1_Gy=0.32, z0_Gy=0.5, alpha_per_Gy=0.3,
                               alpha_beta_Gy=10.0, ntcp=0.01)  # fmt: skip
-    wbrt = dz.wbrt_dose(30.0, 10, alpha_per_Gy=0.3, alpha_beta_Gy=10.0, alpha_beta_brain_Gy=2.0)
+    wbrt = dz.wbrt_outcome(30.0, 10, alpha_per_Gy=0.3, alpha_beta_Gy=10.0, alpha_beta_brain_Gy=2.0)
     return dz.Treatments(rit, wbrt, dz.SRSModel(), clonogen_fraction=0.01, **kw)
 
 

@@ -392,10 +392,10 @@ class WindowResult:
 
         Examples
         --------
-        >>> from brainrit.disease.policies import SRSModel, rit_dose_uniform, wbrt_dose
+        >>> from brainrit.disease.policies import SRSModel, rit_dose_uniform, wbrt_outcome
         >>> rit = rit_dose_uniform(0.7, 0.05, 0.1, 0.01, z1_Gy=0.32, z0_Gy=0.5, alpha_per_Gy=0.3,
         ...                        alpha_beta_Gy=10.0, ntcp=0.0)
-        >>> tr = Treatments(rit, wbrt_dose(15.0, 3, alpha_per_Gy=0.3, alpha_beta_Gy=10.0,
+        >>> tr = Treatments(rit, wbrt_outcome(15.0, 3, alpha_per_Gy=0.3, alpha_beta_Gy=10.0,
         ...                 alpha_beta_brain_Gy=2.0), SRSModel(), clonogen_fraction=0.01, wbrt_cognition=0.3)
         >>> w = therapeutic_window(default_course("mouse"), tr, [5.0, 20.0], n_patients=20, seed=1)
         >>> round(w.at_best_time("WBRT")["cognition"], 12)
