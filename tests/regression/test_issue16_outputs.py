@@ -101,3 +101,18 @@ def test_finding_10_stale_temporaries_cleaned_by_next_run(hostile_run):
     rc, base = hostile_run
     assert rc == 0
     assert sorted(p.name for p in base.iterdir()) == ["out", "s.toml"]
+
+
+def test_log_axis_tick_labels_still_render_as_math():
+    """Literal user text must not turn the 10⁵ tick labels of log axes into raw `$\\mathdefault{...}$`."""
+    from brainrit.report.figures import new_figure, to_png
+
+    fig, ax = new_figure()
+    ax.set_yscale("log")
+    ax.plot([1, 2], [10, 1e5], label="arm $\\foo{$")
+    ax.legend()
+    png = to_png(fig)  # draws the figure: the tick labels exist from here on
+    ticks = [t for t in ax.get_yticklabels() if "mathdefault" in t.get_text()]
+    assert ticks and all(t.get_parse_math() for t in ticks)
+    assert not ax.get_legend().get_texts()[0].get_parse_math()
+    assert png[:4] == b"\x89PNG"

@@ -33,16 +33,23 @@ def new_figure(ncols: int = 1, *, width_in: float = 6.4, height_in: float = 3.8)
 def to_png(fig: Any, dpi: int = 110) -> bytes:
     """Render ``fig`` to PNG bytes and close it.
 
-    Text is drawn literally: a ``$`` in a user-given name (arm, lesion) is not parsed as mathtext.
+    Text that contains a ``$`` (a user-given arm or lesion name, e.g. ``$\\foo{$``) is drawn literally,
+    not parsed as mathtext; matplotlib's own mathtext (the ``10⁵`` tick labels of log axes) still renders.
+
+    Examples
+    --------
+    >>> fig, ax = new_figure()
+    >>> _ = ax.set_yscale("log"); _ = ax.plot([1, 2], [10, 1e5]); _ = ax.set_title("arm $\\foo{$")
+    >>> to_png(fig)[:4] == b"\\x89PNG"
+    True
     """
-    import matplotlib
     import matplotlib.pyplot as plt
     from matplotlib.text import Text
 
     for text in fig.findobj(Text):
-        text.set_parse_math(False)
+        if "$" in text.get_text():
+            text.set_parse_math(False)
     buf = io.BytesIO()
-    with matplotlib.rc_context({"text.parse_math": False}):  # tick labels made while drawing
-        fig.savefig(buf, format="png", dpi=dpi)
+    fig.savefig(buf, format="png", dpi=dpi)
     plt.close(fig)
     return buf.getvalue()
