@@ -25,7 +25,7 @@ N_BASELINE = 20_000
 def _geometry() -> MicroGeometry:
     cap = Capillary([0.0, 0.0, 0.0], [0.0, 0.0, 591.0], lumen_radius_um=3.0, wall_thickness_um=0.5)
     cells = perivascular_cells(
-        cap, 40.0, cell_radius_um=5.0, nucleus_radius_um=3.0, packing_fraction=0.3, seed=1
+        cap, cuff_thickness_um=40.0, cell_radius_um=5.0, nucleus_radius_um=3.0, packing_fraction=0.3, seed=1
     )
     return MicroGeometry(cells, (cap,))
 

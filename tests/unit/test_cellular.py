@@ -51,7 +51,9 @@ def test_frac_integral_matches_quadrature(s, b, x1, dx):
 
 def test_s_value_matches_table_and_aliases():
     t = cel.s_values_monoenergetic("alpha", 6.0, 8.0, 4.0)
-    assert cel.s_value_monoenergetic("alpha", 6.0, "nucleus", "cell_surface", 8.0, 4.0) == t.get("N", "CS")
+    assert cel.s_value_monoenergetic(
+        "alpha", 6.0, "nucleus", "cell_surface", cell_radius_um=8.0, nucleus_radius_um=4.0
+    ) == t.get("N", "CS")
     assert t.values_Gy_per_Bq_s.shape == (3, 4)
 
 
@@ -113,8 +115,10 @@ def test_material_density_scales_mass():
 
 
 def test_estar_electron_model_close_to_cole_for_50keV():
-    a = cel.s_value_monoenergetic("electron", 0.05, "N", "N", 5.0, 3.0)
-    b = cel.s_value_monoenergetic("electron", 0.05, "N", "N", 5.0, 3.0, electron_model="estar")
+    a = cel.s_value_monoenergetic("electron", 0.05, "N", "N", cell_radius_um=5.0, nucleus_radius_um=3.0)
+    b = cel.s_value_monoenergetic(
+        "electron", 0.05, "N", "N", cell_radius_um=5.0, nucleus_radius_um=3.0, electron_model="estar"
+    )
     assert b == pytest.approx(a, rel=0.05)
 
 

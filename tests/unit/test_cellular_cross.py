@@ -12,7 +12,7 @@ from brainrit.errors import InputError
 
 def test_cross_dose_falls_with_distance_and_vanishes_beyond_alpha_range():
     d = np.array([10.0, 20.0, 40.0, 80.0, 120.0])
-    s = cel.cross_s_value_monoenergetic("alpha", 5.0, "N", "C", d, 5.0, 3.0)
+    s = cel.cross_s_value_monoenergetic("alpha", 5.0, "N", "C", d, cell_radius_um=5.0, nucleus_radius_um=3.0)
     assert np.all(np.diff(s) <= 0)
     assert s[-1] == 0.0  # 5 MeV α range 36 µm + radii < 120 µm
     assert s[0] > 0
@@ -23,26 +23,39 @@ def test_cross_dose_by_class_and_shapes():
     assert tab["total"].shape == (3, 4)
     total = sum(v for k, v in tab.items() if k != "total")
     assert np.allclose(total, tab["total"])
-    by = cel.cross_s_value("Pb-212", "N", "CS", 15.0, 5.0, 3.0, by_class=True)
+    by = cel.cross_s_value(
+        "Pb-212", "N", "CS", 15.0, cell_radius_um=5.0, nucleus_radius_um=3.0, by_class=True
+    )
     assert by["alpha"] > by["beta_minus"] > 0
     # a larger source cell at the same centre distance changes the result
     big = cel.cross_s_value(
-        "Pb-212", "N", "C", 15.0, 5.0, 3.0, source_cell_radius_um=8.0, source_nucleus_radius_um=4.0
+        "Pb-212",
+        "N",
+        "C",
+        15.0,
+        cell_radius_um=5.0,
+        nucleus_radius_um=3.0,
+        source_cell_radius_um=8.0,
+        source_nucleus_radius_um=4.0,
     )
-    assert big != pytest.approx(cel.cross_s_value("Pb-212", "N", "C", 15.0, 5.0, 3.0))
+    assert big != pytest.approx(
+        cel.cross_s_value("Pb-212", "N", "C", 15.0, cell_radius_um=5.0, nucleus_radius_um=3.0)
+    )
 
 
 def test_cross_dose_errors():
     with pytest.raises(InputError, match="distance_um"):
-        cel.cross_s_value("Pb-212", "N", "C", 9.0, 5.0, 3.0)
+        cel.cross_s_value("Pb-212", "N", "C", 9.0, cell_radius_um=5.0, nucleus_radius_um=3.0)
     with pytest.raises(InputError, match="distance_um"):
-        cel.cross_s_value("Pb-212", "N", "C", [20.0, -1.0], 5.0, 3.0)
+        cel.cross_s_value("Pb-212", "N", "C", [20.0, -1.0], cell_radius_um=5.0, nucleus_radius_um=3.0)
     with pytest.raises(InputError, match="target"):
-        cel.cross_s_value("Pb-212", "Q", "C", 20.0, 5.0, 3.0)
+        cel.cross_s_value("Pb-212", "Q", "C", 20.0, cell_radius_um=5.0, nucleus_radius_um=3.0)
     with pytest.raises(InputError, match="nucleus_radius_um"):
-        cel.cross_s_value("Pb-212", "N", "C", 20.0, 5.0, 6.0)
+        cel.cross_s_value("Pb-212", "N", "C", 20.0, cell_radius_um=5.0, nucleus_radius_um=6.0)
     with pytest.raises(InputError, match="energy_MeV"):
-        cel.cross_s_value_monoenergetic("alpha", -1.0, "N", "C", 20.0, 5.0, 3.0)
+        cel.cross_s_value_monoenergetic(
+            "alpha", -1.0, "N", "C", 20.0, cell_radius_um=5.0, nucleus_radius_um=3.0
+        )
 
 
 def test_cluster_self_plus_cross_and_labelling():
@@ -59,7 +72,9 @@ def test_cluster_self_plus_cross_and_labelling():
         )
     )
     d = float(np.linalg.norm(pop.centres_um[j] - pop.centres_um[k]))
-    assert one.cross_Gy[j] == pytest.approx(cel.cross_s_value("At-211", "N", "N", d, 5.0, 3.0), rel=1e-3)
+    assert one.cross_Gy[j] == pytest.approx(
+        cel.cross_s_value("At-211", "N", "N", d, cell_radius_um=5.0, nucleus_radius_um=3.0), rel=1e-3
+    )
     assert np.allclose(one.nucleus_dose_Gy, one.self_Gy + one.cross_Gy)
     assert np.allclose(sum(one.by_class_Gy.values()), one.nucleus_dose_Gy)
 

@@ -39,9 +39,9 @@ SHAPE = (51, 51, 51)
 
 @pytest.fixture(scope="module")
 def small_brain() -> tuple[np.ndarray, np.ndarray]:
-    brain = ellipsoid_mask(SHAPE, VOX, ORG, (0, 0, 0), (30, 36, 26))
-    hip = ellipsoid_mask(SHAPE, VOX, ORG, (12, 0, -10), (4, 10, 4)) | ellipsoid_mask(
-        SHAPE, VOX, ORG, (-12, 0, -10), (4, 10, 4)
+    brain = ellipsoid_mask(SHAPE, VOX, ORG, centre_mm=(0, 0, 0), semi_axes_mm=(30, 36, 26))
+    hip = ellipsoid_mask(SHAPE, VOX, ORG, centre_mm=(12, 0, -10), semi_axes_mm=(4, 10, 4)) | ellipsoid_mask(
+        SHAPE, VOX, ORG, centre_mm=(-12, 0, -10), semi_axes_mm=(4, 10, 4)
     )
     return brain, hip
 
@@ -71,7 +71,7 @@ def test_sphere_mask_volume_and_clipping() -> None:
     assert 0 < sphere_mask((10, 10, 10), 1.0, (0, 0, 0), (0, 0, 0), 3.0).sum() < 113
     assert not sphere_mask((10, 10, 10), 1.0, (0, 0, 0), (100, 0, 0), 3.0).any()
     with pytest.raises(InputError, match="semi_axes_mm"):
-        ellipsoid_mask((5, 5, 5), 1.0, (0, 0, 0), (0, 0, 0), (1, 0, 1))
+        ellipsoid_mask((5, 5, 5), 1.0, (0, 0, 0), centre_mm=(0, 0, 0), semi_axes_mm=(1, 0, 1))
 
 
 def test_signed_distance_and_trilinear() -> None:
@@ -214,21 +214,27 @@ def test_srs_analytic_relations() -> None:
 
 def test_srs_dose_grid_superposition() -> None:
     shape, vox, org = (41, 41, 41), 1.0, (-20.0, -20.0, -20.0)
-    one = srs_dose(shape, vox, org, np.array([[-8.0, 0.0, 0.0]]), [6.0])
-    two = srs_dose(shape, vox, org, np.array([[8.0, 0.0, 0.0]]), [12.0])
-    both = srs_dose(shape, vox, org, np.array([[-8.0, 0.0, 0.0], [8.0, 0.0, 0.0]]), [6.0, 12.0])
+    one = srs_dose(shape, vox, org, centres_mm=np.array([[-8.0, 0.0, 0.0]]), diameters_mm=[6.0])
+    two = srs_dose(shape, vox, org, centres_mm=np.array([[8.0, 0.0, 0.0]]), diameters_mm=[12.0])
+    both = srs_dose(
+        shape, vox, org, centres_mm=np.array([[-8.0, 0.0, 0.0], [8.0, 0.0, 0.0]]), diameters_mm=[6.0, 12.0]
+    )
     assert np.allclose(both, one + two, rtol=1e-6)
     assert one[12, 20, 20] == pytest.approx(24.0)  # centre of the 6 mm target, RTOG 90-05
-    fsrs = srs_dose(shape, vox, org, np.array([[0.0, 0.0, 0.0]]), [30.0], [27.0])
+    fsrs = srs_dose(
+        shape, vox, org, centres_mm=np.array([[0.0, 0.0, 0.0]]), diameters_mm=[30.0], prescriptions_Gy=[27.0]
+    )
     assert fsrs[20, 20, 20] == pytest.approx(27.0)
     with pytest.raises(InputError, match="centres_mm"):
-        srs_dose(shape, vox, org, np.zeros((2, 3)), [5.0])
+        srs_dose(shape, vox, org, centres_mm=np.zeros((2, 3)), diameters_mm=[5.0])
     with pytest.raises(InputError, match="prescriptions_Gy"):
-        srs_dose(shape, vox, org, np.zeros((1, 3)), [5.0], [20.0, 18.0])
+        srs_dose(
+            shape, vox, org, centres_mm=np.zeros((1, 3)), diameters_mm=[5.0], prescriptions_Gy=[20.0, 18.0]
+        )
     with pytest.raises(InputError, match="<= 40 mm"):
-        srs_dose(shape, vox, org, np.zeros((1, 3)), [45.0])
+        srs_dose(shape, vox, org, centres_mm=np.zeros((1, 3)), diameters_mm=[45.0])
     with pytest.raises(InputError, match="diameters_mm"):
-        srs_dose(shape, vox, org, np.zeros((1, 3)), [-5.0])
+        srs_dose(shape, vox, org, centres_mm=np.zeros((1, 3)), diameters_mm=[-5.0])
 
 
 @given(r=st.floats(0.5, 20.0), gi=st.floats(1.5, 8.0), dp=st.floats(5.0, 30.0))

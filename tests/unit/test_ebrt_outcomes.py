@@ -110,7 +110,15 @@ def test_population_model_and_parameter_sets(case: tuple[tuple[Arm, Arm], dict[s
     from brainrit.radiobiology import tcp_population
 
     got = arm_outcomes(arms[0], masks, [MET], model=wn).lesion_tcp["met"]
-    want = tcp_population(30.0, 10, 0.35, 0.08, 10.0, 1e7, MET.volume_cm3)
+    want = tcp_population(
+        30.0,
+        n_fractions=10,
+        alpha_mean_per_Gy=0.35,
+        alpha_sd_per_Gy=0.08,
+        alpha_beta_Gy=10.0,
+        clonogen_density_per_cm3=1e7,
+        volume_cm3=MET.volume_cm3,
+    )
     assert got == pytest.approx(float(want), rel=1e-9)
 
 

@@ -60,7 +60,9 @@ def test_spheroid_cells_inside_and_count():
 
 def test_perivascular_cells_in_cuff_along_tilted_vessel():
     cap = g.Capillary([10, 0, 0], [10, 80, 0], 3.0, 0.4)
-    pop = g.perivascular_cells(cap, 15.0, 4.0, 2.5, 0.3, seed=5)
+    pop = g.perivascular_cells(
+        cap, cuff_thickness_um=15.0, cell_radius_um=4.0, nucleus_radius_um=2.5, packing_fraction=0.3, seed=5
+    )
     d = cap.distance_to_axis_um(pop.centres_um)
     assert d.min() >= 3.4 + 4.0 - 1e-9 and d.max() <= 3.4 + 15.0 - 4.0 + 1e-9
     t = (pop.centres_um - cap.start_um) @ cap.axis
@@ -88,7 +90,7 @@ def test_parallel_capillaries_pitch():
 
 
 def test_random_capillaries_and_segments():
-    caps = g.random_capillaries(10, 100.0, 30.0, 2.0, 0.3, seed=1)
+    caps = g.random_capillaries(10, 100.0, length_um=30.0, lumen_radius_um=2.0, wall_thickness_um=0.3, seed=1)
     assert all(c.length_um == pytest.approx(30.0) for c in caps)
     segs = np.array([[[0, 0, 0], [0, 0, 5]], [[1, 1, 1], [2, 2, 2]]])
     assert len(g.capillaries_from_segments(segs, 2.0, 0.2)) == 2
@@ -131,8 +133,22 @@ def test_cells_from_csv(tmp_path):
         (lambda: g.random_close_packing(10, 5, 3, 0.7), "packing_fraction"),
         (lambda: g.random_close_packing(10, 5, 3, 0.0), "packing_fraction"),
         (lambda: g.spheroid(3.0, 5, 3, 0.4), "radius_um"),
-        (lambda: g.perivascular_cells("x", 10, 5, 3, 0.3), "capillary"),
-        (lambda: g.perivascular_cells(g.Capillary([0, 0, 0], [0, 0, 50], 3, 0.5), 8, 5, 3, 0.3), "cuff"),
+        (
+            lambda: g.perivascular_cells(
+                "x", cuff_thickness_um=10, cell_radius_um=5, nucleus_radius_um=3, packing_fraction=0.3
+            ),
+            "capillary",
+        ),
+        (
+            lambda: g.perivascular_cells(
+                g.Capillary([0, 0, 0], [0, 0, 50], 3, 0.5),
+                cuff_thickness_um=8,
+                cell_radius_um=5,
+                nucleus_radius_um=3,
+                packing_fraction=0.3,
+            ),
+            "cuff",
+        ),
         (lambda: g.Capillary([0, 0, 0], [0, 0, 0], 3, 0.5), "end_um"),
         (lambda: g.Capillary([0, 0], [0, 0, 1], 3, 0.5), "start_um"),
         (lambda: g.Capillary([0, 0, 0], [0, 0, 1], 0, 0.5), "lumen_radius_um"),

@@ -28,7 +28,9 @@ from brainrit.units import MEV_TO_J
 @pytest.fixture(scope="module")
 def vessel():
     cap = Capillary([0.0, 0.0, 0.0], [0.0, 0.0, 80.0], 3.0, 0.5)
-    cells = perivascular_cells(cap, 25.0, 5.0, 3.0, 0.3, seed=4)
+    cells = perivascular_cells(
+        cap, cuff_thickness_um=25.0, cell_radius_um=5.0, nucleus_radius_um=3.0, packing_fraction=0.3, seed=4
+    )
     return MicroGeometry(cells, (cap,))
 
 
@@ -219,7 +221,7 @@ def test_electron_self_dose_from_cellular_s_values():
     # cross-dose to the unlabelled cell 40 µm away (cellular.cross_s_value, table interpolated: 0.1 %)
     from brainrit.dosimetry.cellular import cross_s_value
 
-    cross = cross_s_value("Pb-212", "N", "Cy", 40.0, 5.0, 3.0, by_class=True)
+    cross = cross_s_value("Pb-212", "N", "Cy", 40.0, cell_radius_um=5.0, nucleus_radius_um=3.0, by_class=True)
     c_low = sum(v for k, v in cross.items() if k not in ("alpha", "alpha_recoil"))
     assert r.low_let_dose_Gy[1] == pytest.approx(1000 * c_low, rel=1e-3)
     assert any("cross-dose" in note for note in r.notes)

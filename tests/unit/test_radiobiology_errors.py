@@ -49,10 +49,48 @@ CASES = [
     (lambda: rb.tcp_poisson(1.5, 10), "surviving_fraction"),
     (lambda: rb.tcp_poisson(0.1, -10), "n_clonogens"),
     (lambda: rb.tcp_binomial(0.1, 10.5), "n_clonogens"),
-    (lambda: rb.tcp_population(-60.0, 30, 0.35, 0.08, 10.0, 1e7, 1.0), "total_dose_Gy"),
-    (lambda: rb.tcp_population(60.0, 30, 0.35, -0.08, 10.0, 1e7, 1.0), "alpha_sd_per_Gy"),
-    (lambda: rb.tcp_population(60.0, 30, 0.35, 0.08, 0.0, 1e7, 1.0), "alpha_beta_Gy"),
-    (lambda: rb.tcp_voxel([60.0, 50.0], [1.0, 1.0, 1.0], 1e7, 0.3, 10.0), "volume_cm3"),
+    (
+        lambda: rb.tcp_population(
+            -60.0,
+            n_fractions=30,
+            alpha_mean_per_Gy=0.35,
+            alpha_sd_per_Gy=0.08,
+            alpha_beta_Gy=10.0,
+            clonogen_density_per_cm3=1e7,
+            volume_cm3=1.0,
+        ),
+        "total_dose_Gy",
+    ),
+    (
+        lambda: rb.tcp_population(
+            60.0,
+            n_fractions=30,
+            alpha_mean_per_Gy=0.35,
+            alpha_sd_per_Gy=-0.08,
+            alpha_beta_Gy=10.0,
+            clonogen_density_per_cm3=1e7,
+            volume_cm3=1.0,
+        ),
+        "alpha_sd_per_Gy",
+    ),
+    (
+        lambda: rb.tcp_population(
+            60.0,
+            n_fractions=30,
+            alpha_mean_per_Gy=0.35,
+            alpha_sd_per_Gy=0.08,
+            alpha_beta_Gy=0.0,
+            clonogen_density_per_cm3=1e7,
+            volume_cm3=1.0,
+        ),
+        "alpha_beta_Gy",
+    ),
+    (
+        lambda: rb.tcp_voxel(
+            [60.0, 50.0], [1.0, 1.0, 1.0], clonogen_density_per_cm3=1e7, alpha_per_Gy=0.3, alpha_beta_Gy=10.0
+        ),
+        "volume_cm3",
+    ),
     (lambda: rb.tcp_logistic(-1.0, 12.0, 1.0), "dose_Gy"),
     (lambda: rb.survival_alpha_microdosimetric(1.0, 0.0, 0.5), "z1_Gy"),
     (lambda: rb.survival_alpha_microdosimetric_spectrum(1.0, [0.2, 0.3], [1.0], 0.5), "weights"),
@@ -63,7 +101,12 @@ CASES = [
     (lambda: rb.ntcp_lkb([10.0, NAN], [0.5, 0.5], 60.0, 0.15, 0.25), "dvh_dose_Gy[1]"),
     (lambda: rb.ntcp_lkb([10.0], [1.0], 60.0, 0.0, 0.25), "m"),
     (lambda: rb.ntcp_lkb([10.0], [1.0], 60.0, 0.15, 0.0), "n"),
-    (lambda: rb.ntcp_lkb_eqd2([10.0], [1.0], 5, 0.0, 60.0, 0.15, 0.25), "alpha_beta_Gy"),
+    (
+        lambda: rb.ntcp_lkb_eqd2(
+            [10.0], [1.0], n_fractions=5, alpha_beta_Gy=0.0, td50_Gy=60.0, m=0.15, n=0.25
+        ),
+        "alpha_beta_Gy",
+    ),
     (lambda: rb.ntcp_relative_seriality([10.0], [0.9], 60.0, 2.0, 1.0), "dvh_volume_fraction"),
     (lambda: rb.ntcp_srs_v12(5.0, n_fractions=3), "n_fractions"),
     (lambda: rb.ntcp_srs_v12(-5.0), "v12_cm3"),

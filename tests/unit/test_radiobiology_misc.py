@@ -131,8 +131,12 @@ def test_tcp_forms():
     # binomial tends to Poisson for small S
     assert rb.tcp_binomial(1e-6, 10**6) == pytest.approx(rb.tcp_poisson(1e-6, 1e6), rel=1e-6)
     # voxel with per-voxel G equals fractionated
-    assert rb.tcp_voxel([30.0], [1e-4], 1e7, 0.3, 10.0, g=0.1) == pytest.approx(
-        rb.tcp_voxel([30.0], [1e-4], 1e7, 0.3, 10.0, 10)
+    assert rb.tcp_voxel(
+        [30.0], [1e-4], clonogen_density_per_cm3=1e7, alpha_per_Gy=0.3, alpha_beta_Gy=10.0, g=0.1
+    ) == pytest.approx(
+        rb.tcp_voxel(
+            [30.0], [1e-4], clonogen_density_per_cm3=1e7, alpha_per_Gy=0.3, alpha_beta_Gy=10.0, n_fractions=10
+        )
     )
     assert rb.tcp_logistic(0.0, 12.0, 1.0) == 0.0
     assert rb.tcp_poisson_empirical(50.0, 50.0, 2.0) == pytest.approx(0.5)
@@ -141,7 +145,15 @@ def test_tcp_forms():
 
 
 def test_population_tcp_edge_cases_and_shapes():
-    t = rb.tcp_population(np.array([0.0, 30.0, 80.0]), 1, 0.35, 0.08, 10.0, 1e7, 1.0)
+    t = rb.tcp_population(
+        np.array([0.0, 30.0, 80.0]),
+        n_fractions=1,
+        alpha_mean_per_Gy=0.35,
+        alpha_sd_per_Gy=0.08,
+        alpha_beta_Gy=10.0,
+        clonogen_density_per_cm3=1e7,
+        volume_cm3=1.0,
+    )
     assert t.shape == (3,) and t[0] == 0.0 and 0 < t[1] < t[2] <= 1
     assert rb.tcp_population_bed(50.0, 0.35, 0.08, 0.0) == 1.0
     # σ → 0 tends to the individual Poisson TCP
@@ -298,7 +310,15 @@ def test_ntcp_lkb_from_dvh_object():
     dose = rng.uniform(20.0, 60.0, (12, 12, 12))
     mask = np.ones(dose.shape, dtype=bool)
     h = dvh(dose, mask, 1.0, bin_width_Gy=0.01)
-    direct = rb.ntcp_lkb_eqd2(dose.ravel(), np.full(dose.size, 1 / dose.size), 30, 2.0, 60.0, 0.15, 0.25)
+    direct = rb.ntcp_lkb_eqd2(
+        dose.ravel(),
+        np.full(dose.size, 1 / dose.size),
+        n_fractions=30,
+        alpha_beta_Gy=2.0,
+        td50_Gy=60.0,
+        m=0.15,
+        n=0.25,
+    )
     via = rb.ntcp_lkb_dvh(h, 60.0, 0.15, 0.25, n_fractions=30, alpha_beta_Gy=2.0)
     assert via == pytest.approx(direct, rel=2e-3)  # binning to 0.01 Gy
     with pytest.raises(rb_errors.InputError, match="dvh"):

@@ -30,7 +30,15 @@ def test_poisson_tcp_monotone_in_dose(d1, d2, n, a, alpha, logn):
 @given(d1=dose, d2=dose, n=nfx, m=st.floats(0.05, 0.6), s=st.floats(0.0, 0.3), logrho=st.floats(5, 9))
 def test_population_tcp_monotone_in_dose(d1, d2, n, m, s, logrho):
     lo, hi = sorted((d1, d2))
-    t = rb.tcp_population(np.array([lo, hi]), n, m, s, 10.0, 10**logrho, 1.0)
+    t = rb.tcp_population(
+        np.array([lo, hi]),
+        n_fractions=n,
+        alpha_mean_per_Gy=m,
+        alpha_sd_per_Gy=s,
+        alpha_beta_Gy=10.0,
+        clonogen_density_per_cm3=10**logrho,
+        volume_cm3=1.0,
+    )
     assert 0.0 <= t[0] <= t[1] + 1e-12 <= 1.0 + 1e-12
 
 
@@ -57,7 +65,12 @@ def test_lkb_ntcp_monotone_in_dose(doses, scale, n, m):
 def test_lkb_eqd2_and_seriality_monotone(d1, d2, nf, a):
     lo, hi = sorted((d1, d2))
     v = [0.3, 0.7]
-    f = lambda d: rb.ntcp_lkb_eqd2([d, 0.5 * d], v, nf, a, 60.0, 0.15, 0.25)  # noqa: E731
+
+    def f(d):
+        return rb.ntcp_lkb_eqd2(
+            [d, 0.5 * d], v, n_fractions=nf, alpha_beta_Gy=a, td50_Gy=60.0, m=0.15, n=0.25
+        )
+
     assert f(hi) >= f(lo)
     g = lambda d: rb.ntcp_relative_seriality([d, 0.5 * d], v, 60.0, 2.0, 0.5)  # noqa: E731
     assert g(hi) >= g(lo) - 1e-15

@@ -99,12 +99,14 @@ def test_population_dose_in_cuff_and_random_network():
     from brainrit.dosimetry.geometry import perivascular_cells, random_capillaries
 
     cap = Capillary([0, 0, -80.0], [0, 0, 80.0], 3.0, 0.4)
-    pop = perivascular_cells(cap, 25.0, 5.0, 3.0, 0.35, seed=2)
+    pop = perivascular_cells(
+        cap, cuff_thickness_um=25.0, cell_radius_um=5.0, nucleus_radius_um=3.0, packing_fraction=0.35, seed=2
+    )
     d = vas.population_dose("Pb-212", pop, [cap])
     assert d.total_Gy.shape == (pop.n_cells,)
     near = d.distance_um < np.median(d.distance_um)
     assert d.total_Gy[near].mean() > d.total_Gy[~near].mean()
-    net = random_capillaries(6, 150.0, 60.0, 3.0, 0.4, seed=4)
+    net = random_capillaries(6, 150.0, length_um=60.0, lumen_radius_um=3.0, wall_thickness_um=0.4, seed=4)
     pts = np.array([[100.0, 100.0, 100.0], [300.0, 0.0, 0.0]])
     r = vas.dose_at_points("Y-90", pts, net, nucleus_radius_um=3.0)
     assert np.all(r.total_Gy >= 0) and r.total_Gy[0] > r.total_Gy[1]

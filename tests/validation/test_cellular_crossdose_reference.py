@@ -54,5 +54,5 @@ def test_alpha_cross_dose_against_monte_carlo():
     t = alpha_range_table()
     dep = np.where(hit & (t2 > t1), deposited_many(np.full(n, e0), t1, t2, t), 0.0)
     mc = dep.mean() * MEV_J / _masses_kg(rc, rn, 1.0)[0]
-    an = cel.cross_s_value_monoenergetic("alpha", e0, "N", "C", d, rc, rn)
+    an = cel.cross_s_value_monoenergetic("alpha", e0, "N", "C", d, cell_radius_um=rc, nucleus_radius_um=rn)
     assert an == pytest.approx(mc, rel=0.04)

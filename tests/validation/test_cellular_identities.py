@@ -41,7 +41,9 @@ def test_full_absorption_1keV_electron(radius_um, expected_Gy):
     """1 keV electron in a sphere of r = 2 and 5 µm: S ≈ E/m (first principles: 4.78e-3 Gy and
     3.06e-4 Gy). The Cole range of 1 keV is 0.05 µm, so ~1 % escapes from r = 2 µm: tolerance 2 %.
     The exact CSDA value is S·m/E = 1 − 3<x>/(4R) + <x³>/(16R³) (ψ of a uniform sphere), tolerance 1e-5."""
-    s = cel.s_value_monoenergetic("electron", 0.001, "C", "C", radius_um, radius_um / 2)
+    s = cel.s_value_monoenergetic(
+        "electron", 0.001, "C", "C", cell_radius_um=radius_um, nucleus_radius_um=radius_um / 2
+    )
     assert s == pytest.approx(expected_Gy, rel=0.02)
     m = 4 / 3 * math.pi * radius_um**3 * 1e-15
     x1, x3 = _moments("electron", 0.001)
@@ -53,7 +55,7 @@ def test_full_absorption_1keV_electron(radius_um, expected_Gy):
 def test_exact_full_absorption_when_range_fits(particle, energy):
     """Source N, target C, range < R_C − R_N: every track ends inside the cell, S(C←N) = E/m_C exactly
     (tolerance 1e-9)."""
-    s = cel.s_value_monoenergetic(particle, energy, "C", "N", 10.0, 4.0)
+    s = cel.s_value_monoenergetic(particle, energy, "C", "N", cell_radius_um=10.0, nucleus_radius_um=4.0)
     m = cel.compartment_mass_kg("C", 10.0, 4.0)
     assert s * m / (energy * MEV_J) == pytest.approx(1.0, rel=1e-9)
 
@@ -79,7 +81,7 @@ def test_surface_source_half_energy(energy):
     ψ_{C←CS}(x) = 1/2 − x/(4R_C) for x < 2R_C, so S·m_C/E = 1/2 − <x>/(4R_C) exactly (tolerance 1e-5)
     and → 1/2 as the range shrinks (0.5 within 1 % at 0.5 keV in R_C = 10 µm)."""
     rc = 10.0
-    s = cel.s_value_monoenergetic("electron", energy, "C", "CS", rc, 5.0)
+    s = cel.s_value_monoenergetic("electron", energy, "C", "CS", cell_radius_um=rc, nucleus_radius_um=5.0)
     frac = s * cel.compartment_mass_kg("C", rc, 5.0) / (energy * MEV_J)
     x1, _ = _moments("electron", energy)
     assert frac == pytest.approx(0.5 - x1 / (4 * rc), rel=1e-5)
@@ -120,7 +122,7 @@ def test_alpha_self_dose_approaches_E_over_m(energy):
     prev = 0.0
     for rn in (60.0, 120.0, 400.0, 150.0 * x1):
         rc = rn * 1.2
-        s = cel.s_value_monoenergetic("alpha", energy, "N", "N", rc, rn)
+        s = cel.s_value_monoenergetic("alpha", energy, "N", "N", cell_radius_um=rc, nucleus_radius_um=rn)
         f = s * cel.compartment_mass_kg("N", rc, rn) / (energy * MEV_J)
         assert f == pytest.approx(1 - 3 * x1 / (4 * rn) + x3 / (16 * rn**3), rel=1e-5)
         assert f > prev
@@ -135,7 +137,7 @@ def test_alpha_nucleus_source_at_cell_scale_is_geometric():
     from brainrit.physics import alpha_stopping_power
 
     rn = 3.0
-    s = cel.s_value_monoenergetic("alpha", 8.785, "N", "N", 5.0, rn)
+    s = cel.s_value_monoenergetic("alpha", 8.785, "N", "N", cell_radius_um=5.0, nucleus_radius_um=rn)
     let_keV_um = float(alpha_stopping_power(8.785)) * 1.0 * 0.1  # MeV cm²/g × g/cm³ → keV/µm
     approx = 0.75 * rn * let_keV_um * 1e-3 * MEV_J / cel.compartment_mass_kg("N", 5.0, rn)
     assert s == pytest.approx(approx, rel=0.1)

@@ -24,7 +24,7 @@ def test_self_dose_alpha(compartment, code):
     cells = CellPopulation([[0.0, 0.0, 0.0]], 6.0, 4.0)
     res = simulate(MicroGeometry(cells), Source(compartment, alpha_energy_MeV=6.0), n_decays=N, seed=11)
     mc = float(res.z_Gy[0]) / N
-    an = cel.s_value_monoenergetic("alpha", 6.0, "N", code, 6.0, 4.0)
+    an = cel.s_value_monoenergetic("alpha", 6.0, "N", code, cell_radius_um=6.0, nucleus_radius_um=4.0)
     assert mc == pytest.approx(an, rel=0.03)
 
 
@@ -32,5 +32,7 @@ def test_cross_dose_alpha():
     cells = CellPopulation([[0.0, 0.0, 0.0], [14.0, 0.0, 0.0]], 6.0, 4.0)
     res = simulate(MicroGeometry(cells), Source("cell", alpha_energy_MeV=6.0, cells=[0]), n_decays=N, seed=12)
     mc = float(res.z_Gy[1]) / N
-    an = cel.cross_s_value_monoenergetic("alpha", 6.0, "N", "C", 14.0, 6.0, 4.0)
+    an = cel.cross_s_value_monoenergetic(
+        "alpha", 6.0, "N", "C", 14.0, cell_radius_um=6.0, nucleus_radius_um=4.0
+    )
     assert mc == pytest.approx(an, rel=0.03)

@@ -92,7 +92,7 @@ def test_srs_v12_vs_lesion_size(diameter_mm: float) -> None:
     n = int(np.ceil(2 * half / h)) + 1
     shape, org = (n, n, n), (-(n - 1) / 2 * h,) * 3
     c = np.array([0.13, 0.27, 0.41]) * h
-    dose = srs_dose(shape, h, org, c[None, :], [diameter_mm], gradient_index=3.0)
+    dose = srs_dose(shape, h, org, centres_mm=c[None, :], diameters_mm=[diameter_mm], gradient_index=3.0)
     lesion = sphere_mask(shape, h, org, c, radius)
     v12 = np.sum((dose >= 12.0) & ~lesion) * h**3 / 1000.0
     assert v12 == pytest.approx(v_isodose_cm3(radius, dp, 12.0, 3.0), rel=0.01)
@@ -118,10 +118,10 @@ def test_srs_v12_in_phantom_matches_analytic(human: Phantom) -> None:
     brain = human.masks["brain"]
     singles = []
     for ci, di, li in zip(c, d, les, strict=True):
-        dose = srs_dose(*grid, ci[None, :], [di])
+        dose = srs_dose(*grid, centres_mm=ci[None, :], diameters_mm=[di])
         v12 = np.sum((dose >= 12.0) & brain & ~li) * 1e-3
         assert v12 == pytest.approx(v_isodose_cm3(di / 2, srs_prescription_Gy(di), 12.0, 3.0), rel=0.03)
         singles.append(v12)
-    both = srs_dose(*grid, c, d)
+    both = srs_dose(*grid, centres_mm=c, diameters_mm=d)
     v12_both = np.sum((both >= 12.0) & brain & ~les[0] & ~les[1]) * 1e-3
     assert v12_both > sum(singles)

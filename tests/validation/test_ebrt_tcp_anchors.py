@@ -23,7 +23,7 @@ def _srs_tcp(diameter_mm: float) -> float:
     n = int((diameter_mm + 6) / h) + 1
     org = (-(n - 1) / 2 * h,) * 3
     shape = (n, n, n)
-    dose = srs_dose(shape, h, org, np.zeros((1, 3)), [diameter_mm])
+    dose = srs_dose(shape, h, org, centres_mm=np.zeros((1, 3)), diameters_mm=[diameter_mm])
     arm = Arm("SRS", (ArmComponent("SRS", dose, 1, "SRS"),), (h, h, h), org, whole_brain=False)
     les = Lesion("L", np.zeros(3), diameter_mm)
     model = default_outcome_model("tcp_webb_nahum_generic")

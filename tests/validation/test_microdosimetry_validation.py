@@ -142,7 +142,11 @@ def test_mean_z_equals_cellular_module(compartment, target_source):
     m1 = res.single_event_mean_Gy
     se = math.sqrt((p * (res.single_event_var_Gy2 + m1 * m1) - (p * m1) ** 2) / n)
     s_fn = _cellular_s_value_monoenergetic()
-    ref = s_fn("alpha", e, "N", target_source, rc, rn) if s_fn else _analytic_mean_z(e, compartment, rc, rn)
+    ref = (
+        s_fn("alpha", e, "N", target_source, cell_radius_um=rc, nucleus_radius_um=rn)
+        if s_fn
+        else _analytic_mean_z(e, compartment, rc, rn)
+    )
     assert abs(res.z_Gy[0] / n - ref) < 4 * se + 5e-3 * ref
 
 
@@ -253,7 +257,9 @@ def test_perivascular_mean_z_equals_vascular_module():
     from brainrit.dosimetry.vascular import dose_at_points
 
     cap = Capillary([0.0, 0.0, 0.0], [0.0, 0.0, 120.0], 3.0, 0.5)
-    cells = perivascular_cells(cap, 30.0, 5.0, 3.0, 0.3, seed=1)
+    cells = perivascular_cells(
+        cap, cuff_thickness_um=30.0, cell_radius_um=5.0, nucleus_radius_um=3.0, packing_fraction=0.3, seed=1
+    )
     n = 1_000_000
     res = simulate(
         MicroGeometry(cells, (cap,)), Source("endothelial_surface", nuclide="Pb-212"), n_decays=n, seed=4
@@ -284,7 +290,9 @@ def test_cross_dose_mean_z_equals_cellular_cross_s_value(compartment, code, dist
     res = simulate(
         MicroGeometry(cells), Source(compartment, alpha_energy_MeV=8.0, cells=[0]), n_decays=n, seed=6
     )
-    ref = cross_s_value_monoenergetic("alpha", 8.0, "N", code, distance, 5.0, 3.0)
+    ref = cross_s_value_monoenergetic(
+        "alpha", 8.0, "N", code, distance, cell_radius_um=5.0, nucleus_radius_um=3.0
+    )
     # at most one event per decay in nucleus 1: per-decay mean and variance from its event sums
     z1 = res.z_Gy[1] / n
     se = math.sqrt((res.z2_event_sum_Gy2[1] / n - z1 * z1) / n)

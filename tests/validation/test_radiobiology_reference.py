@@ -58,8 +58,18 @@ def test_example4_poisson_tcp_wbrt():
     assert s == pytest.approx(8.294e-6, abs=5e-10)
     assert rb.tcp_poisson(s, 1e3) == pytest.approx(0.9917, abs=5e-5)
     # the same through the voxel and population (σ = 0) paths
-    assert rb.tcp_voxel(30.0, 1e-4, 1e7, 0.3, 10.0, 10) == pytest.approx(0.9917, abs=5e-5)
-    assert rb.tcp_population(30.0, 10, 0.3, 0.0, 10.0, 1e7, 1e-4) == pytest.approx(0.9917, abs=5e-5)
+    assert rb.tcp_voxel(
+        30.0, 1e-4, clonogen_density_per_cm3=1e7, alpha_per_Gy=0.3, alpha_beta_Gy=10.0, n_fractions=10
+    ) == pytest.approx(0.9917, abs=5e-5)
+    assert rb.tcp_population(
+        30.0,
+        n_fractions=10,
+        alpha_mean_per_Gy=0.3,
+        alpha_sd_per_Gy=0.0,
+        alpha_beta_Gy=10.0,
+        clonogen_density_per_cm3=1e7,
+        volume_cm3=1e-4,
+    ) == pytest.approx(0.9917, abs=5e-5)
 
 
 def test_example5_rbe_weighting():
@@ -269,7 +279,21 @@ def test_webb_nahum_against_monte_carlo():
     n0 = 1e7 * 10.0
     samples = np.exp(-n0 * np.exp(-a * bed))
     sem = samples.std() / math.sqrt(a.size)
-    assert abs(rb.tcp_population(60.0, 30, 0.35, 0.08, 10.0, 1e7, 10.0) - samples.mean()) < 5 * sem
+    assert (
+        abs(
+            rb.tcp_population(
+                60.0,
+                n_fractions=30,
+                alpha_mean_per_Gy=0.35,
+                alpha_sd_per_Gy=0.08,
+                alpha_beta_Gy=10.0,
+                clonogen_density_per_cm3=1e7,
+                volume_cm3=10.0,
+            )
+            - samples.mean()
+        )
+        < 5 * sem
+    )
 
 
 def test_microdosimetric_survival_against_compound_poisson_monte_carlo():

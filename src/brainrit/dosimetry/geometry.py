@@ -372,6 +372,7 @@ def spheroid(
 
 def perivascular_cells(
     capillary: Capillary,
+    *,
     cuff_thickness_um: float,
     cell_radius_um: float,
     nucleus_radius_um: float,
@@ -398,7 +399,8 @@ def perivascular_cells(
     Examples
     --------
     >>> cap = Capillary([0, 0, 0], [0, 0, 60], 3.0, 0.5)
-    >>> pop = perivascular_cells(cap, 20.0, 5.0, 3.0, 0.3, seed=2)
+    >>> pop = perivascular_cells(cap, cuff_thickness_um=20.0, cell_radius_um=5.0, nucleus_radius_um=3.0,
+    ...     packing_fraction=0.3, seed=2)
     >>> d = cap.distance_to_axis_um(pop.centres_um)
     >>> bool(d.min() >= 8.5 - 1e-9 and d.max() <= 18.5 + 1e-9)
     True
@@ -541,6 +543,7 @@ def parallel_capillaries(
 def random_capillaries(
     n: int,
     box_um: float,
+    *,
     length_um: float,
     lumen_radius_um: float,
     wall_thickness_um: float,
@@ -552,7 +555,8 @@ def random_capillaries(
 
     Examples
     --------
-    >>> caps = random_capillaries(5, 200.0, 50.0, 3.0, 0.5, seed=0)
+    >>> caps = random_capillaries(5, 200.0, length_um=50.0, lumen_radius_um=3.0, wall_thickness_um=0.5,
+    ...     seed=0)
     >>> len(caps), round(caps[0].length_um, 6)
     (5, 50.0)
     """

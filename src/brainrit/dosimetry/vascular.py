@@ -360,7 +360,8 @@ def population_dose(
     --------
     >>> from brainrit.dosimetry.geometry import Capillary, perivascular_cells
     >>> cap = Capillary([0, 0, -60], [0, 0, 60], 3.0, 0.4)
-    >>> pop = perivascular_cells(cap, 20.0, 5.0, 3.0, 0.3, seed=1)
+    >>> pop = perivascular_cells(cap, cuff_thickness_um=20.0, cell_radius_um=5.0, nucleus_radius_um=3.0,
+    ...     packing_fraction=0.3, seed=1)
     >>> d = population_dose("Pb-212", pop, [cap])
     >>> d.total_Gy.shape == (pop.n_cells,)
     True

@@ -72,9 +72,9 @@ def _focal(
                 phantom.shape,
                 phantom.voxel_mm,
                 phantom.origin_mm,
-                t.centre_mm[None, :],
-                [t.diameter_mm],
-                [1.0],
+                centres_mm=t.centre_mm[None, :],
+                diameters_mm=[t.diameter_mm],
+                prescriptions_Gy=[1.0],
                 gradient_index=gradient_index,
                 max_to_prescription=max_to_prescription,
             )

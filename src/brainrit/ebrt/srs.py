@@ -107,10 +107,10 @@ def srs_dose(
     shape: Sequence[int],
     voxel_mm: Sequence[float] | float,
     origin_mm: Sequence[float],
+    *,
     centres_mm: np.ndarray,
     diameters_mm: Sequence[float],
     prescriptions_Gy: Sequence[float] | None = None,
-    *,
     gradient_index: float = DEFAULT_GRADIENT_INDEX,
     max_to_prescription: float = 1.0,
 ) -> np.ndarray:
@@ -134,7 +134,8 @@ def srs_dose(
     Examples
     --------
     >>> import numpy as np
-    >>> d = srs_dose((41, 41, 41), 1.0, (-20.0, -20.0, -20.0), np.zeros((1, 3)), [10.0])
+    >>> d = srs_dose((41, 41, 41), 1.0, (-20.0, -20.0, -20.0), centres_mm=np.zeros((1, 3)),
+    ...     diameters_mm=[10.0])
     >>> float(d[20, 20, 20]), float(d[25, 20, 20]), round(float(d[35, 20, 20]), 2)  # centre, surface, 15 mm
     (24.0, 24.0, 3.0)
     """

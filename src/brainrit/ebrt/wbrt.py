@@ -40,7 +40,7 @@ Examples
 >>> from brainrit.phantoms.geometry import ellipsoid_mask
 >>> shape, vox = (51, 51, 51), (2.0, 2.0, 2.0)
 >>> org = (-50.0, -50.0, -50.0)
->>> brain = ellipsoid_mask(shape, vox, org, (0, 0, 0), (30, 35, 25))
+>>> brain = ellipsoid_mask(shape, vox, org, centre_mm=(0, 0, 0), semi_axes_mm=(30, 35, 25))
 >>> dose = wbrt_dose(brain, vox, org, 30.0)
 >>> round(float(dose[25, 25, 25]), 6)     # isocentre = prescription
 30.0
@@ -258,8 +258,8 @@ def ha_wbrt_dose(
     --------
     >>> from brainrit.phantoms.geometry import ellipsoid_mask
     >>> shape, vox, org = (51, 51, 51), 2.0, (-50.0, -50.0, -50.0)
-    >>> brain = ellipsoid_mask(shape, vox, org, (0, 0, 0), (30, 35, 25))
-    >>> hip = ellipsoid_mask(shape, vox, org, (12, 0, -10), (4, 10, 4))
+    >>> brain = ellipsoid_mask(shape, vox, org, centre_mm=(0, 0, 0), semi_axes_mm=(30, 35, 25))
+    >>> hip = ellipsoid_mask(shape, vox, org, centre_mm=(12, 0, -10), semi_axes_mm=(4, 10, 4))
     >>> dose = ha_wbrt_dose(brain, hip, vox, org, 30.0)
     >>> round(float(dose[hip].min()), 2), bool(dose[hip].max() <= 16.0)
     (7.5, True)

@@ -178,8 +178,8 @@ def _build(
     mid = 0.5 * (lo + hi)
     origin = np.round((mid - 0.5 * (n - 1) * vox) / vox) * vox
     shape, vox, origin = check_grid(tuple(n), vox, origin)
-    cerebrum = ellipsoid_mask(shape, vox, origin, (0.0, 0.0, 0.0), semi)
-    stem = ellipsoid_mask(shape, vox, origin, stem_c, stem_a)
+    cerebrum = ellipsoid_mask(shape, vox, origin, centre_mm=(0.0, 0.0, 0.0), semi_axes_mm=semi)
+    stem = ellipsoid_mask(shape, vox, origin, centre_mm=stem_c, semi_axes_mm=stem_a)
     if anat.stem_in_brain_union:
         brain = cerebrum | stem
     else:
@@ -187,9 +187,20 @@ def _build(
         stem &= cerebrum
     rot = _tilt(anat.hippo_tilt_deg)
     hc = np.asarray(anat.hippo_centre_mm)
-    hip_l = ellipsoid_mask(shape, vox, origin, hc, anat.hippo_semi_mm, rot) & brain
+    hip_l = (
+        ellipsoid_mask(shape, vox, origin, centre_mm=hc, semi_axes_mm=anat.hippo_semi_mm, rotation=rot)
+        & brain
+    )
     hip_r = (
-        ellipsoid_mask(shape, vox, origin, hc * np.array([-1.0, 1.0, 1.0]), anat.hippo_semi_mm, rot) & brain
+        ellipsoid_mask(
+            shape,
+            vox,
+            origin,
+            centre_mm=hc * np.array([-1.0, 1.0, 1.0]),
+            semi_axes_mm=anat.hippo_semi_mm,
+            rotation=rot,
+        )
+        & brain
     )
     masks = {
         "brain": brain,

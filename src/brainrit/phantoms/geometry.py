@@ -160,6 +160,7 @@ def ellipsoid_mask(
     shape: Sequence[int],
     voxel_mm: Sequence[float] | float,
     origin_mm: Sequence[float],
+    *,
     centre_mm: Sequence[float],
     semi_axes_mm: Sequence[float],
     rotation: np.ndarray | None = None,
@@ -235,7 +236,7 @@ def sphere_mask(
 ) -> np.ndarray:
     """Boolean mask of the voxels whose centre lies within ``radius_mm`` of ``centre_mm``."""
     r = positive("radius_mm", radius_mm)
-    return ellipsoid_mask(shape, voxel_mm, origin_mm, centre_mm, (r, r, r))
+    return ellipsoid_mask(shape, voxel_mm, origin_mm, centre_mm=centre_mm, semi_axes_mm=(r, r, r))
 
 
 def signed_distance_mm(mask: np.ndarray, voxel_mm: Sequence[float] | float) -> np.ndarray:

@@ -187,7 +187,12 @@ def _hit_statistics(ctx: Context, bound: dict[str, float], r_min: float) -> dict
         g.endothelium_thickness_um,
     )
     cells = perivascular_cells(
-        cap, g.cuff_thickness_um, g.cell_radius_um, g.nucleus_radius_um, PACKING_FRACTION, seed=ctx.seed
+        cap,
+        cuff_thickness_um=g.cuff_thickness_um,
+        cell_radius_um=g.cell_radius_um,
+        nucleus_radius_um=g.nucleus_radius_um,
+        packing_fraction=PACKING_FRACTION,
+        seed=ctx.seed,
     )
     geometry = md.MicroGeometry(cells, capillaries=(cap,), material=g.material)
     # Daughters retained on the vessel: bound decays of each member relative to the parent's.

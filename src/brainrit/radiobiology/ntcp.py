@@ -126,6 +126,7 @@ def ntcp_lkb(
 def ntcp_lkb_eqd2(
     dvh_dose_Gy: ArrayLike,
     dvh_volume_fraction: ArrayLike,
+    *,
     n_fractions: int,
     alpha_beta_Gy: float,
     td50_Gy: float,
@@ -138,7 +139,8 @@ def ntcp_lkb_eqd2(
     --------
     WBRT 30 Gy/10 fx uniformly to the brain (EQD2 37.5 Gy at α/β = 2 Gy) with Burman brain parameters:
 
-    >>> round(ntcp_lkb_eqd2([30.0], [1.0], 10, 2.0, 60.0, 0.15, 0.25), 4)
+    >>> ntcp = ntcp_lkb_eqd2([30.0], [1.0], n_fractions=10, alpha_beta_Gy=2.0, td50_Gy=60.0, m=0.15, n=0.25)
+    >>> round(ntcp, 4)
     0.0062
     """
     d = array_finite("dvh_dose_Gy", dvh_dose_Gy, low=0.0)
@@ -174,7 +176,9 @@ def ntcp_lkb_dvh(
         raise InputError("n_fractions", n_fractions, "given together with alpha_beta_Gy (or both omitted)")
     if n_fractions is None:
         return ntcp_lkb(dose, frac, td50_Gy, m, n)
-    return ntcp_lkb_eqd2(dose, frac, n_fractions, alpha_beta_Gy, td50_Gy, m, n)  # type: ignore[arg-type]
+    return ntcp_lkb_eqd2(
+        dose, frac, n_fractions=n_fractions, alpha_beta_Gy=alpha_beta_Gy, td50_Gy=td50_Gy, m=m, n=n
+    )  # type: ignore[arg-type]
 
 
 def ntcp_logistic(eud_Gy: ArrayLike, td50_Gy: float, gamma50: float) -> Any:

@@ -108,11 +108,11 @@ def tcp_cell_by_cell(surviving_fractions: ArrayLike) -> float:
 def tcp_voxel(
     dose_Gy: ArrayLike,
     volume_cm3: ArrayLike,
+    *,
     clonogen_density_per_cm3: ArrayLike,
     alpha_per_Gy: float,
     alpha_beta_Gy: float,
     n_fractions: int = 1,
-    *,
     g: ArrayLike | None = None,
 ) -> float:
     """Poisson TCP for a non-uniform dose: ``exp[−Σ_i ρ_i v_i S(D_i)]`` (Webb & Nahum 1993).
@@ -121,7 +121,9 @@ def tcp_voxel(
 
     Examples
     --------
-    >>> round(tcp_voxel([30.0, 30.0], [0.5e-3, 0.5e-3], 1e6, 0.3, 10.0, 10), 4)
+    >>> tcp = tcp_voxel([30.0, 30.0], [0.5e-3, 0.5e-3], clonogen_density_per_cm3=1e6, alpha_per_Gy=0.3,
+    ...                 alpha_beta_Gy=10.0, n_fractions=10)
+    >>> round(tcp, 4)
     0.9917
     """
     d = non_negative_array("dose_Gy", dose_Gy)
@@ -359,6 +361,7 @@ def tcp_population_voxel(
 
 def tcp_population(
     dose_Gy: ArrayLike,
+    *,
     n_fractions: ArrayLike,
     alpha_mean_per_Gy: float,
     alpha_sd_per_Gy: float,
@@ -394,7 +397,9 @@ def tcp_population(
 
     Examples
     --------
-    >>> round(tcp_population(60.0, 30, 0.35, 0.08, 10.0, 1e7, 10.0), 3)
+    >>> tcp = tcp_population(60.0, n_fractions=30, alpha_mean_per_Gy=0.35, alpha_sd_per_Gy=0.08,
+    ...                      alpha_beta_Gy=10.0, clonogen_density_per_cm3=1e7, volume_cm3=10.0)
+    >>> round(tcp, 3)
     0.853
     """
     from brainrit.radiobiology.lq import bed_fractionated

@@ -9,7 +9,7 @@ distance s, e(s), is integrated over the distribution of s for points uniform in
 
 Examples
 --------
->>> s = cross_s_value("Pb-212", "N", "C", 20.0, 5.0, 3.0)
+>>> s = cross_s_value("Pb-212", "N", "C", 20.0, cell_radius_um=5.0, nucleus_radius_um=3.0)
 >>> 0 < s < s_value("Pb-212", "N", "C", 5.0, 3.0)
 True
 """
@@ -129,9 +129,9 @@ def cross_s_value(
     target: str,
     source: str,
     distance_um,
+    *,
     cell_radius_um: float,
     nucleus_radius_um: float,
-    *,
     source_cell_radius_um: float | None = None,
     source_nucleus_radius_um: float | None = None,
     material: str = "water",
@@ -144,8 +144,8 @@ def cross_s_value(
 
     Examples
     --------
-    >>> near = cross_s_value("Lu-177", "N", "N", 10.0, 5.0, 3.0)
-    >>> bool(near > cross_s_value("Lu-177", "N", "N", 20.0, 5.0, 3.0))
+    >>> near = cross_s_value("Lu-177", "N", "N", 10.0, cell_radius_um=5.0, nucleus_radius_um=3.0)
+    >>> bool(near > cross_s_value("Lu-177", "N", "N", 20.0, cell_radius_um=5.0, nucleus_radius_um=3.0))
     True
     """
     t = TARGETS.index(_compartment("target", target, TARGETS))
@@ -166,9 +166,9 @@ def cross_s_value_monoenergetic(
     target: str,
     source: str,
     distance_um,
+    *,
     cell_radius_um: float,
     nucleus_radius_um: float,
-    *,
     material: str = "water",
     electron_model: str = "cole",
 ):
@@ -176,7 +176,8 @@ def cross_s_value_monoenergetic(
 
     Examples
     --------
-    >>> s = cross_s_value_monoenergetic("alpha", 5.0, "N", "C", 10.0, 5.0, 3.0)
+    >>> s = cross_s_value_monoenergetic("alpha", 5.0, "N", "C", 10.0, cell_radius_um=5.0,
+    ...     nucleus_radius_um=3.0)
     >>> s > 0
     True
     """

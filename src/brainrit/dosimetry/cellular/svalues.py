@@ -14,7 +14,7 @@ emitted particle. Masses use the material density (water 1 g/cm³).
 
 Examples
 --------
->>> s = s_value_monoenergetic("electron", 0.001, "C", "C", 5.0, 3.0)
+>>> s = s_value_monoenergetic("electron", 0.001, "C", "C", cell_radius_um=5.0, nucleus_radius_um=3.0)
 >>> round(s / 3.06e-4, 2)   # 1 keV is nearly all absorbed in the cell: ≈ E/m
 0.99
 """
@@ -228,9 +228,9 @@ def s_value_monoenergetic(
     energy_MeV: float,
     target: str,
     source: str,
+    *,
     cell_radius_um: float,
     nucleus_radius_um: float,
-    *,
     material: str = "water",
     electron_model: str = "cole",
 ) -> float:
@@ -258,7 +258,8 @@ def s_value_monoenergetic(
 
     Examples
     --------
-    >>> s = s_value_monoenergetic("alpha", 8.785, "N", "N", 200.0, 150.0)   # R_N > α range (91 µm)
+    >>> # R_N > α range (91 µm)
+    >>> s = s_value_monoenergetic("alpha", 8.785, "N", "N", cell_radius_um=200.0, nucleus_radius_um=150.0)
     >>> m = compartment_mass_kg("N", 200.0, 150.0)
     >>> 0.7 < s * m / (8.785 * 1.602176634e-13) < 0.8
     True

@@ -142,7 +142,8 @@ def simulate(
     >>> from brainrit.dosimetry.microdosimetry import MicroGeometry, Source
     >>> from brainrit.dosimetry.geometry import Capillary, perivascular_cells
     >>> cap = Capillary([0, 0, 0], [0, 0, 60], 3.0, 0.5)
-    >>> cells = perivascular_cells(cap, 20.0, 5.0, 3.0, 0.3, seed=2)
+    >>> cells = perivascular_cells(cap, cuff_thickness_um=20.0, cell_radius_um=5.0, nucleus_radius_um=3.0,
+    ...     packing_fraction=0.3, seed=2)
     >>> g = MicroGeometry(cells, (cap,))
     >>> r = simulate(g, Source("endothelial_surface", alpha_energy_MeV=8.78), n_decays=5000, seed=7)
     >>> r.n_tracks, r.electrons_included

@@ -82,7 +82,7 @@ def _electron_cross_dose(
             if reach[m] <= 0 or not prog.branches[m]:
                 continue
             by_class = cross_s_value(
-                name, "N", _CELLULAR_SOURCE[src.compartment], grid, rc, rn,
+                name, "N", _CELLULAR_SOURCE[src.compartment], grid, cell_radius_um=rc, nucleus_radius_um=rn,
                 material=material, chain=False, by_class=True,
             )  # fmt: skip
             s_grid += reach[m] * sum(np.asarray(v) for k, v in by_class.items() if k not in _HIGH_LET_CLASSES)

@@ -178,7 +178,9 @@ class MicrodosimetryResult:
         >>> from brainrit.dosimetry.microdosimetry import MicroGeometry, Source, simulate
         >>> from brainrit.dosimetry.geometry import Capillary, perivascular_cells
         >>> cap = Capillary([0, 0, 0], [0, 0, 60], 3.0, 0.5)
-        >>> g = MicroGeometry(perivascular_cells(cap, 30.0, 5.0, 3.0, 0.3, seed=2), (cap,))
+        >>> cells = perivascular_cells(cap, cuff_thickness_um=30.0, cell_radius_um=5.0, nucleus_radius_um=3.0,
+        ...                            packing_fraction=0.3, seed=2)
+        >>> g = MicroGeometry(cells, (cap,))
         >>> r = simulate(g, Source("endothelial_surface", alpha_energy_MeV=8.78), n_decays=2000, seed=1)
         >>> bands = r.by_distance([0, 15, 40], z_bins_Gy=[0.0, 1.0, 10.0, 100.0])
         >>> [b["n_nuclei"] for b in bands] == [int(np.sum(r.distance_to_capillary_um < 15)),
