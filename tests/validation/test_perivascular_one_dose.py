@@ -28,7 +28,9 @@ BOUND = {"Pb-212": 1.0, "Bi-212": 0.64, "Po-212": 0.64 * 0.6406, "Tl-208": 0.64 
 @pytest.fixture(scope="module")
 def cuff():
     cap = Capillary([0.0, 0.0, 0.0], [0.0, 0.0, 150.0], 3.0, 0.4)
-    cells = perivascular_cells(cap, 30.0, 5.0, 4.0, 0.3, seed=2)
+    cells = perivascular_cells(
+        cap, cuff_thickness_um=30.0, cell_radius_um=5.0, nucleus_radius_um=4.0, packing_fraction=0.3, seed=2
+    )
     return cap, cells
 
 
