@@ -49,7 +49,14 @@ _Finite = Annotated[float, Field(allow_inf_nan=False)]
 
 
 class OutcomeModelsSection(BaseModel):
-    """Calibrated tumour-control and cognition models and the one clonogen model of a run."""
+    """Calibrated tumour-control and cognition models and the one clonogen model of a run.
+
+    Examples
+    --------
+    >>> s = OutcomeModelsSection()
+    >>> s.parameter_set, s.alpha_mean_per_Gy, s.cell_density_per_cm3
+    ('brain_metastases', None, 100000000.0)
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
 
