@@ -138,7 +138,7 @@ def _model_at(loc: tuple[Any, ...], data: Any) -> type[BaseModel] | None:
             continue
         model = _unwrap_model(ann)
         if part == "lesions":
-            model = schema.Lesion
+            model = schema.LesionSection
     if model is None and len(loc) >= 2 and loc[0] == "arms" and isinstance(loc[1], int):
         arm = data.get("arms", [])
         tag = arm[loc[1]].get("type") if loc[1] < len(arm) and isinstance(arm[loc[1]], dict) else None

@@ -115,7 +115,7 @@ class Kinetics(_Section):
         return self
 
 
-class MicroGeometry(_Section):
+class MicroGeometrySection(_Section):
     """Perivascular micro-geometry of an early metastasis (Carbonell et al. 2009; Kienast et al. 2010;
     Germanò & Tomasello 2001)."""
 
@@ -143,7 +143,7 @@ class MicroGeometry(_Section):
     )
 
     @model_validator(mode="after")
-    def _nucleus_inside(self) -> MicroGeometry:
+    def _nucleus_inside(self) -> MicroGeometrySection:
         if self.nucleus_radius_um >= self.cell_radius_um:
             raise ValueError(
                 f"nucleus_radius_um ({self.nucleus_radius_um}) must be < "
@@ -152,7 +152,7 @@ class MicroGeometry(_Section):
         return self
 
 
-class Lesion(_Section):
+class LesionSection(_Section):
     """A metastasis (or a group of identical ones)."""
 
     name: str = Field(min_length=1, description="Label shown in tables.")
@@ -305,8 +305,8 @@ class Scenario(_Section):
     radiopharmaceutical: Radiopharmaceutical = Field(default_factory=Radiopharmaceutical)
     administration: Administration
     kinetics: Kinetics = Field(default_factory=Kinetics)
-    microgeometry: MicroGeometry = Field(default_factory=MicroGeometry)
-    lesions: list[Lesion] = Field(default_factory=list, description="Metastases, visible and hidden.")
+    microgeometry: MicroGeometrySection = Field(default_factory=MicroGeometrySection)
+    lesions: list[LesionSection] = Field(default_factory=list, description="Metastases, visible and hidden.")
     radiobiology: Radiobiology = Field(default_factory=Radiobiology)
     arms: list[Arm] = Field(default_factory=list, description="Treatment arms compared in the report.")
     disease: Disease = Field(default_factory=Disease, description="Course of disease (therapeutic window).")
