@@ -46,8 +46,8 @@ def test_tutorial_clinical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     print(" | ".join(table.columns))
     for row in table.rows:
         print(" | ".join(fmt(v) for v in row))
-    rit = result.stages["rit_outcomes"].data
-    print("RIT TCP per lesion:", {k: fmt(v) for k, v in rit["tcp_per_lesion"].items()})
+    rit = result.stages["rit_outcomes"]  # a typed result: RitOutcomesResult
+    print("RIT TCP per lesion:", {k: fmt(v) for k, v in rit.tcp_per_lesion.items()})
     # [end-step-3]
 
     assert (out / "report.html").is_file() and (out / "summary.csv").is_file()
@@ -62,6 +62,6 @@ def test_tutorial_clinical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     srs = arms[names["srs"]]
     assert srs["TCP all lesions"] <= srs["TCP (lesions the arm treats)"]
     # the α-emitter's dose to healthy brain stays far below the whole-brain prescription
-    assert rit["brain_eqd2_Gy"] < arms[names["wbrt"]][d40]
+    assert rit.brain_eqd2_Gy < arms[names["wbrt"]][d40]
     for arm in arms.values():
         assert 0.0 <= arm["NTCP brain necrosis"] <= 1.0

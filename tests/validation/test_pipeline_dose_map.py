@@ -37,14 +37,14 @@ def test_dose_map_interior_equals_local_absorption():
     )
     st = r.stages["rit_dose_map"]
     assert st.status == "ok", st.message
-    alpha = st.objects["alpha_Gy"]
-    phantom = st.objects["phantom"]
+    alpha = st.alpha_Gy
+    phantom = st.voxel_phantom
     lesions = phantom.lesions_mask
     brain = phantom.masks["brain"] & ~lesions
     interior = ndimage.binary_erosion(brain, iterations=3) & ~ndimage.binary_dilation(lesions, iterations=3)
-    organ = r.stages["dosimetry"].data["dose_Gy"]["brain"]["alpha"]
+    organ = r.stages["dosimetry"].dose_Gy["brain"].alpha
     assert float(alpha[interior].mean()) == pytest.approx(organ, rel=0.01)
     core = ndimage.binary_erosion(lesions, iterations=2)
     assert core.any()
-    lesion_organ = r.stages["dosimetry"].data["dose_Gy"]["metastasis"]["alpha"]
+    lesion_organ = r.stages["dosimetry"].dose_Gy["metastasis"].alpha
     assert float(np.median(alpha[core])) == pytest.approx(lesion_organ, rel=0.01)

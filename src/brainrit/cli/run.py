@@ -34,8 +34,10 @@ def _print_summary(result, out: Path) -> None:
     from rich.table import Table
 
     console = Console()
-    comp = result.stages.get("comparison")
-    if comp is not None and comp.status == "ok":
+    from brainrit.pipeline.stage_comparison import ComparisonResult
+
+    comp = result.stages.get(ComparisonResult.key)
+    if isinstance(comp, ComparisonResult):
         from brainrit.report.html import fmt
 
         table = Table(title="Comparison of arms (details in report.html)")
@@ -43,7 +45,7 @@ def _print_summary(result, out: Path) -> None:
         table.add_column("arm")
         for _, label in short:
             table.add_column(label, justify="right")
-        for name, m in comp.data["arms"].items():
+        for name, m in comp.arms.items():
             table.add_row(name, *(fmt(m.get(k)) for k, _ in short))
         console.print(table)
     for st in result.stages.values():

@@ -1,41 +1,107 @@
-"""Stage results and the context that carries them through the pipeline.
+"""Typed stage results and the context that carries them through the pipeline.
 
-A stage is a plain function ``stage(ctx) -> StageResult``: it reads the scenario and earlier stages'
-results from the context and returns its own, never modifying earlier ones. A stage whose capability
-has not landed in this version returns :func:`not_available` — shown as such in the report, never faked.
+A stage is a plain function ``run(ctx) -> <Stage>Result``: it reads the scenario and the typed results
+of earlier stages from the context (``ctx.require(KineticsResult)``, attributes, never string keys) and
+returns its own frozen result, never modifying earlier ones. A stage that cannot run (an upstream stage
+did not run, the scenario has no arm for it, the stage was not requested) is a :class:`StageOutcome`
+with status ``"not run"`` and the reason, which the report and results.json show. Stages return data
+only: figures are drawn by :mod:`brainrit.report` from these results.
+
+JSON. Every field of a result is in ``to_json()`` (the ``data`` mapping of results.json) unless it is
+declared with :func:`memory_field` (arrays, phantoms, solver objects later stages or the report need).
 
 Examples
 --------
->>> from brainrit.pipeline.core import StageResult, not_available
->>> not_available("disease", "Disease course").status
-'not available'
+>>> from dataclasses import dataclass
+>>> from typing import ClassVar
+>>> from brainrit.pipeline.core import StageResult, memory_field
+>>> @dataclass(frozen=True, kw_only=True)
+... class ToyResult(StageResult):
+...     key: ClassVar[str] = "toy"
+...     title: ClassVar[str] = "Toy stage"
+...     dose_Gy: float
+...     grid: object = memory_field(default=None)
+>>> ToyResult(dose_Gy=2.0, grid=[1, 2]).to_json()
+{'dose_Gy': 2.0}
+>>> StageOutcome("toy", "Toy stage", "needs the kinetics stage, which did not run").status
+'not run'
 """
 
 from __future__ import annotations
 
+import dataclasses
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal, TypeVar
 
+import numpy as np
+
+from brainrit.errors import BrainritError
 from brainrit.scenario.schema import Scenario
 
-__all__ = ["Context", "Figure", "StageResult", "Table", "not_available"]
+__all__ = [
+    "Context",
+    "StageNotRun",
+    "StageOutcome",
+    "StageResult",
+    "Table",
+    "memory_field",
+    "to_jsonable",
+]
 
-Status = Literal["ok", "not available", "failed"]
+Status = Literal["ok", "not run"]
+R = TypeVar("R", bound="StageResult")
 
 
-@dataclass(frozen=True)
-class Figure:
-    """A rendered figure: title, caption and PNG bytes (embedded base64 in the report)."""
+def to_jsonable(value: Any) -> Any:
+    """Convert numpy scalars/arrays, tuples, dataclasses and non-finite floats (→ None) to JSON values.
 
-    key: str
-    title: str
-    png: bytes
-    caption: str = ""
+    Examples
+    --------
+    >>> import numpy as np
+    >>> to_jsonable({"a": np.float64(1.5), "b": np.array([1, 2]), "c": float("nan")})
+    {'a': 1.5, 'b': [1, 2], 'c': None}
+    """
+    if isinstance(value, StageResult):
+        return value.to_json()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [to_jsonable(v) for v in value.tolist()]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, bool | int | float | str) or value is None:
+        return value
+    return str(value)
+
+
+def memory_field(**kwargs: Any) -> Any:
+    """A result field kept in memory only (not in ``to_json()``, not compared, not in the repr).
+
+    Examples
+    --------
+    >>> memory_field(default=None).metadata["json"]
+    False
+    """
+    return field(metadata={"json": False}, repr=False, compare=False, **kwargs)
 
 
 @dataclass(frozen=True)
 class Table:
-    """A table for the report and summary: column names (with units) and rows of plain values."""
+    """A table for the report and summary: column names (with units) and rows of plain values.
+
+    Examples
+    --------
+    >>> Table("t", "Doses", ("region", "dose (Gy)"), (("brain", 1.5),)).as_records()
+    [{'region': 'brain', 'dose (Gy)': 1.5}]
+    """
 
     key: str
     title: str
@@ -48,44 +114,110 @@ class Table:
         return [dict(zip(self.columns, r, strict=True)) for r in self.rows]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class StageResult:
-    """What one stage produced.
+    """Base of every stage's typed result (status ``"ok"``).
 
-    ``data`` holds JSON-serialisable values (floats, strings, lists, dicts) that go to results.json;
-    ``objects`` holds in-memory values later stages need (arrays, dataclasses) and is not serialised.
+    Subclasses set the class variables ``key`` and ``title`` and declare their own fields (units in the
+    names); ``tables`` and ``notes`` go to the report and to results.json beside ``to_json()``.
+
+    Examples
+    --------
+    >>> from brainrit.pipeline.stage_dosimetry import DosimetryResult
+    >>> DosimetryResult.key, DosimetryResult.status
+    ('dosimetry', 'ok')
+    """
+
+    key: ClassVar[str]
+    title: ClassVar[str]
+    status: ClassVar[Status] = "ok"
+    message: ClassVar[str] = ""
+
+    tables: tuple[Table, ...] = ()
+    notes: tuple[str, ...] = ()
+    elapsed_s: float = field(default=0.0, compare=False)
+
+    @classmethod
+    def data_keys(cls) -> tuple[str, ...]:
+        """The keys ``to_json()`` may hold: the documented layout of the stage's ``data`` in results.json."""
+        skip = {"tables", "notes", "elapsed_s"}
+        return tuple(
+            f.name for f in dataclasses.fields(cls) if f.name not in skip and f.metadata.get("json", True)
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``data`` mapping of results.json: every field except tables, notes, timing and
+        :func:`memory_field` ones, converted with :func:`to_jsonable`."""
+        return {k: to_jsonable(getattr(self, k)) for k in self.data_keys()}
+
+
+@dataclass(frozen=True)
+class StageOutcome:
+    """A stage that produced no result: status ``"not run"`` and the reason (shown in the report).
+
+    Examples
+    --------
+    >>> o = StageOutcome("ebrt", "External-beam arms", "the scenario has no external-beam arm")
+    >>> o.status, o.message, o.to_json()
+    ('not run', 'the scenario has no external-beam arm', {})
     """
 
     key: str
     title: str
-    status: Status = "ok"
-    message: str = ""
-    data: dict[str, Any] = field(default_factory=dict)
-    tables: tuple[Table, ...] = ()
-    figures: tuple[Figure, ...] = ()
-    notes: tuple[str, ...] = ()
-    objects: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
-    elapsed_s: float = 0.0
+    reason: str
+    elapsed_s: float = field(default=0.0, compare=False)
+    status: ClassVar[Status] = "not run"
+    tables: ClassVar[tuple[Table, ...]] = ()
+    notes: ClassVar[tuple[str, ...]] = ()
+
+    @property
+    def message(self) -> str:
+        """The reason the stage did not run."""
+        return self.reason
+
+    def to_json(self) -> dict[str, Any]:
+        """No data: an empty mapping."""
+        return {}
 
 
-def not_available(key: str, title: str, why: str = "not available in this version") -> StageResult:
-    """The result of a stage whose capability has not landed yet."""
-    return StageResult(key=key, title=title, status="not available", message=why)
+class StageNotRun(BrainritError):
+    """Raised by :meth:`Context.require` when an upstream stage did not run; the runner records the
+    stage as :class:`StageOutcome` ``"not run"`` with this message.
+
+    Examples
+    --------
+    >>> str(StageNotRun("needs the kinetics stage, which did not run"))
+    'needs the kinetics stage, which did not run'
+    """
 
 
 @dataclass
 class Context:
-    """The scenario, the seed, whether to draw figures, and the results of the stages run so far.
+    """The scenario, the seed and the results of the stages run so far (by stage key).
 
-    Stages must skip figure rendering when ``figures`` is False (sweeps run thousands of samples).
+    Examples
+    --------
+    >>> from brainrit.scenario import builtin_scenario
+    >>> from brainrit.pipeline.stage_kinetics import KineticsStageResult
+    >>> ctx = Context(builtin_scenario("mouse-vcam1-pb212"), seed=1)
+    >>> ctx.get(KineticsStageResult) is None
+    True
     """
 
     scenario: Scenario
     seed: int
-    figures: bool = True
-    results: dict[str, StageResult] = field(default_factory=dict)
+    results: dict[str, StageResult | StageOutcome] = field(default_factory=dict)
 
-    def get(self, key: str) -> StageResult | None:
-        """The result of an earlier stage if it ran and succeeded, else None."""
-        r = self.results.get(key)
-        return r if r is not None and r.status == "ok" else None
+    def get(self, cls: type[R]) -> R | None:
+        """The result of the stage that produces ``cls`` if it ran, else None (caller handles it)."""
+        r = self.results.get(cls.key)
+        return r if isinstance(r, cls) else None
+
+    def require(self, cls: type[R]) -> R:
+        """The result of the stage that produces ``cls``; :class:`StageNotRun` if it did not run."""
+        r = self.get(cls)
+        if r is None:
+            prior = self.results.get(cls.key)
+            why = f" ({prior.message})" if isinstance(prior, StageOutcome) and prior.message else ""
+            raise StageNotRun(f"needs the {cls.key} stage, which did not run{why}")
+        return r

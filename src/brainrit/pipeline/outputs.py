@@ -19,7 +19,6 @@ import csv
 import hashlib
 import io
 import json
-import math
 import platform
 from importlib import metadata
 from pathlib import Path
@@ -35,7 +34,9 @@ from brainrit.fileio import (
     make_staging_folder,
     publish_output_folder,
 )
+from brainrit.pipeline.core import to_jsonable
 from brainrit.pipeline.runner import PipelineResult
+from brainrit.pipeline.stage_rit_map import RitDoseMapResult
 
 __all__ = ["RESULTS_SCHEMA_VERSION", "results_dict", "scenario_hash", "to_jsonable", "write_outputs"]
 
@@ -64,23 +65,6 @@ DATA_SOURCES = {
 }
 
 
-def to_jsonable(value: Any) -> Any:
-    """Convert numpy scalars/arrays, tuples and non-finite floats (→ None) to plain JSON values."""
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return [to_jsonable(v) for v in value.tolist()]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, bool | int | float | str) or value is None:
-        return value
-    return str(value)
-
-
 def scenario_hash(result: PipelineResult) -> str:
     """SHA-256 of the validated scenario (canonical JSON), hex."""
     text = json.dumps(result.scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
@@ -95,7 +79,7 @@ def results_dict(result: PipelineResult) -> dict[str, Any]:
             "title": st.title,
             "status": st.status,
             "message": st.message,
-            "data": st.data,
+            "data": st.to_json(),
             "tables": {t.key: {"title": t.title, "rows": t.as_records()} for t in st.tables},
             "notes": list(st.notes),
             "elapsed_s": st.elapsed_s,
@@ -193,27 +177,27 @@ def write_outputs(
 def _write_dose_maps(result: PipelineResult, folder: Path) -> None:
     """NIfTI / RTDOSE of the RIT dose map when the scenario asks for them and the stage ran."""
     out = result.scenario.outputs
-    st = result.stages.get("rit_dose_map")
-    if not (out.nifti or out.rtdose) or st is None or st.status != "ok":
+    st = result.stages.get(RitDoseMapResult.key)
+    if not (out.nifti or out.rtdose) or not isinstance(st, RitDoseMapResult):
         return
     from brainrit.dosimetry.voxel.io import VoxelImage, save_nifti, save_rtdose
 
-    phantom = st.objects["phantom"]
+    phantom = st.voxel_phantom
     # Phantom axes are DICOM patient (LPS) x, y, z; NIfTI affines are RAS: flip x and y.
     lps = np.diag([*phantom.voxel_mm, 1.0])
     lps[:3, 3] = phantom.origin_mm
     affine = np.diag([-1.0, -1.0, 1.0, 1.0]) @ lps
     if out.nifti:
-        for key, name in (
-            ("rbe_weighted_Gy", "rbe_weighted"),
-            ("alpha_Gy", "alpha"),
-            ("low_let_Gy", "low_let"),
+        for dose, name in (
+            (st.rbe_weighted_Gy, "rbe_weighted"),
+            (st.alpha_Gy, "alpha"),
+            (st.low_let_Gy, "low_let"),
         ):
             unit = "Gy(RBE)" if name == "rbe_weighted" else "Gy"
-            image = VoxelImage(st.objects[key], affine)
+            image = VoxelImage(dose, affine)
             save_nifti(folder / f"rit_dose_{name}_Gy.nii.gz", image, description=f"RIT {name}", unit=unit)
     if out.rtdose:
-        physical = st.objects["alpha_Gy"] + st.objects["low_let_Gy"]
+        physical = st.alpha_Gy + st.low_let_Gy
         save_rtdose(folder / "rit_dose_physical.dcm", VoxelImage(physical, affine))
 
 

@@ -3,57 +3,86 @@
 Examples
 --------
 >>> from brainrit.pipeline.runner import STAGES
->>> [key for key, _, _ in STAGES][:3]
+>>> [stage.key for stage in STAGES][:3]
 ['radionuclide', 'kinetics', 'dosimetry']
 """
 
 from __future__ import annotations
 
-import importlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
-from brainrit.pipeline.core import Context, StageResult, not_available
+from brainrit.pipeline import (
+    stage_comparison,
+    stage_dosimetry,
+    stage_ebrt,
+    stage_kinetics,
+    stage_micro,
+    stage_radionuclide,
+    stage_rit_map,
+    stage_rit_outcomes,
+    stage_window,
+)
+from brainrit.pipeline.core import Context, StageNotRun, StageOutcome, StageResult
 from brainrit.scenario.schema import Scenario
 
-__all__ = ["STAGES", "PipelineResult", "run_scenario"]
+__all__ = ["STAGES", "PipelineResult", "Stage", "run_scenario"]
 
-# (key, title, module implementing `run(ctx)`) in data-flow order.
-STAGES: tuple[tuple[str, str, str], ...] = (
-    ("radionuclide", "Radionuclide", "brainrit.pipeline.stage_radionuclide"),
-    ("kinetics", "Kinetics", "brainrit.pipeline.stage_kinetics"),
-    ("dosimetry", "Dosimetry", "brainrit.pipeline.stage_dosimetry"),
-    ("microdosimetry", "Perivascular micro-dosimetry", "brainrit.pipeline.stage_micro"),
-    ("rit_outcomes", "RIT outcomes", "brainrit.pipeline.stage_rit_outcomes"),
-    ("ebrt", "External-beam arms", "brainrit.pipeline.stage_ebrt"),
-    ("rit_dose_map", "RIT dose map", "brainrit.pipeline.stage_rit_map"),
-    ("comparison", "Comparison of arms", "brainrit.pipeline.stage_comparison"),
-    ("window", "Therapeutic window", "brainrit.pipeline.stage_window"),
+
+class Stage(NamedTuple):
+    """One pipeline stage: its key and title (from its result class), its function and result class.
+
+    Examples
+    --------
+    >>> STAGES[1].result.__name__
+    'KineticsStageResult'
+    """
+
+    key: str
+    title: str
+    run: Callable[[Context], StageResult]
+    result: type[StageResult]
+
+
+def _stage(run: Callable[[Context], StageResult], result: type[StageResult]) -> Stage:
+    return Stage(result.key, result.title, run, result)
+
+
+# In data-flow order; a stage reads only the results of stages above it.
+STAGES: tuple[Stage, ...] = (
+    _stage(stage_radionuclide.run, stage_radionuclide.RadionuclideResult),
+    _stage(stage_kinetics.run, stage_kinetics.KineticsStageResult),
+    _stage(stage_dosimetry.run, stage_dosimetry.DosimetryResult),
+    _stage(stage_micro.run, stage_micro.MicroResult),
+    _stage(stage_rit_outcomes.run, stage_rit_outcomes.RitOutcomesResult),
+    _stage(stage_ebrt.run, stage_ebrt.EbrtResult),
+    _stage(stage_rit_map.run, stage_rit_map.RitDoseMapResult),
+    _stage(stage_comparison.run, stage_comparison.ComparisonResult),
+    _stage(stage_window.run, stage_window.TherapeuticWindowResult),
 )
 
 
 @dataclass(frozen=True)
 class PipelineResult:
-    """Every stage's result, the scenario, the seed and the timings."""
+    """Every stage's result (typed, or :class:`~brainrit.pipeline.core.StageOutcome` "not run"), the
+    scenario, the seed and the timings.
+
+    Examples
+    --------
+    >>> from brainrit.scenario import builtin_scenario
+    >>> r = run_scenario(builtin_scenario("mouse-vcam1-pb212"), stages=["radionuclide"])
+    >>> r.stages["radionuclide"].status, r.stages["kinetics"].status
+    ('ok', 'not run')
+    """
 
     scenario: Scenario
     seed: int
-    stages: dict[str, StageResult]
+    stages: dict[str, StageResult | StageOutcome]
     timings_s: dict[str, float]
     started_utc: str
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-def _stage_function(module: str) -> Callable[[Context], StageResult] | None:
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name == module:
-            return None
-        raise
-    return mod.run
 
 
 def run_scenario(
@@ -79,16 +108,26 @@ def run_scenario(
         Called as ``on_stage(key, title)`` before each stage (for custom progress reporting).
     stages : iterable of str, optional
         Run only these stage keys (in pipeline order); the others are reported as skipped.
-        Stages depend on earlier ones, so include what they need (e.g. ``kinetics`` for ``dosimetry``).
+        Stages depend on earlier ones, so include what they need (e.g. ``kinetics`` for ``dosimetry``);
+        a stage whose upstream did not run is reported "not run" with the reason.
     figures : bool
-        Render figures (False for sweeps: faster, data unchanged).
+        Kept for compatibility: stages return data only and :mod:`brainrit.report` draws the figures
+        when it renders, so this flag changes nothing here (sweeps, which never render, pass False).
 
     Returns
     -------
     PipelineResult
+
+    Examples
+    --------
+    >>> from brainrit.scenario import builtin_scenario
+    >>> r = run_scenario(builtin_scenario("mouse-vcam1-pb212"), stages=["radionuclide", "kinetics"])
+    >>> r.stages["kinetics"].members[0]
+    'Pb-212'
     """
-    ctx = Context(scenario=scenario, seed=scenario.study.seed if seed is None else int(seed), figures=figures)
-    keys = [k for k, _, _ in STAGES]
+    del figures  # rendering happens in brainrit.report
+    ctx = Context(scenario=scenario, seed=scenario.study.seed if seed is None else int(seed))
+    keys = [stage.key for stage in STAGES]
     wanted = set(keys) if stages is None else set(stages)
     unknown = wanted - set(keys)
     if unknown:
@@ -99,16 +138,17 @@ def run_scenario(
     started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     bar = _Progress(progress, len(STAGES))
     with bar:
-        for key, title, module in STAGES:
+        for stage in STAGES:
+            key, title = stage.key, stage.title
             bar.start(title)
             if on_stage is not None:
                 on_stage(key, title)
             t0 = time.perf_counter()
-            if key not in wanted:
-                result = not_available(key, title, "skipped (not requested)")
-            else:
-                fn = _stage_function(module)
-                result = fn(ctx) if fn is not None else not_available(key, title)
+            result = (
+                _run_stage(stage, ctx)
+                if key in wanted
+                else StageOutcome(key, title, "skipped (not requested)")
+            )
             elapsed = time.perf_counter() - t0
             timings[key] = elapsed
             ctx.results[key] = _with_time(result, elapsed)
@@ -116,7 +156,18 @@ def run_scenario(
     return PipelineResult(scenario, ctx.seed, dict(ctx.results), timings, started)
 
 
-def _with_time(result: StageResult, elapsed: float) -> StageResult:
+def _run_stage(stage: Stage, ctx: Context) -> StageResult | StageOutcome:
+    """Run one stage; an upstream that did not run (:class:`StageNotRun`) makes it "not run"."""
+    try:
+        result = stage.run(ctx)
+    except StageNotRun as exc:
+        return StageOutcome(stage.key, stage.title, str(exc))
+    if not isinstance(result, stage.result):
+        raise TypeError(f"stage {stage.key!r} returned {type(result).__name__}, not {stage.result.__name__}")
+    return result
+
+
+def _with_time(result: StageResult | StageOutcome, elapsed: float) -> StageResult | StageOutcome:
     return replace(result, elapsed_s=elapsed)
 
 

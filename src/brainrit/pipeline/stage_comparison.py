@@ -9,13 +9,15 @@ from :mod:`brainrit.ebrt.outcomes` on the phantom.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import ClassVar
 
-import numpy as np
+from brainrit.pipeline.core import Context, StageNotRun, StageResult, Table
+from brainrit.pipeline.stage_ebrt import EbrtResult
+from brainrit.pipeline.stage_rit_outcomes import RitOutcomesResult
 
-from brainrit.pipeline.core import Context, Figure, StageResult, Table, not_available
-from brainrit.report.figures import new_figure, to_png
-
-KEY, TITLE = "comparison", "Comparison of arms"
+__all__ = ["ComparisonResult"]
 
 COLUMNS = (
     ("arm", "arm"),
@@ -29,18 +31,39 @@ COLUMNS = (
 )
 
 
-def rit_metrics(ctx: Context) -> dict[str, float] | None:
-    """Metrics of the RIT arm in the columns of :data:`COLUMNS` (None if RIT outcomes did not run)."""
-    rit = ctx.get("rit_outcomes")
-    if rit is None:
-        return None
+@dataclass(frozen=True, kw_only=True)
+class ComparisonResult(StageResult):
+    """Outcomes of every arm of the scenario side by side.
+
+    Attributes
+    ----------
+    arms : mapping of str to mapping
+        Arm name → metric (the keys of :data:`COLUMNS` after ``arm``) → value (None where undefined).
+        Arms whose stage did not run are absent (and named in the notes).
+    best_p_plus : str
+        The arm with the highest P+.
+
+    Examples
+    --------
+    >>> ComparisonResult.key
+    'comparison'
+    """
+
+    key: ClassVar[str] = "comparison"
+    title: ClassVar[str] = "Comparison of arms"
+
+    arms: Mapping[str, Mapping[str, float | None]]
+    best_p_plus: str
+
+
+def rit_metrics(rit: RitOutcomesResult) -> dict[str, float]:
+    """Metrics of the RIT arm at the administered activity in the columns of :data:`COLUMNS`."""
     from brainrit.radiobiology import hippocampal_v55_okoukoni
 
-    d = rit.data
-    eqd2 = d["brain_eqd2_Gy"]
+    eqd2 = rit.brain_eqd2_Gy
     p_cog = float(hippocampal_v55_okoukoni(100.0 if eqd2 >= 55.0 else 0.0))
-    tcp = d["tcp_all_lesions"]
-    ntcp = d["ntcp_brain_necrosis"]
+    tcp = rit.tcp_all_lesions
+    ntcp = rit.ntcp_brain_necrosis
     return {
         "TCP": tcp,
         "TCP all lesions": tcp,
@@ -52,73 +75,38 @@ def rit_metrics(ctx: Context) -> dict[str, float] | None:
     }
 
 
-def run(ctx: Context) -> StageResult:
+def run(ctx: Context) -> ComparisonResult:
+    """One row per arm: RIT from the RIT-outcomes stage, external-beam arms from the ebrt stage."""
     sc = ctx.scenario
     rows: list[tuple] = []
     metrics: dict[str, dict[str, float | None]] = {}
-    rit = rit_metrics(ctx)
+    rit_out = ctx.get(RitOutcomesResult)  # None: RIT arms are listed as without outcomes
     for arm in sc.arms:
-        if arm.type == "rit" and rit is not None:
+        if arm.type == "rit" and rit_out is not None:
             scaled = arm.activity_scale
-            m = dict(rit)
+            m = rit_metrics(rit_out)
             if scaled != 1.0:
-                tcp_fn = ctx.get("rit_outcomes").objects["tcp_all"]
-                ntcp_fn = ctx.get("rit_outcomes").objects["ntcp"]
-                tcp, ntcp = tcp_fn(scaled)[0], ntcp_fn(scaled)
+                tcp, ntcp = rit_out.model.tcp(scaled)[0], rit_out.model.ntcp(scaled)
                 m.update({"TCP": tcp, "TCP all lesions": tcp, "NTCP necrosis": ntcp, "P+": tcp * (1 - ntcp)})
                 m["P+ incl. cognition"] = m["P+"] * (1 - m["P cognitive (V55)"])
             metrics[arm.name] = m
-    ebrt = ctx.get("ebrt")
+    ebrt = ctx.get(EbrtResult)  # None: external-beam arms are listed as without outcomes
     if ebrt is not None:
-        for name, m in ebrt.data["outcomes"].items():
+        for name, m in ebrt.outcomes.items():
             metrics[name] = {k: m.get(k) for k, _ in COLUMNS[1:]}
     if not metrics:
-        return not_available(KEY, TITLE, "no arm produced outcomes")
+        raise StageNotRun("no arm produced outcomes (the RIT-outcome and external-beam stages did not run)")
     order = [a.name for a in sc.arms if a.name in metrics]
     for name in order:
         rows.append((name, *(metrics[name].get(k) for k, _ in COLUMNS[1:])))
     best = max(order, key=lambda n: _num(metrics[n].get("P+")))
     table = Table("comparison", "Comparison of arms", tuple(c for _, c in COLUMNS), tuple(rows))
-    figures = (_bar_figure(order, metrics),) if ctx.figures else ()
     missing = [a.name for a in sc.arms if a.name not in metrics]
     notes = [f"Highest P+: {best}."]
     if missing:
         notes.append("Arms without outcomes (their stage did not run): " + ", ".join(missing) + ".")
-    return StageResult(
-        KEY,
-        TITLE,
-        data={"arms": metrics, "best_p_plus": best},
-        tables=(table,),
-        figures=figures,
-        notes=tuple(notes),
-    )
+    return ComparisonResult(arms=metrics, best_p_plus=best, tables=(table,), notes=tuple(notes))
 
 
 def _num(x) -> float:
     return float(x) if x is not None and math.isfinite(float(x)) else -1.0
-
-
-def _bar_figure(order, metrics) -> Figure:
-    keys = (
-        ("TCP all lesions", "#1f77b4"),
-        ("NTCP necrosis", "#d62728"),
-        ("P cognitive (V55)", "#9467bd"),
-        ("P+", "#2ca02c"),
-    )
-    fig, ax = new_figure(width_in=max(6.4, 1.6 * len(order)))
-    x = np.arange(len(order))
-    w = 0.8 / len(keys)
-    for i, (k, c) in enumerate(keys):
-        vals = [max(_num(metrics[n].get(k)), 0.0) for n in order]
-        ax.bar(x + (i - (len(keys) - 1) / 2) * w, vals, w, label=k, color=c)
-    ax.set_xticks(x, order, fontsize=8)
-    ax.set_ylabel("probability")
-    ax.set_ylim(0, 1.05)
-    ax.legend(fontsize=8)
-    ax.grid(True, axis="y", alpha=0.3)
-    return Figure(
-        "comparison",
-        "Control, complications and uncomplicated control by arm",
-        to_png(fig),
-        "TCP of every lesion (seen and unseen), brain-necrosis NTCP, cognitive-decline probability and P+.",
-    )

@@ -9,12 +9,16 @@ metastasis). Micro-scale dose next to labelled vessels is the job of the micro-d
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import ClassVar
+
 import numpy as np
 
-from brainrit.pipeline.core import Context, Figure, StageResult, Table, not_available
-from brainrit.report.figures import new_figure, to_png
+from brainrit.pipeline.core import Context, StageResult, Table, memory_field
+from brainrit.pipeline.stage_kinetics import KineticsStageResult
 
-KEY, TITLE = "dosimetry", "Dosimetry"
+__all__ = ["DoseByClass", "DosimetryResult"]
 
 MEV_TO_J = 1.602176634e-13
 
@@ -26,13 +30,69 @@ def energy_by_group_MeV(member: str) -> dict[str, float]:
     return group_by_class(energy_per_decay(member))
 
 
-def run(ctx: Context) -> StageResult:
+@dataclass(frozen=True)
+class DoseByClass:
+    """A dose (Gy) or dose-rate history (Gy/h) split into α and electron components.
+
+    Examples
+    --------
+    >>> DoseByClass(alpha=2.0, electron=0.5).total
+    2.5
+    """
+
+    alpha: float | np.ndarray
+    electron: float | np.ndarray
+
+    @property
+    def total(self) -> float | np.ndarray:
+        """α + electron."""
+        return self.alpha + self.electron
+
+
+@dataclass(frozen=True, kw_only=True)
+class DosimetryResult(StageResult):
+    """Mean absorbed dose per region by radiation class (MIRD self-dose, local absorption).
+
+    Attributes
+    ----------
+    model : str
+        The dose model in words.
+    dose_Gy : mapping of str to DoseByClass
+        Mean absorbed dose per region (α, electrons) for the administered activity (all injections), Gy.
+    rbe_alpha : float
+        RBE of α particles (scenario).
+    rbe_weighted_dose_Gy : mapping of str to float
+        ``rbe_alpha · α + electron`` per region, Gy.
+    energy_per_decay_MeV : mapping
+        Mean energy per decay of each kinetic member by group (alpha, electron, photon), MeV.
+    times_h : ndarray
+        Times of the dose-rate history, h (in memory only).
+    dose_rate_Gy_per_h : mapping of str to DoseByClass
+        Dose-rate history per region for ONE injection, Gy/h (in memory only).
+
+    Examples
+    --------
+    >>> DosimetryResult.key
+    'dosimetry'
+    """
+
+    key: ClassVar[str] = "dosimetry"
+    title: ClassVar[str] = "Dosimetry"
+
+    model: str
+    dose_Gy: Mapping[str, DoseByClass]
+    rbe_alpha: float
+    rbe_weighted_dose_Gy: Mapping[str, float]
+    energy_per_decay_MeV: Mapping[str, Mapping[str, float]]
+    times_h: np.ndarray = memory_field()
+    dose_rate_Gy_per_h: Mapping[str, DoseByClass] = memory_field()
+
+
+def run(ctx: Context) -> DosimetryResult:
     """Mean absorbed dose per region (Gy) by class from the kinetics stage's decays."""
-    kin = ctx.get("kinetics")
-    if kin is None:
-        return not_available(KEY, TITLE, "needs the kinetics stage, which did not run")
-    result = kin.objects["result"]
-    n_inj = kin.data["injections"]
+    kin = ctx.require(KineticsStageResult)
+    result = kin.solution
+    n_inj = kin.injections
     energies = {m: energy_by_group_MeV(m) for m in result.members}
     regions = [r for r in result.region_mass_g if r != "plasma"]
     dose: dict[str, dict[str, float]] = {}
@@ -56,22 +116,17 @@ def run(ctx: Context) -> StageResult:
         for region in regions
     )
     rbe = ctx.scenario.radiobiology.rbe_alpha
-    data = {
-        "model": "MIRD self-dose, local absorption of α and electrons, photons excluded",
-        "dose_Gy": dose,
-        "rbe_alpha": rbe,
-        "rbe_weighted_dose_Gy": {r: rbe * d["alpha"] + d["electron"] for r, d in dose.items()},
-        "energy_per_decay_MeV": energies,
-    }
     notes = (
         "α and electron energy absorbed locally; photons excluded. Electron dose to lesions smaller than "
         "≈3 mm is an upper bound (²¹²Bi β⁻ range).",
         f"RBE-weighted dose uses RBE_α = {rbe:g} (scenario radiobiology.rbe_alpha).",
     )
-    return StageResult(
-        KEY,
-        TITLE,
-        data=data,
+    return DosimetryResult(
+        model="MIRD self-dose, local absorption of α and electrons, photons excluded",
+        dose_Gy={r: DoseByClass(alpha=d["alpha"], electron=d["electron"]) for r, d in dose.items()},
+        rbe_alpha=rbe,
+        rbe_weighted_dose_Gy={r: rbe * d["alpha"] + d["electron"] for r, d in dose.items()},
+        energy_per_decay_MeV=energies,
         tables=(
             Table(
                 "region_dose",
@@ -80,25 +135,9 @@ def run(ctx: Context) -> StageResult:
                 rows,
             ),
         ),
-        figures=(_rate_figure(result.times_h, rate),) if ctx.figures else (),
         notes=notes,
-        objects={"times_h": np.asarray(result.times_h), "dose_rate_Gy_per_h": rate, "dose_Gy": dose},
-    )
-
-
-def _rate_figure(times_h, rate) -> Figure:
-    fig, ax = new_figure()
-    for region in ("metastasis", "brain", "kidneys", "marrow"):
-        if region in rate:
-            total = rate[region]["alpha"] + rate[region]["electron"]
-            ax.semilogy(times_h, np.where(total > 0, total, np.nan), label=region)
-    ax.set_xlabel("time after injection (h)")
-    ax.set_ylabel("absorbed dose rate (Gy/h)")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8)
-    return Figure(
-        "dose_rate",
-        "Absorbed dose rate (α + electrons)",
-        to_png(fig),
-        "Dose-rate history used for the Lea–Catcheside G factor of the low-LET component.",
+        times_h=np.asarray(result.times_h),
+        dose_rate_Gy_per_h={
+            r: DoseByClass(alpha=v["alpha"], electron=v["electron"]) for r, v in rate.items()
+        },
     )

@@ -9,12 +9,20 @@ with the scenario's tumour LQ parameters, so that every arm, RIT included, is ju
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
 import numpy as np
 
-from brainrit.pipeline.core import Context, Figure, StageResult, Table, not_available
-from brainrit.report.figures import new_figure, to_png
+from brainrit.pipeline.core import Context, StageNotRun, StageResult, Table, memory_field
 
-KEY, TITLE = "ebrt", "External-beam arms"
+if TYPE_CHECKING:
+    from brainrit.ebrt.arms import Arm
+    from brainrit.ebrt.outcomes import ComparisonTable
+    from brainrit.phantoms import Phantom
+
+__all__ = ["EbrtResult"]
 
 SHOWN_METRICS = (
     "TCP",
@@ -65,12 +73,50 @@ def outcome_model(ctx: Context):
     )
 
 
-def run(ctx: Context) -> StageResult:
+@dataclass(frozen=True, kw_only=True)
+class EbrtResult(StageResult):
+    """External-beam arms on the species' phantom: outcomes per arm.
+
+    Attributes
+    ----------
+    phantom : mapping
+        Phantom summary: species, shape, voxel_mm, volumes_cm3 (brain, hippocampi), lesions (name,
+        diameter_mm, visible, centre_mm).
+    outcomes : mapping of str to mapping
+        Arm name → metric (see :data:`brainrit.ebrt.outcomes.METRICS`) → value (None where undefined).
+    outcome_model : mapping
+        Parameters of the outcome model.
+    table : brainrit.ebrt.outcomes.ComparisonTable
+        The comparison table (in memory only).
+    voxel_phantom : brainrit.phantoms.Phantom
+        The phantom with the scenario's lesions (in memory only).
+    arms : tuple of brainrit.ebrt.arms.Arm
+        Dose grids of the arms (in memory only).
+
+    Examples
+    --------
+    >>> EbrtResult.key
+    'ebrt'
+    """
+
+    key: ClassVar[str] = "ebrt"
+    title: ClassVar[str] = "External-beam arms"
+
+    phantom: Mapping[str, Any]
+    outcomes: Mapping[str, Mapping[str, float | None]]
+    outcome_model: Mapping[str, Any]
+    table: ComparisonTable = memory_field()
+    voxel_phantom: Phantom = memory_field()
+    arms: tuple[Arm, ...] = memory_field()
+
+
+def run(ctx: Context) -> EbrtResult:
+    """Dose grids, DVH metrics and outcomes of every non-RIT arm of the scenario on the phantom."""
     sc = ctx.scenario
     ebrt_arms = [a for a in sc.arms if a.type != "rit"]
     if not ebrt_arms:
-        return not_available(KEY, TITLE, "the scenario has no external-beam arm")
-    from brainrit.ebrt.outcomes import compare_arms, structure_dvhs
+        raise StageNotRun("the scenario has no external-beam arm")
+    from brainrit.ebrt.outcomes import compare_arms
     from brainrit.ebrt.phantom_arms import custom_arm
 
     phantom = build_phantom(ctx)
@@ -94,8 +140,8 @@ def run(ctx: Context) -> StageResult:
     table = compare_arms(arms, phantom.masks, phantom.lesions, model=model)
     metrics = table.as_dict()
     rows = tuple((name, *(metrics[name].get(m) for m in SHOWN_METRICS)) for name in metrics)
-    data = {
-        "phantom": {
+    return EbrtResult(
+        phantom={
             "species": phantom.species,
             "shape": list(phantom.shape),
             "voxel_mm": list(phantom.voxel_mm),
@@ -110,17 +156,8 @@ def run(ctx: Context) -> StageResult:
                 for x in phantom.lesions
             ],
         },
-        "outcomes": metrics,
-        "outcome_model": {k: getattr(model, k) for k in model.__dataclass_fields__},
-    }
-    figures: tuple[Figure, ...] = ()
-    if ctx.figures:
-        dvhs = {a.name: structure_dvhs(a, phantom.masks, ["brain", "hippocampi"]) for a in arms}
-        figures = (_dvh_figure(dvhs), _slice_figure(arms, phantom))
-    return StageResult(
-        KEY,
-        TITLE,
-        data=data,
+        outcomes=metrics,
+        outcome_model={k: getattr(model, k) for k in model.__dataclass_fields__},
         tables=(
             Table(
                 "ebrt_outcomes",
@@ -129,7 +166,6 @@ def run(ctx: Context) -> StageResult:
                 rows,
             ),
         ),
-        figures=figures,
         notes=(
             f"{phantom.species} phantom, {phantom.voxel_mm[0]:g} mm voxels, brain "
             f"{phantom.volume_cm3('brain'):.0f} cm³, {len(phantom.lesions)} lesions "
@@ -137,7 +173,9 @@ def run(ctx: Context) -> StageResult:
             "TCP: Poisson LQ over each lesion's voxels (whole-brain arms: every lesion; SRS: visible only). "
             "Necrosis: LKB (Burman 1991) on normal-brain EQD2, combined with the HyTEC V12 risk for SRS.",
         ),
-        objects={"table": table, "phantom": phantom, "arms": arms},
+        table=table,
+        voxel_phantom=phantom,
+        arms=tuple(arms),
     )
 
 
@@ -146,60 +184,3 @@ def _label(metric: str) -> str:
 
     unit = dict(METRICS).get(metric, "")
     return f"{metric} ({unit})" if unit else metric
-
-
-def _dvh_figure(dvhs) -> Figure:
-    fig, ax = new_figure()
-    styles = {"brain": "-", "hippocampi": "--"}
-    for i, (arm, curves) in enumerate(dvhs.items()):
-        for structure, d in curves.items():
-            ax.plot(
-                d.dose_Gy,
-                100 * d.volume_fraction,
-                styles.get(structure, ":"),
-                color=f"C{i}",
-                label=f"{arm} — {structure}",
-            )
-    ax.set_xlabel("dose (Gy)")
-    ax.set_ylabel("volume receiving ≥ dose (%)")
-    ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=7)
-    return Figure(
-        "dvh",
-        "Dose–volume histograms",
-        to_png(fig),
-        "Cumulative DVHs of brain (solid) and hippocampi (dashed).",
-    )
-
-
-def _slice_figure(arms, phantom) -> Figure:
-    n = len(arms)
-    fig, axes = new_figure(ncols=n, height_in=3.4)
-    axes = np.atleast_1d(axes)
-    hip = phantom.masks["hippocampi"]
-    k = int(np.argmax(hip.sum(axis=(0, 1)))) if hip.any() else phantom.shape[2] // 2
-    brain = phantom.masks["brain"][:, :, k].T
-    extent = (
-        phantom.origin_mm[0] - phantom.voxel_mm[0] / 2,
-        phantom.origin_mm[0] + (phantom.shape[0] - 0.5) * phantom.voxel_mm[0],
-        phantom.origin_mm[1] - phantom.voxel_mm[1] / 2,
-        phantom.origin_mm[1] + (phantom.shape[1] - 0.5) * phantom.voxel_mm[1],
-    )
-    vmax = max(float(a.dose_Gy.max()) for a in arms)
-    for ax, arm in zip(axes, arms, strict=True):
-        im = ax.imshow(
-            arm.dose_Gy[:, :, k].T, origin="lower", extent=extent, cmap="inferno", vmin=0, vmax=vmax
-        )
-        ax.contour(brain, levels=[0.5], colors="white", linewidths=0.6, extent=extent)
-        ax.contour(hip[:, :, k].T, levels=[0.5], colors="cyan", linewidths=0.8, extent=extent)
-        ax.set_title(arm.name, fontsize=8)
-        ax.set_xlabel("x (mm)")
-        ax.set_ylabel("y (mm)")
-    fig.colorbar(im, ax=list(axes), label="physical dose (Gy)", shrink=0.8)
-    z = phantom.origin_mm[2] + k * phantom.voxel_mm[2]
-    return Figure(
-        "dose_slices",
-        f"Dose maps, axial slice z = {z:.0f} mm",
-        to_png(fig),
-        "Total physical dose of each arm; white: brain outline, cyan: hippocampi.",
-    )

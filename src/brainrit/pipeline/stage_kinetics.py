@@ -2,15 +2,71 @@
 
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from brainrit.pipeline.core import Context, Figure, StageResult, Table
-from brainrit.report.figures import new_figure, to_png
+from brainrit.pipeline.core import Context, StageResult, Table, memory_field
 
-KEY, TITLE = "kinetics", "Kinetics"
+if TYPE_CHECKING:  # science packages are imported when a stage runs, not when the pipeline is imported
+    from brainrit.kinetics import KineticModel, KineticsResult
 
 
-def run(ctx: Context) -> StageResult:
+__all__ = ["KineticsStageResult"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class KineticsStageResult(StageResult):
+    """Time-integrated activity per region and chain member for the administered activity.
+
+    (Named ``KineticsStageResult`` so as not to be confused with :class:`brainrit.kinetics.KineticsResult`,
+    the solver's result, which it carries as ``solution``.)
+
+    Attributes
+    ----------
+    injected_activity_MBq : float
+        Activity per injection, MBq.
+    injections : int
+        Number of injections (superposed).
+    members : tuple of str
+        Kinetic chain members.
+    region_mass_g : mapping
+        Region masses, g.
+    decays_per_g : mapping
+        Decays per gram of each region (all members, all injections).
+    metastasis_to_brain_ratio : float
+        Decays per gram, metastasis / brain.
+    fit : mapping
+        Biodistribution fit (csv, parameters with value/std/ci95, chi2, dof); empty when not fitted.
+    tia_Bq_s : tuple of mapping
+        Records ``{region, member, tia_Bq_s, decays_per_g}`` (all injections).
+    solution : brainrit.kinetics.KineticsResult
+        The solver's result for ONE injection (in memory only).
+    model : brainrit.kinetics.KineticModel
+        The (fitted) model solved (in memory only).
+
+    Examples
+    --------
+    >>> KineticsStageResult.key
+    'kinetics'
+    """
+
+    key: ClassVar[str] = "kinetics"
+    title: ClassVar[str] = "Kinetics"
+
+    injected_activity_MBq: float
+    injections: int
+    members: tuple[str, ...]
+    region_mass_g: Mapping[str, float]
+    decays_per_g: Mapping[str, float]
+    metastasis_to_brain_ratio: float
+    fit: Mapping[str, Any]
+    tia_Bq_s: tuple[Mapping[str, Any], ...]
+    solution: KineticsResult = memory_field()
+    model: KineticModel = memory_field()
+
+
+def run(ctx: Context) -> KineticsStageResult:
     """Solve the reference compartment model of :mod:`brainrit.kinetics` for the administered activity.
 
     Repeated injections are superposed (the linear-kinetics approximation: each injection's decays
@@ -52,30 +108,25 @@ def run(ctx: Context) -> StageResult:
     if n_inj > 1:
         notes.append("Repeated injections superposed (linear kinetics assumed).")
     notes.extend(fit_notes)
-    data = {
-        "injected_activity_MBq": activity,
-        "injections": n_inj,
-        "members": list(result.members),
-        "region_mass_g": dict(result.region_mass_g),
-        "decays_per_g": per_g,
-        "metastasis_to_brain_ratio": ratio,
-        "fit": fit_data,
-        "tia_Bq_s": [{"region": r, "member": m, "tia_Bq_s": t, "decays_per_g": d} for (r, m, t, d) in rows],
-    }
     table = Table(
         "tia",
         "Time-integrated activity (decays) per region and chain member",
         ("region", "member", "TIA (Bq·s)", "decays per g"),
         tuple(rows),
     )
-    return StageResult(
-        KEY,
-        TITLE,
-        data=data,
+    return KineticsStageResult(
+        injected_activity_MBq=activity,
+        injections=n_inj,
+        members=tuple(result.members),
+        region_mass_g=dict(result.region_mass_g),
+        decays_per_g=per_g,
+        metastasis_to_brain_ratio=ratio,
+        fit=fit_data,
+        tia_Bq_s=tuple({"region": r, "member": m, "tia_Bq_s": t, "decays_per_g": d} for (r, m, t, d) in rows),
         tables=(table,),
-        figures=(_curves_figure(result),) if ctx.figures else (),
         notes=tuple(notes),
-        objects={"result": result, "model": model},
+        solution=result,
+        model=model,
     )
 
 
@@ -100,23 +151,3 @@ def _fit(model, csv_path: str, names: list[str], seed: int):
         "dof": int(fit.dof),
     }
     return fit.model, lines, info
-
-
-def _curves_figure(result) -> Figure:
-    fig, ax = new_figure()
-    t = np.asarray(result.times_h)
-    for region in result.region_mass_g:
-        total = sum(np.asarray(result.activity_Bq[(region, m)]) for m in result.members)
-        per_g = total / result.region_mass_g[region]
-        if np.any(per_g > 0):
-            ax.semilogy(t, np.where(per_g > 0, per_g, np.nan), label=region)
-    ax.set_xlabel("time after injection (h)")
-    ax.set_ylabel("activity concentration (Bq/g, all members)")
-    ax.legend(fontsize=8, ncol=2)
-    ax.grid(True, which="both", alpha=0.3)
-    return Figure(
-        "tac",
-        "Time-activity curves per region",
-        to_png(fig),
-        "Activity per gram of each region, all chain members summed (log scale).",
-    )

@@ -13,13 +13,17 @@ equilibrium). Circulating activity in the lumen is counted with the ``lumen`` so
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
 import numpy as np
 
 from brainrit.dosimetry.perivascular import UM3_PER_G, vessel_decays_per_um
-from brainrit.pipeline.core import Context, Figure, StageResult, Table, not_available
-from brainrit.report.figures import new_figure, to_png
+from brainrit.pipeline.core import Context, StageResult, Table
+from brainrit.pipeline.stage_kinetics import KineticsStageResult
 
-KEY, TITLE = "microdosimetry", "Perivascular micro-dosimetry"
+__all__ = ["DoseBand", "DoseProfile", "HitStatistics", "MicroResult"]
 
 BANDS_UM = ((0.0, 25.0), (25.0, 50.0), (50.0, 100.0))
 CAPILLARY_LENGTH_UM = 300.0
@@ -27,17 +31,111 @@ ALPHA_REACH_UM = 110.0  # beyond the longest α range of the chains shipped (²�
 PACKING_FRACTION = 0.5  # random sequential packing of equal spheres jams near 0.55
 
 
-def run(ctx: Context) -> StageResult:
-    kin = ctx.get("kinetics")
-    if kin is None:
-        return not_available(KEY, TITLE, "needs the kinetics stage, which did not run")
+@dataclass(frozen=True)
+class DoseProfile:
+    """Nucleus dose (Gy) by radiation group versus distance from the vessel axis (µm).
+
+    Examples
+    --------
+    >>> p = DoseProfile(np.array([5.0]), np.array([1.0]), np.array([0.1]), np.array([0.0]))
+    >>> float(p.alpha_dose_Gy[0])
+    1.0
+    """
+
+    distance_um: np.ndarray
+    alpha_dose_Gy: np.ndarray
+    electron_dose_Gy: np.ndarray
+    photon_dose_Gy: np.ndarray
+
+
+@dataclass(frozen=True)
+class DoseBand:
+    """Mean nucleus dose in one distance band around one labelled capillary.
+
+    Examples
+    --------
+    >>> DoseBand("0–25", 1.0, 0.5, 1.5).total_Gy
+    1.5
+    """
+
+    band_um: str
+    alpha_Gy: float
+    electron_Gy: float
+    total_Gy: float
+
+
+@dataclass(frozen=True)
+class HitStatistics:
+    """Monte Carlo α hits in the perivascular cuff around one capillary (rows per injected activity).
+
+    Examples
+    --------
+    >>> HitStatistics(n_cells=10, capillary_length_um=300.0, rows=()).n_cells
+    10
+    """
+
+    n_cells: int
+    capillary_length_um: float
+    rows: tuple[Mapping[str, Any], ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class MicroResult(StageResult):
+    """Perivascular micro-dosimetry: nucleus dose versus distance from VCAM-1-labelled capillaries.
+
+    Attributes
+    ----------
+    decays_per_um_vessel_bound, decays_per_um_vessel_blood : mapping of str to float
+        Decays per µm of tumour vessel of each member, antigen-bound and in the lumen (all injections).
+    uniform_free_daughter_dose_Gy : mapping of str to float
+        Uniform dose by group from released daughters spread through tissue (CPE), Gy.
+    single_vessel_profile, lattice_profile : DoseProfile
+        Dose by group versus distance: one vessel alone; square capillary lattice incl. cross-fire and
+        released daughters.
+    lattice_mean_alpha_dose_Gy, lattice_mean_electron_dose_Gy : float
+        Area-weighted lattice means, Gy.
+    bands : tuple of DoseBand
+        Mean dose per distance band around one vessel.
+    monte_carlo : HitStatistics or None
+        α hit statistics of the cuff; None when no parent activity is bound on the vessels (not in JSON).
+
+    Examples
+    --------
+    >>> MicroResult.key
+    'microdosimetry'
+    """
+
+    key: ClassVar[str] = "microdosimetry"
+    title: ClassVar[str] = "Perivascular micro-dosimetry"
+
+    decays_per_um_vessel_bound: Mapping[str, float]
+    decays_per_um_vessel_blood: Mapping[str, float]
+    uniform_free_daughter_dose_Gy: Mapping[str, float]
+    single_vessel_profile: DoseProfile
+    lattice_profile: DoseProfile
+    lattice_mean_alpha_dose_Gy: float
+    lattice_mean_electron_dose_Gy: float
+    bands: tuple[DoseBand, ...]
+    monte_carlo: HitStatistics | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """results.json data; ``monte_carlo`` only when the hit statistics were computed."""
+        out = super().to_json()
+        if self.monte_carlo is None:
+            del out["monte_carlo"]
+        return out
+
+
+def run(ctx: Context) -> MicroResult:
+    """Nucleus dose profiles around labelled capillaries and α hit statistics of the cuff."""
+    kin = ctx.require(KineticsStageResult)
     from brainrit.dosimetry import vascular
     from brainrit.nuclides import group_by_class
 
     sc = ctx.scenario
     g = sc.microgeometry
-    result = kin.objects["result"]
-    n_inj = kin.data["injections"]
+    result = kin.solution
+    n_inj = kin.injections
     delta = g.intercapillary_distance_um
     r_min = g.capillary_lumen_radius_um + g.endothelium_thickness_um + g.nucleus_radius_um
     geo = {
@@ -105,24 +203,6 @@ def run(ctx: Context) -> StageResult:
         )
     lat_mean_alpha = float(np.sum(lattice["alpha"] * r_lat) / np.sum(r_lat)) + uniform["alpha"]
     lat_mean_e = float(np.sum(lattice["electron"] * r_lat) / np.sum(r_lat)) + uniform["electron"]
-    data = {
-        "decays_per_um_vessel_bound": bound,
-        "decays_per_um_vessel_blood": blood,
-        "uniform_free_daughter_dose_Gy": uniform,
-        "single_vessel_profile": {
-            "distance_um": r_single.tolist(),
-            **{f"{k}_dose_Gy": v.tolist() for k, v in single.items()},
-        },
-        "lattice_profile": {
-            "distance_um": r_lat.tolist(),
-            **{f"{k}_dose_Gy": (v + uniform[k]).tolist() for k, v in lattice.items()},
-        },
-        "lattice_mean_alpha_dose_Gy": lat_mean_alpha,
-        "lattice_mean_electron_dose_Gy": lat_mean_e,
-        "bands": [
-            {"band_um": b, "alpha_Gy": a, "electron_Gy": e, "total_Gy": t} for (b, a, e, t) in band_rows
-        ],
-    }
     notes = [
         f"Vessel length density 10¹²/Δ² µm/g with Δ = {delta:g} µm; "
         f"{sum(bound.values()):.3g} bound decays per µm of tumour vessel (all members).",
@@ -142,13 +222,23 @@ def run(ctx: Context) -> StageResult:
     ]
     mc = _hit_statistics(ctx, bound, r_min)
     if mc is not None:
-        data["monte_carlo"] = mc["data"]
         tables.append(mc["table"])
         notes.extend(mc["notes"])
-    figures = ()
-    if ctx.figures:
-        figures = (_profile_figure(r_single, single, r_lat, lattice, uniform, delta),)
-    return StageResult(KEY, TITLE, data=data, tables=tuple(tables), figures=figures, notes=tuple(notes))
+    return MicroResult(
+        decays_per_um_vessel_bound=bound,
+        decays_per_um_vessel_blood=blood,
+        uniform_free_daughter_dose_Gy=uniform,
+        single_vessel_profile=DoseProfile(r_single, single["alpha"], single["electron"], single["photon"]),
+        lattice_profile=DoseProfile(
+            r_lat, *(lattice[k] + uniform[k] for k in ("alpha", "electron", "photon"))
+        ),
+        lattice_mean_alpha_dose_Gy=lat_mean_alpha,
+        lattice_mean_electron_dose_Gy=lat_mean_e,
+        bands=tuple(DoseBand(*row) for row in band_rows),
+        monte_carlo=mc["data"] if mc is not None else None,
+        tables=tuple(tables),
+        notes=tuple(notes),
+    )
 
 
 def _lattice_sum(r_um: np.ndarray, r_grid: np.ndarray, dose: np.ndarray, delta_um: float) -> np.ndarray:
@@ -233,34 +323,7 @@ def _hit_statistics(ctx: Context, bound: dict[str, float], r_min: float) -> dict
         " bound decays.",
         f"Cell-by-cell TCP of the cuff uses survival exp(−z/z₀) with z₀ = {sc.radiobiology.z0_Gy:g} Gy.",
     ]
-    data = {"n_cells": len(cells.centres_um), "capillary_length_um": CAPILLARY_LENGTH_UM, "rows": rows}
+    data = HitStatistics(
+        n_cells=len(cells.centres_um), capillary_length_um=CAPILLARY_LENGTH_UM, rows=tuple(rows)
+    )
     return {"data": data, "table": table, "notes": notes}
-
-
-def _profile_figure(r_single, single, r_lat, lattice, uniform, delta) -> Figure:
-    fig, ax = new_figure()
-    ax.semilogy(r_single, single["alpha"], label="α, one vessel", color="#d62728")
-    ax.semilogy(r_single, single["electron"], label="electrons, one vessel", color="#1f77b4")
-    ax.semilogy(
-        r_lat,
-        lattice["alpha"] + uniform["alpha"],
-        "--",
-        label=f"α, lattice Δ = {delta:g} µm",
-        color="#d62728",
-    )
-    ax.semilogy(
-        r_lat, lattice["electron"] + uniform["electron"], "--", label="electrons, lattice", color="#1f77b4"
-    )
-    top = max(float(np.max(single["alpha"])), float(np.max(lattice["alpha"] + uniform["alpha"])), 1e-30)
-    ax.set_ylim(top * 1e-4, top * 2)
-    ax.set_xlabel("distance of nucleus centre from vessel axis (µm)")
-    ax.set_ylabel("nucleus absorbed dose (Gy)")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8)
-    return Figure(
-        "vessel_profile",
-        "Nucleus dose versus distance from a VCAM-1-labelled capillary",
-        to_png(fig),
-        "Vessel-bound and circulating activity of every chain member; dashed: square capillary lattice "
-        "with cross-fire and released daughters.",
-    )

@@ -2,13 +2,64 @@
 
 from __future__ import annotations
 
-from brainrit.pipeline.core import Context, Figure, StageResult, Table
-from brainrit.report.figures import new_figure, to_png
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
-KEY, TITLE = "radionuclide", "Radionuclide"
+from brainrit.pipeline.core import Context, StageResult, Table
+
+__all__ = ["RadionuclideResult"]
 
 
-def run(ctx: Context) -> StageResult:
+@dataclass(frozen=True, kw_only=True)
+class RadionuclideResult(StageResult):
+    """The scenario's radionuclide as summarised by :func:`brainrit.nuclides.nuclide_summary`.
+
+    Attributes
+    ----------
+    nuclide : str
+        Parent nuclide.
+    half_life_s : float or None
+        Parent half-life, s (None if stable).
+    half_life : str
+        Parent half-life, human-readable.
+    chain : tuple of mapping
+        Chain members (name, half_life_s, half_life, stable, cut, decay_modes, daughters,
+        decays_per_parent_decay).
+    energy_per_decay_MeV, chain_energy_per_decay_MeV : mapping
+        Mean energy emitted per decay by radiation class, MeV (nuclide alone; chain in equilibrium per
+        parent decay).
+    alpha_lines : tuple of mapping
+        α lines with yield ≥ ``min_alpha_yield`` (nuclide, energy_MeV, yields, csda_range_water_um).
+    min_alpha_yield : float
+        Yield threshold of the listed α lines.
+    sources : mapping
+        Data sources.
+
+    Examples
+    --------
+    >>> from brainrit.pipeline.core import Context
+    >>> from brainrit.scenario import builtin_scenario
+    >>> r = run(Context(builtin_scenario("mouse-vcam1-pb212"), seed=1))
+    >>> r.nuclide, r.status
+    ('Pb-212', 'ok')
+    """
+
+    key: ClassVar[str] = "radionuclide"
+    title: ClassVar[str] = "Radionuclide"
+
+    nuclide: str
+    half_life_s: float | None
+    half_life: str
+    chain: tuple[Mapping[str, Any], ...]
+    energy_per_decay_MeV: Mapping[str, float]
+    chain_energy_per_decay_MeV: Mapping[str, float]
+    alpha_lines: tuple[Mapping[str, Any], ...]
+    min_alpha_yield: float
+    sources: Mapping[str, str]
+
+
+def run(ctx: Context) -> RadionuclideResult:
     """Summarise the scenario's radionuclide with :func:`brainrit.nuclides.nuclide_summary`."""
     from brainrit.nuclides import nuclide_summary
 
@@ -51,63 +102,15 @@ def run(ctx: Context) -> StageResult:
             line_rows,
         ),
     )
-    return StageResult(
-        KEY,
-        TITLE,
-        data=summary,
+    return RadionuclideResult(
+        nuclide=summary["nuclide"],
+        half_life_s=summary["half_life_s"],
+        half_life=summary["half_life"],
+        chain=tuple(summary["chain"]),
+        energy_per_decay_MeV=summary["energy_per_decay_MeV"],
+        chain_energy_per_decay_MeV=summary["chain_energy_per_decay_MeV"],
+        alpha_lines=tuple(summary["alpha_lines"]),
+        min_alpha_yield=summary["min_alpha_yield"],
+        sources=summary["sources"],
         tables=tables,
-        figures=(_chain_figure(summary),) if ctx.figures else (),
-    )
-
-
-def _chain_figure(summary: dict) -> Figure:
-    """Chain diagram: members as boxes placed by generation, arrows labelled with branching."""
-    members = summary["chain"]
-    depth: dict[str, int] = {members[0]["name"]: 0}
-    for m in members:
-        for d in m["daughters"]:
-            depth[d["name"]] = max(depth.get(d["name"], 0), depth.get(m["name"], 0) + 1)
-    by_level: dict[int, list[str]] = {}
-    for name, lvl in depth.items():
-        by_level.setdefault(lvl, []).append(name)
-    pos = {}
-    for lvl, names in by_level.items():
-        for i, name in enumerate(names):
-            pos[name] = (lvl, -(i - (len(names) - 1) / 2))
-    info = {m["name"]: m for m in members}
-    fig, ax = new_figure(height_in=2.8)
-    for m in members:
-        x0, y0 = pos[m["name"]]
-        for d in m["daughters"]:
-            x1, y1 = pos[d["name"]]
-            ax.annotate(
-                "",
-                xy=(x1 - 0.28, y1),
-                xytext=(x0 + 0.28, y0),
-                arrowprops={"arrowstyle": "->", "color": "0.4"},
-            )
-            ax.text((x0 + x1) / 2, (y0 + y1) / 2 + 0.12, f"{d['branching']:.4g}", ha="center", fontsize=8)
-    for name, (x, y) in pos.items():
-        m = info.get(name, {"half_life": ""})
-        ax.text(
-            x,
-            y,
-            f"{name}\n{m['half_life']}",
-            ha="center",
-            va="center",
-            fontsize=9,
-            bbox={
-                "boxstyle": "round",
-                "fc": "#e8f0fb" if name in info and not info[name]["stable"] else "#eee",
-            },
-        )
-    ax.set_xlim(-0.6, max(depth.values()) + 0.6)
-    ys = [p[1] for p in pos.values()]
-    ax.set_ylim(min(ys) - 0.7, max(ys) + 0.7)
-    ax.set_axis_off()
-    return Figure(
-        "chain",
-        f"Decay chain of {summary['nuclide']}",
-        to_png(fig),
-        "Members with half-lives (ICRP-107); arrows carry branching fractions.",
     )

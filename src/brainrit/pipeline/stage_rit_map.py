@@ -11,32 +11,98 @@ its photon cross-fire is not counted. Sub-voxel micrometastases occupy no voxel 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
 import numpy as np
 
-from brainrit.pipeline.core import Context, Figure, StageResult, Table, not_available
-from brainrit.report.figures import new_figure, to_png
+from brainrit.pipeline.core import Context, StageNotRun, StageResult, Table, memory_field
+from brainrit.pipeline.stage_ebrt import EbrtResult, build_phantom
+from brainrit.pipeline.stage_kinetics import KineticsStageResult
 
-KEY, TITLE = "rit_dose_map", "RIT dose map"
+if TYPE_CHECKING:
+    from brainrit.dosimetry.voxel.dvh import DVH
+    from brainrit.phantoms import Phantom
+
+__all__ = ["RitDoseMapResult", "StructureDose"]
 
 KERNEL_REACH_MM = {"human": 10.0, "mouse": 1.5}  # electrons of the ²¹²Pb chain: ²⁰⁸Tl β⁻ max ≈ 9 mm
 
 
-def run(ctx: Context) -> StageResult:
-    kin = ctx.get("kinetics")
-    if kin is None:
-        return not_available(KEY, TITLE, "needs the kinetics stage, which did not run")
+@dataclass(frozen=True)
+class StructureDose:
+    """Mean doses and RBE-weighted DVH points of one structure on the RIT dose map.
+
+    Examples
+    --------
+    >>> StructureDose(1.0, 0.5, 0.1, 2.6, 2.0, 3.0).mean_rbe_weighted_Gy
+    2.6
+    """
+
+    volume_cm3: float
+    mean_alpha_Gy: float
+    mean_low_let_Gy: float
+    mean_rbe_weighted_Gy: float
+    D98_rbe_weighted_Gy: float
+    D2_rbe_weighted_Gy: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class RitDoseMapResult(StageResult):
+    """RIT dose map on the phantom (voxel S-value kernels) and per-structure doses.
+
+    Attributes
+    ----------
+    voxel_mm : tuple of float
+        Voxel size, mm.
+    kernel_half_width_voxels : int
+        Half-width of the convolution kernels.
+    rbe_alpha : float
+        RBE of α particles used for the weighted map.
+    structures : mapping of str to StructureDose
+        Brain (outside lesions), hippocampi and each visible mapped lesion.
+    alpha_Gy, low_let_Gy, rbe_weighted_Gy : ndarray
+        Dose maps on the phantom grid, Gy (in memory only).
+    voxel_phantom : brainrit.phantoms.Phantom
+        The phantom (in memory only).
+    dvhs : mapping of str to DVH
+        RBE-weighted DVH of each structure (in memory only).
+
+    Examples
+    --------
+    >>> RitDoseMapResult.key
+    'rit_dose_map'
+    """
+
+    key: ClassVar[str] = "rit_dose_map"
+    title: ClassVar[str] = "RIT dose map"
+
+    voxel_mm: tuple[float, ...]
+    kernel_half_width_voxels: int
+    rbe_alpha: float
+    structures: Mapping[str, StructureDose]
+    alpha_Gy: np.ndarray = memory_field()
+    low_let_Gy: np.ndarray = memory_field()
+    rbe_weighted_Gy: np.ndarray = memory_field()
+    voxel_phantom: Phantom = memory_field()
+    dvhs: Mapping[str, DVH] = memory_field()
+
+
+def run(ctx: Context) -> RitDoseMapResult:
+    """Voxel dose map of the RIT arm on the phantom (the external-beam stage's, or a new one)."""
+    kin = ctx.require(KineticsStageResult)
     if not any(a.type == "rit" for a in ctx.scenario.arms):
-        return not_available(KEY, TITLE, "the scenario has no RIT arm")
+        raise StageNotRun("the scenario has no RIT arm")
     from brainrit.dosimetry.voxel.dosemap import dose_map
     from brainrit.dosimetry.voxel.dvh import dvh
     from brainrit.dosimetry.voxel.kernels import voxel_kernel_components
-    from brainrit.pipeline.stage_ebrt import build_phantom
 
     sc = ctx.scenario
-    ebrt = ctx.get("ebrt")
-    phantom = ebrt.objects["phantom"] if ebrt is not None else build_phantom(ctx)
-    result = kin.objects["result"]
-    n_inj = kin.data["injections"]
+    ebrt = ctx.get(EbrtResult)  # the same phantom (seeded lesions) when the external-beam stage ran
+    phantom = ebrt.voxel_phantom if ebrt is not None else build_phantom(ctx)
+    result = kin.solution
+    n_inj = kin.injections
     voxel_mm = tuple(float(v) for v in phantom.voxel_mm)
     from brainrit.physics import get_material
 
@@ -72,29 +138,11 @@ def run(ctx: Context) -> StageResult:
         h = dvh(weighted, mask, voxel_mm, origin_mm=tuple(phantom.origin_mm))
         curves[name] = h
         rows.append((name, float(mask.sum()) * voxel_g / density, d_a, d_l, h.mean_Gy, h.D(98), h.D(2)))
-    data = {
-        "voxel_mm": list(voxel_mm),
-        "kernel_half_width_voxels": half,
-        "rbe_alpha": rbe,
-        "structures": {
-            r[0]: {
-                "volume_cm3": r[1],
-                "mean_alpha_Gy": r[2],
-                "mean_low_let_Gy": r[3],
-                "mean_rbe_weighted_Gy": r[4],
-                "D98_rbe_weighted_Gy": r[5],
-                "D2_rbe_weighted_Gy": r[6],
-            }
-            for r in rows
-        },
-    }
-    figures: tuple[Figure, ...] = ()
-    if ctx.figures:
-        figures = (_dvh_figure(curves), _slice(phantom, weighted))
-    return StageResult(
-        KEY,
-        TITLE,
-        data=data,
+    return RitDoseMapResult(
+        voxel_mm=voxel_mm,
+        kernel_half_width_voxels=half,
+        rbe_alpha=rbe,
+        structures={r[0]: StructureDose(*r[1:]) for r in rows},
         tables=(
             Table(
                 "rit_structures",
@@ -111,47 +159,14 @@ def run(ctx: Context) -> StageResult:
                 tuple(rows),
             ),
         ),
-        figures=figures,
         notes=(
             f"Voxel S-value kernels (brain, {voxel_mm[0]:g} mm, half-width {half} voxels) per chain member, "
             "FFT convolution of the time-integrated activity.",
             "Activity outside the brain and sub-voxel micrometastases are not mapped.",
         ),
-        objects={"alpha_Gy": alpha, "low_let_Gy": low, "rbe_weighted_Gy": weighted, "phantom": phantom},
-    )
-
-
-def _dvh_figure(curves) -> Figure:
-    fig, ax = new_figure()
-    for i, (name, h) in enumerate(curves.items()):
-        ax.plot(h.dose_Gy, 100 * h.volume_fraction, color=f"C{i}", label=name)
-    ax.set_xlabel("RBE-weighted dose (Gy)")
-    ax.set_ylabel("volume receiving ≥ dose (%)")
-    ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8)
-    return Figure(
-        "rit_dvh", "RIT dose–volume histograms", to_png(fig), "Cumulative DVHs of the RBE-weighted RIT dose."
-    )
-
-
-def _slice(phantom, dose) -> Figure:
-    fig, ax = new_figure(height_in=4.2, width_in=5.2)
-    lesions = phantom.lesions_mask
-    k = int(np.argmax(lesions.sum(axis=(0, 1)))) if lesions.any() else phantom.shape[2] // 2
-    ox, oy, oz = phantom.origin_mm
-    vx, vy, vz = phantom.voxel_mm
-    nx, ny, _ = phantom.shape
-    extent = (ox - vx / 2, ox + (nx - 0.5) * vx, oy - vy / 2, oy + (ny - 0.5) * vy)
-    im = ax.imshow(dose[:, :, k].T, origin="lower", extent=extent, cmap="inferno")
-    ax.contour(phantom.masks["brain"][:, :, k].T, levels=[0.5], colors="white", linewidths=0.6, extent=extent)
-    if lesions[:, :, k].any():
-        ax.contour(lesions[:, :, k].T, levels=[0.5], colors="lime", linewidths=0.8, extent=extent)
-    ax.set_xlabel("x (mm)")
-    ax.set_ylabel("y (mm)")
-    fig.colorbar(im, ax=ax, label="RBE-weighted dose (Gy)")
-    return Figure(
-        "rit_slice",
-        f"RIT dose map, axial slice z = {oz + k * vz:.1f} mm",
-        to_png(fig),
-        "RBE-weighted RIT dose; white: brain outline, green: lesions.",
+        alpha_Gy=alpha,
+        low_let_Gy=low,
+        rbe_weighted_Gy=weighted,
+        voxel_phantom=phantom,
+        dvhs=curves,
     )

@@ -19,22 +19,105 @@ gradient index (default 3).
 from __future__ import annotations
 
 import math
-from dataclasses import replace
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from brainrit.pipeline.core import Context, Figure, StageResult, Table, not_available
-from brainrit.report.figures import new_figure, to_png
+from brainrit.pipeline.core import Context, StageResult, Table, memory_field, to_jsonable
+from brainrit.pipeline.stage_dosimetry import DosimetryResult
+from brainrit.pipeline.stage_ebrt import EbrtResult
+from brainrit.pipeline.stage_kinetics import KineticsStageResult
+from brainrit.pipeline.stage_rit_outcomes import RitOutcomesResult
 
-KEY, TITLE = "window", "Therapeutic window"
+if TYPE_CHECKING:
+    from brainrit.disease import DiseaseCourse, RITDose, Treatments, VirtualPatients, WindowResult
+
+__all__ = ["TherapeuticWindowResult"]
+
 N_TIMES = 41
-_COLOURS = {
-    "RIT": "#2ca02c",
-    "WBRT": "#d62728",
-    "WBRT at detection": "#ff7f0e",
-    "SRS": "#1f77b4",
-    "SRS+RIT": "#9467bd",
-}
+
+
+@dataclass(frozen=True, kw_only=True)
+class TherapeuticWindowResult(StageResult):
+    """Outcome of RIT, WBRT and SRS versus the day they are given (Monte Carlo over virtual patients).
+
+    Attributes
+    ----------
+    species : str
+    growth : mapping
+        Growth model: model, kind, doubling_time_d, n_max_cells (None if unbounded), vcam1_onset_cells,
+        angiogenic_switch_cells, cell_density_per_cm3.
+    seeding : mapping
+        expected_lesions, start_d, end_d.
+    horizon_d : float
+        Day of the outcome.
+    modalities_n50_cells, median_detection_day_from_seeding : mapping of str to float
+        Per imaging modality: cells at 50 % sensitivity; median detection day from seeding.
+    clonogen_fraction : float
+        Clonogens per tumour cell.
+    rit_dose_source : str
+        ``"vascular micro-dosimetry"`` or ``"mean lesion dose"``.
+    rit_vessel_alpha_fraction : float
+        Share of the metastasis α energy released by activity on its vessels.
+    rit_cell_survival : mapping of str to float
+        Mean cell survival after RIT: perivascular, spheroid, vcam1_negative.
+    rit_mean_alpha_dose_Gy, rit_unhit_fraction : mapping of str to float
+        Mean nucleus α dose (Gy) and probability of no α hit, per lesion state.
+    wbrt_regimen : mapping
+        name, dose_Gy, n_fractions.
+    wbrt_ntcp : float
+        Brain-necrosis NTCP of the WBRT regimen.
+    wbrt_ntcp_source : str
+        Where that NTCP comes from.
+    window : brainrit.disease.WindowResult
+        The curves per policy; in results.json as its ``as_dict()`` under ``window``.
+    rit_dose : brainrit.disease.RITDose
+        Per-state RIT survival (in memory only).
+    course, treatments, patients
+        The disease course, the treatments and the virtual patients (in memory only).
+
+    Examples
+    --------
+    >>> TherapeuticWindowResult.key
+    'window'
+    """
+
+    key: ClassVar[str] = "window"
+    title: ClassVar[str] = "Therapeutic window"
+
+    species: str
+    growth: Mapping[str, Any]
+    seeding: Mapping[str, float]
+    horizon_d: float
+    modalities_n50_cells: Mapping[str, float]
+    median_detection_day_from_seeding: Mapping[str, float]
+    clonogen_fraction: float
+    rit_dose_source: str
+    rit_vessel_alpha_fraction: float
+    rit_cell_survival: Mapping[str, float]
+    rit_mean_alpha_dose_Gy: Mapping[str, float]
+    rit_unhit_fraction: Mapping[str, float]
+    wbrt_regimen: Mapping[str, Any]
+    wbrt_ntcp: float
+    wbrt_ntcp_source: str
+    window: WindowResult = memory_field()
+    rit_dose: RITDose = memory_field()
+    course: DiseaseCourse = memory_field()
+    treatments: Treatments = memory_field()
+    patients: VirtualPatients = memory_field()
+
+    @classmethod
+    def data_keys(cls) -> tuple[str, ...]:
+        """The fields in results.json, and ``window``."""
+        return (*super().data_keys(), "window")
+
+    def to_json(self) -> dict[str, Any]:
+        """results.json data, with the window curves (``WindowResult.as_dict()``) under ``window``."""
+        out = {k: to_jsonable(getattr(self, k)) for k in super().data_keys()}
+        out["window"] = to_jsonable(self.window.as_dict())
+        return out
 
 
 def _wbrt_regimen(sc) -> tuple[float, int, str]:
@@ -53,15 +136,15 @@ def _gradient_index(sc) -> float:
     return 3.0
 
 
-def vessel_alpha_fraction(ctx: Context) -> float:
+def vessel_alpha_fraction(kin: KineticsStageResult, dos: DosimetryResult) -> float:
     """Share of the metastasis α energy released by activity on its vessels (antigen-bound + blood pools of
-    the kinetics), the rest being interstitial, cell-associated or released daughters (1 if unknown)."""
-    kin, dos = ctx.get("kinetics"), ctx.get("dosimetry")
-    if kin is None or dos is None:
-        return 1.0
-    tia = getattr(kin.objects["result"], "compartment_tia_Bq_s", None)
-    energy = dos.data.get("energy_per_decay_MeV", {})
-    if not tia or not energy:
+    the kinetics), the rest being interstitial, cell-associated or released daughters.
+
+    1 when the kinetic model has no compartments or the metastasis receives no α energy (all of the α
+    dose, if any, is then attributed to the vessels, as before compartments existed)."""
+    tia = kin.solution.compartment_tia_Bq_s
+    energy = dos.energy_per_decay_MeV
+    if not tia:
         return 1.0
     on_vessel = total = 0.0
     for (region, pool, member), n in tia.items():
@@ -74,49 +157,46 @@ def vessel_alpha_fraction(ctx: Context) -> float:
     return on_vessel / total if total > 0 else 1.0
 
 
-def run(ctx: Context) -> StageResult:
-    dos = ctx.get("dosimetry")
-    rit_out = ctx.get("rit_outcomes")
-    if dos is None or rit_out is None:
-        return not_available(KEY, TITLE, "needs the dosimetry and RIT-outcome stages, which did not run")
+def run(ctx: Context) -> TherapeuticWindowResult:
+    """Therapeutic-window curves of every policy from the upstream doses and the disease course."""
+    kin = ctx.require(KineticsStageResult)
+    dos = ctx.require(DosimetryResult)
+    rit_out = ctx.require(RitOutcomesResult)
     import brainrit.disease as dz
 
     sc = ctx.scenario
     rb = sc.radiobiology
     mg = sc.microgeometry
     species = sc.study.species
-    met = dos.objects["dose_Gy"]["metastasis"]
-    brain = dos.objects["dose_Gy"]["brain"]
-    z1 = float(rit_out.data.get("z1_Gy", 0.0))
-    g_t = float(rit_out.data.get("g_factor_tumour", 0.0))
-    ntcp_rit = float(rit_out.data["ntcp_brain_necrosis"])
+    met = dos.dose_Gy["metastasis"]
+    brain = dos.dose_Gy["brain"]
+    z1 = float(rit_out.z1_Gy)
+    g_t = float(rit_out.g_factor_tumour)
+    ntcp_rit = float(rit_out.ntcp_brain_necrosis)
     common = dict(
         z1_Gy=z1, z0_Gy=rb.z0_Gy, alpha_per_Gy=rb.alpha_tumour_per_Gy, alpha_beta_Gy=rb.alpha_beta_tumour_Gy,
         ntcp=ntcp_rit, g_factor=g_t,
     )  # fmt: skip
     notes: list[str] = []
-    f_vessel = vessel_alpha_fraction(ctx)
-    try:
-        rit = dz.rit_dose_from_vascular(
-            sc.radiopharmaceutical.nuclide, met["alpha"], met["electron"], brain["alpha"], brain["electron"],
-            lumen_radius_um=mg.capillary_lumen_radius_um, wall_thickness_um=mg.endothelium_thickness_um,
-            nucleus_radius_um=mg.nucleus_radius_um, cuff_thickness_um=mg.cuff_thickness_um,
-            intercapillary_distance_um=mg.intercapillary_distance_um, material=mg.material,
-            vessel_fraction=f_vessel, **common,
-        )  # fmt: skip
-    except ImportError as exc:  # the micro-dosimetry module is missing in this installation
-        rit = dz.rit_dose_uniform(met["alpha"], met["electron"], brain["alpha"], brain["electron"], **common)
-        notes.append(f"Perivascular micro-dosimetry unavailable ({exc}); all cells get the mean lesion dose.")
+    f_vessel = vessel_alpha_fraction(kin, dos)
+    rit = dz.rit_dose_from_vascular(
+        sc.radiopharmaceutical.nuclide, met.alpha, met.electron, brain.alpha, brain.electron,
+        lumen_radius_um=mg.capillary_lumen_radius_um, wall_thickness_um=mg.endothelium_thickness_um,
+        nucleus_radius_um=mg.nucleus_radius_um, cuff_thickness_um=mg.cuff_thickness_um,
+        intercapillary_distance_um=mg.intercapillary_distance_um, material=mg.material,
+        vessel_fraction=f_vessel, **common,
+    )  # fmt: skip
     wbrt_D, wbrt_n, wbrt_name = _wbrt_regimen(sc)
     wbrt = dz.wbrt_outcome(
         wbrt_D, wbrt_n, alpha_per_Gy=rb.alpha_tumour_per_Gy, alpha_beta_Gy=rb.alpha_beta_tumour_Gy,
         alpha_beta_brain_Gy=rb.alpha_beta_brain_Gy,
     )  # fmt: skip
     wbrt_ntcp_source = "LKB on a uniform whole-brain EQD2"
-    ebrt = ctx.get("ebrt")
-    arm_out = (ebrt.data.get("outcomes", {}) if ebrt is not None else {}).get(wbrt_name, {})
-    if isinstance(arm_out, dict) and isinstance(arm_out.get("NTCP necrosis"), float):
-        wbrt = replace(wbrt, ntcp=arm_out["NTCP necrosis"])
+    ebrt = ctx.get(EbrtResult)  # None: the uniform-dose LKB value above is used, and said so
+    arm_out = ebrt.outcomes.get(wbrt_name) if ebrt is not None else None  # None: default regimen
+    ntcp_arm = arm_out.get("NTCP necrosis") if arm_out is not None else None
+    if isinstance(ntcp_arm, float):
+        wbrt = replace(wbrt, ntcp=ntcp_arm)
         wbrt_ntcp_source = f"external-beam stage, arm {wbrt_name!r} (phantom dose distribution)"
     srs = dz.SRSModel(rb.alpha_tumour_per_Gy, rb.alpha_beta_tumour_Gy, _gradient_index(sc))
     n_lesions = sum(les.count for les in sc.lesions) or None
@@ -147,39 +227,14 @@ def run(ctx: Context) -> StageResult:
         at_best = (w.p_all_controlled[p][i], w.expected_failures[p][i], w.ntcp[p][i])
         rows.append((p, t_best, *(float(x) for x in at_best), pp))
     det = {k: float(dz.detection_time_d(course.growth, m.n50_cells)) for k, m in course.modalities.items()}
-    data = {
-        "species": species,
-        "growth": {
-            "model": course.growth.name,
-            "kind": course.growth.kind,
-            "doubling_time_d": course.growth.doubling_time_d,
-            "n_max_cells": course.growth.n_max_cells if math.isfinite(course.growth.n_max_cells) else None,
-            "vcam1_onset_cells": course.growth.vcam1_onset_cells,
-            "angiogenic_switch_cells": course.growth.angiogenic_switch_cells,
-            "cell_density_per_cm3": course.growth.cell_density_per_cm3,
-        },
-        "seeding": {
-            "expected_lesions": course.seeding.expected_count,
-            "start_d": course.seeding.start_d,
-            "end_d": course.seeding.end_d,
-        },
-        "horizon_d": course.horizon_d,
-        "modalities_n50_cells": {k: m.n50_cells for k, m in course.modalities.items()},
-        "median_detection_day_from_seeding": det,
-        "clonogen_fraction": clonogen_fraction,
-        "rit_dose_source": rit.source,
-        "rit_vessel_alpha_fraction": f_vessel,
-        "rit_cell_survival": {
-            "perivascular": rit.survival_perivascular,
-            "spheroid": rit.survival_spheroid,
-            "vcam1_negative": rit.survival_vcam1_negative,
-        },
-        "rit_mean_alpha_dose_Gy": rit.mean_alpha_dose_Gy,
-        "rit_unhit_fraction": rit.unhit_fraction,
-        "wbrt_regimen": {"name": wbrt_name, "dose_Gy": wbrt_D, "n_fractions": wbrt_n},
-        "wbrt_ntcp": wbrt.ntcp,
-        "wbrt_ntcp_source": wbrt_ntcp_source,
-        "window": w.as_dict(),
+    growth_summary = {
+        "model": course.growth.name,
+        "kind": course.growth.kind,
+        "doubling_time_d": course.growth.doubling_time_d,
+        "n_max_cells": course.growth.n_max_cells if math.isfinite(course.growth.n_max_cells) else None,
+        "vcam1_onset_cells": course.growth.vcam1_onset_cells,
+        "angiogenic_switch_cells": course.growth.angiogenic_switch_cells,
+        "cell_density_per_cm3": course.growth.cell_density_per_cm3,
     }
     notes += [
         f"RIT doses per lesion from {rit.source}: mean nucleus α dose "
@@ -197,11 +252,35 @@ def run(ctx: Context) -> StageResult:
         "SRS: RTOG 90-05 dose by diameter, HyTEC V12 risk.",
         "Median detection from seeding: " + ", ".join(f"{k} day {v:.3g}" for k, v in det.items()) + ".",
     ]
-    figures = (_window_figure(w), _timeline_figure(course, patients)) if ctx.figures else ()
-    return StageResult(
-        KEY,
-        TITLE,
-        data=data,
+    return TherapeuticWindowResult(
+        species=species,
+        growth=growth_summary,
+        seeding={
+            "expected_lesions": course.seeding.expected_count,
+            "start_d": course.seeding.start_d,
+            "end_d": course.seeding.end_d,
+        },
+        horizon_d=course.horizon_d,
+        modalities_n50_cells={k: m.n50_cells for k, m in course.modalities.items()},
+        median_detection_day_from_seeding=det,
+        clonogen_fraction=clonogen_fraction,
+        rit_dose_source=rit.source,
+        rit_vessel_alpha_fraction=f_vessel,
+        rit_cell_survival={
+            "perivascular": rit.survival_perivascular,
+            "spheroid": rit.survival_spheroid,
+            "vcam1_negative": rit.survival_vcam1_negative,
+        },
+        rit_mean_alpha_dose_Gy=rit.mean_alpha_dose_Gy,
+        rit_unhit_fraction=rit.unhit_fraction,
+        wbrt_regimen={"name": wbrt_name, "dose_Gy": wbrt_D, "n_fractions": wbrt_n},
+        wbrt_ntcp=wbrt.ntcp,
+        wbrt_ntcp_source=wbrt_ntcp_source,
+        window=w,
+        rit_dose=rit,
+        course=course,
+        treatments=tr,
+        patients=patients,
         tables=(
             Table(
                 "window_best",
@@ -212,68 +291,5 @@ def run(ctx: Context) -> StageResult:
                 "start of seeding.",
             ),
         ),
-        figures=figures,
         notes=tuple(notes),
-        objects={"window": w, "course": course, "treatments": tr, "patients": patients},
-    )
-
-
-def _window_figure(w) -> Figure:
-    fig, axes = new_figure(2, height_in=3.8)
-    t = w.treatment_times_d
-    for p in w.policies:
-        c = _COLOURS.get(p, None)
-        # combined policies drawn wide and pale underneath, so that coinciding curves stay visible
-        wide = {"linewidth": 4.0, "alpha": 0.4} if "+" in p else {"linewidth": 1.4}
-        axes[0].plot(t, w.p_all_controlled[p], color=c, label=p, **wide)
-        axes[0].plot(t, w.p_plus[p], color=c, linestyle="--", linewidth=0.9)
-        axes[1].plot(t, w.expected_failures[p], color=c, label=p, **wide)
-    axes[0].set_xlabel("treatment day (from start of seeding)")
-    axes[0].set_ylabel("probability")
-    axes[0].set_ylim(-0.02, 1.02)
-    axes[0].set_title("P(all controlled) — solid; P+ — dashed", fontsize=9)
-    axes[1].set_xlabel("treatment day")
-    axes[1].set_ylabel("expected failing lesions")
-    for ax in axes:
-        ax.grid(True, alpha=0.3)
-    axes[0].legend(fontsize=7)
-    return Figure(
-        "window_curve",
-        "Therapeutic window: outcome versus treatment time",
-        to_png(fig),
-        f"Monte Carlo over {w.n_patients} virtual patients ({w.mean_lesions:.3g} lesions each on average). "
-        "WBRT at detection is given when contrast MRI first sees a lesion (independent of the x-axis).",
-    )
-
-
-def _timeline_figure(course, patients) -> Figure:
-    import brainrit.disease as dz
-
-    counts = patients.lesion_counts
-    k = int(np.argmax(counts > 0)) if np.any(counts > 0) else 0
-    one = patients.subset(k, k + 1)
-    t = np.linspace(course.seeding.start_d, course.horizon_d, 300)
-    st = dz.lesion_states(course, one, t)
-    fig, ax = new_figure()
-    for i in range(one.seed_time_d.size):
-        n = np.where(st["seeded"][i], st["cells"][i], np.nan)
-        ax.semilogy(t, n, color="0.4", linewidth=0.8)
-        for name, colour in (("VCAM-1 MRI", "#2ca02c"), ("contrast MRI", "#d62728")):
-            td = one.detection_time_d[name][i]
-            if td <= course.horizon_d:
-                ax.plot([td], [dz.cells_at(course.growth, td - one.seed_time_d[i], one.rate_multiplier[i])],
-                        "o", color=colour, markersize=3)  # fmt: skip
-    for name, m in course.modalities.items():
-        ax.axhline(m.n50_cells, linestyle=":", linewidth=0.8, color="0.2")
-        ax.text(t[0], m.n50_cells * 1.15, f"{name} N50", fontsize=7)
-    ax.axhline(course.growth.vcam1_onset_cells, color="#2ca02c", linewidth=0.6)
-    ax.axhline(course.growth.angiogenic_switch_cells, color="#9467bd", linewidth=0.6)
-    ax.set_xlabel("day")
-    ax.set_ylabel("cells per lesion")
-    return Figure(
-        "lesion_timeline",
-        "Lesion timeline of one virtual patient",
-        to_png(fig),
-        "Cells per lesion; dots: detection by VCAM-1 MRI (green) and contrast MRI (red) with each lesion's "
-        "own threshold; dotted: modality N50; green line: VCAM-1 onset; purple: angiogenic switch.",
     )

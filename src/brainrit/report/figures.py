@@ -1,4 +1,9 @@
-"""Matplotlib helpers for report figures: a consistent style and PNG bytes for embedding.
+"""Report figures: a consistent matplotlib style, PNG bytes for embedding, and the figures of every stage.
+
+Stages return data only; this module draws each stage's figures from its typed result
+(``report/figures_<stage>.py`` hold the drawing code; ``_drawers()`` maps result classes to them).
+To give a new stage figures, add a ``figures_<stage>.py`` with ``draw(result, scenario)`` and one line in
+``_drawers()``.
 
 Examples
 --------
@@ -12,9 +17,27 @@ True
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["new_figure", "to_png"]
+__all__ = ["Figure", "new_figure", "stage_figures", "to_png"]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A rendered figure: key, title, PNG bytes (embedded base64 in the report) and caption.
+
+    Examples
+    --------
+    >>> Figure("f", "A figure", b"\\x89PNG").title
+    'A figure'
+    """
+
+    key: str
+    title: str
+    png: bytes
+    caption: str = ""
 
 
 def new_figure(ncols: int = 1, *, width_in: float = 6.4, height_in: float = 3.8) -> tuple[Any, Any]:
@@ -53,3 +76,63 @@ def to_png(fig: Any, dpi: int = 110) -> bytes:
     fig.savefig(buf, format="png", dpi=dpi)
     plt.close(fig)
     return buf.getvalue()
+
+
+def _drawers() -> dict[type, Callable[[Any, Any], tuple[Figure, ...]]]:
+    """Result class → function drawing its figures (imported here, as matplotlib is only needed here)."""
+    from brainrit.pipeline import stage_comparison as cmp
+    from brainrit.pipeline import stage_dosimetry as dos
+    from brainrit.pipeline import stage_ebrt as ebrt
+    from brainrit.pipeline import stage_kinetics as kin
+    from brainrit.pipeline import stage_micro as micro
+    from brainrit.pipeline import stage_radionuclide as nuc
+    from brainrit.pipeline import stage_rit_map as ritmap
+    from brainrit.pipeline import stage_rit_outcomes as rit
+    from brainrit.pipeline import stage_window as win
+    from brainrit.report import (
+        figures_comparison,
+        figures_dosimetry,
+        figures_ebrt,
+        figures_kinetics,
+        figures_micro,
+        figures_radionuclide,
+        figures_rit_map,
+        figures_rit_outcomes,
+        figures_window,
+    )
+
+    return {
+        nuc.RadionuclideResult: figures_radionuclide.draw,
+        kin.KineticsStageResult: figures_kinetics.draw,
+        dos.DosimetryResult: figures_dosimetry.draw,
+        micro.MicroResult: figures_micro.draw,
+        rit.RitOutcomesResult: figures_rit_outcomes.draw,
+        ebrt.EbrtResult: figures_ebrt.draw,
+        ritmap.RitDoseMapResult: figures_rit_map.draw,
+        cmp.ComparisonResult: figures_comparison.draw,
+        win.TherapeuticWindowResult: figures_window.draw,
+    }
+
+
+def stage_figures(result: Any, scenario: Any) -> tuple[Figure, ...]:
+    """The figures of one stage result (none for a stage that did not run or has no figures).
+
+    Parameters
+    ----------
+    result : StageResult or StageOutcome
+        A stage's result from :func:`brainrit.pipeline.run_scenario`.
+    scenario : Scenario
+        The scenario it was run with (some figures label scenario parameters).
+
+    Returns
+    -------
+    tuple of Figure
+
+    Examples
+    --------
+    >>> from brainrit.pipeline.core import StageOutcome
+    >>> stage_figures(StageOutcome("ebrt", "External-beam arms", "no arm"), None)
+    ()
+    """
+    draw = _drawers().get(type(result))
+    return draw(result, scenario) if draw is not None else ()

@@ -41,6 +41,7 @@ def render_report(result: Any) -> str:
     import jinja2
 
     from brainrit.pipeline.outputs import provenance_dict, to_jsonable
+    from brainrit.report.figures import stage_figures
 
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("brainrit.report", "templates"),
@@ -60,7 +61,7 @@ def render_report(result: Any) -> str:
                 "tables": st.tables,
                 "figures": [
                     {"title": f.title, "caption": f.caption, "b64": base64.b64encode(f.png).decode("ascii")}
-                    for f in st.figures
+                    for f in stage_figures(st, result.scenario)
                 ],
             }
         )
@@ -82,11 +83,6 @@ def render_report(result: Any) -> str:
 
 
 def _validation_summary() -> str:
-    try:
-        from brainrit.validation import summary_line  # type: ignore[attr-defined]
-    except ModuleNotFoundError:
-        return (
-            "The validation cases live in tests/validation/ (published references and exact identities, "
-            "run by `make test`); a `brainrit validate` report is not available in this version."
-        )
+    from brainrit.validation import summary_line
+
     return summary_line()

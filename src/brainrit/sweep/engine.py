@@ -114,7 +114,7 @@ class PipelineEvaluator:
         from brainrit.pipeline.runner import run_scenario
 
         result = run_scenario(scenario, seed=seed, stages=self.stages, figures=False)
-        data = {k: st.data for k, st in result.stages.items() if st.status == "ok"}
+        data = {k: st.to_json() for k, st in result.stages.items() if st.status == "ok"}
         return flatten(data)
 
 
