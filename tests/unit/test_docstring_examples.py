@@ -63,3 +63,10 @@ def test_walk_finds_the_public_api():
     assert "brainrit.validation.core.summary_line" in objs
     assert has_example(objs["brainrit.validation.core.summary_line"])
     assert all(name.startswith("brainrit.") for name in objs)
+
+
+def test_allowlist_has_no_stale_entries():
+    """An allow-listed object that gained an example (or was renamed/removed) must leave the list."""
+    objs = public_callables()
+    stale = sorted(n for n in allowlisted() if n not in objs or has_example(objs[n]))
+    assert not stale, "remove from docstring_allowlist.txt:\n  " + "\n  ".join(stale)

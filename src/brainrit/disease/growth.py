@@ -107,6 +107,12 @@ class GrowthModel:
     angiogenic_switch_cells : float
         Perivascular (co-option) phase below, spheroid/angiogenic phase at or above.
     name : str
+
+    Examples
+    --------
+    >>> g = GrowthModel("exponential", 3.0)
+    >>> g.kind, g.doubling_time_d, g.angiogenic_switch_cells
+    ('exponential', 3.0, 10000.0)
     """
 
     kind: Literal["exponential", "gompertz"]
@@ -204,7 +210,13 @@ def time_to_reach_d(model: GrowthModel, n_cells, rate_multiplier=1.0) -> np.ndar
 
 
 def diameter_mm(model: GrowthModel, n_cells) -> np.ndarray | float:
-    """Diameter (mm) of a sphere holding ``n_cells`` at the model's cell density."""
+    """Diameter (mm) of a sphere holding ``n_cells`` at the model's cell density.
+
+    Examples
+    --------
+    >>> round(float(diameter_mm(GrowthModel("exponential", 3.0), 1e8)), 3)   # 1e8 cells at 1e9 per cm³
+    5.759
+    """
     v_cm3 = np.asarray(n_cells, dtype=float) / model.cell_density_per_cm3
     d = 10.0 * np.cbrt(6.0 * v_cm3 / math.pi)
     return d if d.ndim else float(d)
@@ -224,13 +236,25 @@ def cells_from_diameter_mm(model: GrowthModel, diameter_mm_) -> np.ndarray | flo
 
 
 def phase_at(model: GrowthModel, n_cells) -> np.ndarray:
-    """``"perivascular"`` below the angiogenic switch, ``"spheroid"`` at or above it (array of str)."""
+    """``"perivascular"`` below the angiogenic switch, ``"spheroid"`` at or above it (array of str).
+
+    Examples
+    --------
+    >>> phase_at(GrowthModel("exponential", 3.0), [1e3, 1e7]).tolist()
+    ['perivascular', 'spheroid']
+    """
     n = np.asarray(n_cells, dtype=float)
     return np.where(n < model.angiogenic_switch_cells, "perivascular", "spheroid")
 
 
 def vcam1_positive(model: GrowthModel, n_cells) -> np.ndarray:
-    """Whether the lesion's vessels express VCAM-1 (lesion holds ≥ ``vcam1_onset_cells``)."""
+    """Whether the lesion's vessels express VCAM-1 (lesion holds ≥ ``vcam1_onset_cells``).
+
+    Examples
+    --------
+    >>> vcam1_positive(GrowthModel("exponential", 3.0), [1, 1e5]).tolist()
+    [False, True]
+    """
     return np.asarray(n_cells, dtype=float) >= model.vcam1_onset_cells
 
 

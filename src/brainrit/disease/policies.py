@@ -130,7 +130,13 @@ class WBRTDose:
 
 @dataclass(frozen=True)
 class SRSModel:
-    """Single-fraction SRS: LQ tumour parameters and the Paddick gradient index of the dose fall-off."""
+    """Single-fraction SRS: LQ tumour parameters and the Paddick gradient index of the dose fall-off.
+
+    Examples
+    --------
+    >>> SRSModel().gradient_index
+    3.0
+    """
 
     alpha_per_Gy: float = 0.3
     alpha_beta_Gy: float = 10.0
@@ -364,7 +370,14 @@ def srs_prescription_Gy_vec(diameter_mm) -> np.ndarray:
 
 
 def srs_survival(model: SRSModel, diameter_mm) -> np.ndarray:
-    """Surviving fraction after SRS with the RTOG 90-05 prescription (1 for lesions > 40 mm: not treated)."""
+    """Surviving fraction after SRS with the RTOG 90-05 prescription (1 for lesions > 40 mm: not treated).
+
+    Examples
+    --------
+    >>> s = srs_survival(SRSModel(), [10.0, 45.0])   # 24 Gy (RTOG 90-05); > 40 mm: not treated
+    >>> bool(s[0] < 1e-10), float(s[1])
+    (True, 1.0)
+    """
     dp = srs_prescription_Gy_vec(diameter_mm)
     bed = dp * (1.0 + dp / model.alpha_beta_Gy)
     return np.where(np.isnan(dp), 1.0, np.exp(-model.alpha_per_Gy * np.nan_to_num(bed)))
@@ -385,7 +398,13 @@ def srs_v12_cm3(model: SRSModel, diameter_mm) -> np.ndarray:
 
 
 def srs_ntcp(total_v12_cm3, treated) -> np.ndarray:
-    """HyTEC V12 radionecrosis risk of an SRS course (0 where nothing was treated)."""
+    """HyTEC V12 radionecrosis risk of an SRS course (0 where nothing was treated).
+
+    Examples
+    --------
+    >>> srs_ntcp([5.0, 0.0], [True, False]).round(3).tolist()
+    [0.1, 0.0]
+    """
     import brainrit.radiobiology as rb
 
     v = np.asarray(total_v12_cm3, dtype=float)

@@ -53,6 +53,12 @@ class Regimen:
         ``"human"`` or ``"mouse"``.
     source : str
         Citation.
+
+    Examples
+    --------
+    >>> r = get_regimen("WBRT-30/10")
+    >>> r.total_dose_Gy, r.n_fractions, r.technique
+    (30.0, 10, 'WBRT')
     """
 
     name: str
@@ -141,6 +147,11 @@ def srs_prescription_Gy(diameter_mm: float) -> float:
     ------
     InputError
         For diameters above 40 mm (outside RTOG 90-05: use fSRS or surgery).
+
+    Examples
+    --------
+    >>> srs_prescription_Gy(15.0), srs_prescription_Gy(25.0), srs_prescription_Gy(35.0)
+    (24.0, 18.0, 15.0)
     """
     d = positive("diameter_mm", diameter_mm)
     for upper, dose in RTOG9005_MAX_DIAMETER_MM:

@@ -50,7 +50,13 @@ DEFAULT_GRADIENT_INDEX = 3.0
 
 
 def falloff_exponent(gradient_index: float) -> float:
-    """Power-law exponent ``k = 3 ln 2 / ln GI`` (GI > 1)."""
+    """Power-law exponent ``k = 3 ln 2 / ln GI`` (GI > 1).
+
+    Examples
+    --------
+    >>> round(falloff_exponent(3.0), 4)   # GI = 3: dose ∝ r^-1.89 outside the target
+    1.8928
+    """
     gi = positive("gradient_index", gradient_index)
     if gi <= 1.0:
         raise InputError("gradient_index", gradient_index, "a number > 1 (V50% / V100%)")
@@ -60,7 +66,13 @@ def falloff_exponent(gradient_index: float) -> float:
 def isodose_radius_mm(
     radius_mm: float, prescription_Gy: float, isodose_Gy: float, gradient_index: float
 ) -> float:
-    """Radius (mm) of the ``isodose_Gy`` surface: ``R (D_p/D_x)^{1/k}`` (``R`` if D_x ≥ D_p)."""
+    """Radius (mm) of the ``isodose_Gy`` surface: ``R (D_p/D_x)^{1/k}`` (``R`` if D_x ≥ D_p).
+
+    Examples
+    --------
+    >>> round(isodose_radius_mm(10.0, 20.0, 10.0, 3.0), 3)   # 50 % isodose, GI 3: R·2^(1/k) = R·GI^(1/3)
+    14.422
+    """
     r = positive("radius_mm", radius_mm)
     dp = positive("prescription_Gy", prescription_Gy)
     dx = positive("isodose_Gy", isodose_Gy)
@@ -72,7 +84,13 @@ def isodose_radius_mm(
 def v_isodose_cm3(
     radius_mm: float, prescription_Gy: float, isodose_Gy: float, gradient_index: float
 ) -> float:
-    """Normal-tissue volume (cm³) outside the sphere receiving ≥ ``isodose_Gy`` (analytic model)."""
+    """Normal-tissue volume (cm³) outside the sphere receiving ≥ ``isodose_Gy`` (analytic model).
+
+    Examples
+    --------
+    >>> round(v_isodose_cm3(10.0, 20.0, 10.0, 3.0), 3)   # (GI − 1) × target volume 4.189 cm³
+    8.378
+    """
     r = positive("radius_mm", radius_mm)
     rx = isodose_radius_mm(r, prescription_Gy, isodose_Gy, gradient_index)
     return float(4.0 / 3.0 * np.pi * (rx**3 - r**3) / 1000.0)

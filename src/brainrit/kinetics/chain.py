@@ -39,7 +39,13 @@ __all__ = ["ChainSpec", "chain_spec", "element_of"]
 
 
 def element_of(name: str) -> str:
-    """Chemical symbol of a canonical nuclide name ("Bi-212" → "Bi")."""
+    """Chemical symbol of a canonical nuclide name ("Bi-212" → "Bi").
+
+    Examples
+    --------
+    >>> element_of("Bi-212")
+    'Bi'
+    """
     m = re.match(r"([A-Za-z]+)", name)
     return m.group(1) if m else name
 
@@ -82,7 +88,15 @@ class ChainSpec:
 
 
 def chain_spec(chain: Any, *, equilibrium_half_life_s: float = 600.0) -> ChainSpec:
-    """Build a :class:`ChainSpec` from a ``DecayChain`` (see module docstring)."""
+    """Build a :class:`ChainSpec` from a ``DecayChain`` (see module docstring).
+
+    Examples
+    --------
+    >>> from brainrit.nuclides import decay_chain
+    >>> spec = chain_spec(decay_chain("Pb-212"))
+    >>> spec.parent
+    'Pb-212'
+    """
     thr = positive("equilibrium_half_life_s", equilibrium_half_life_s)
     try:
         members = {m.name: m for m in chain.members}

@@ -136,12 +136,24 @@ def _shipped() -> dict[str, Target]:
 
 
 def target_names() -> tuple[str, ...]:
-    """Names of the shipped targets."""
+    """Names of the shipped targets.
+
+    Examples
+    --------
+    >>> target_names()
+    ('VCAM-1',)
+    """
     return tuple(_shipped())
 
 
 def get_target(name: str) -> Target:
-    """Shipped target by name; case, '-' and '_' are ignored ("vcam1" → "VCAM-1")."""
+    """Shipped target by name; case, '-' and '_' are ignored ("vcam1" → "VCAM-1").
+
+    Examples
+    --------
+    >>> get_target("vcam1").name
+    'VCAM-1'
+    """
     norm = {k.lower().replace("-", "").replace("_", ""): k for k in _shipped()}
     key = str(name).lower().replace("-", "").replace("_", "") if isinstance(name, str) else None
     if key not in norm:

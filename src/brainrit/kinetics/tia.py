@@ -44,6 +44,11 @@ def tia_from_samples(
 ) -> float:
     """TIA (Bq·s) of a sampled curve: trapezoids between the samples (nothing before the first sample) plus a
     physical-decay tail A(t_last)/λ_phys after the last one.
+
+    Examples
+    --------
+    >>> round(tia_from_samples([0.0, 1.0], [100.0, 100.0], physical_half_life_h=10.64))   # 1 h + tail
+    5886099
     """
     t = array_finite("times_h", times_h, low=0.0, unit="h")
     a = array_finite("activity_Bq", activity_Bq, low=0.0)

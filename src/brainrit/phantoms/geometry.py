@@ -56,6 +56,12 @@ class Lesion:
         Diameter, mm (> 0).
     visible : bool
         Whether standard contrast MRI can see it (a target for SRS). Micrometastases are ``False``.
+
+    Examples
+    --------
+    >>> les = Lesion("met1", (10.0, 0.0, 0.0), 15.0)
+    >>> les.radius_mm, round(les.volume_cm3, 3)
+    (7.5, 1.767)
     """
 
     name: str
@@ -102,7 +108,14 @@ class Lesion:
 def check_grid(
     shape: Sequence[int], voxel_mm: Sequence[float] | float, origin_mm: Sequence[float] = (0.0, 0.0, 0.0)
 ) -> tuple[tuple[int, int, int], np.ndarray, np.ndarray]:
-    """Validate a grid description and return ``(shape, voxel_mm, origin_mm)`` as tuple/arrays."""
+    """Validate a grid description and return ``(shape, voxel_mm, origin_mm)`` as tuple/arrays.
+
+    Examples
+    --------
+    >>> shape, vox, org = check_grid((4, 4, 4), 2.0)
+    >>> shape, vox.tolist(), org.tolist()
+    ((4, 4, 4), [2.0, 2.0, 2.0], [0.0, 0.0, 0.0])
+    """
     try:
         shp = tuple(int(n) for n in shape)
     except (TypeError, ValueError):
@@ -117,7 +130,13 @@ def check_grid(
 
 
 def voxel_volume_cm3(voxel_mm: Sequence[float] | float) -> float:
-    """Volume of one voxel in cm³."""
+    """Volume of one voxel in cm³.
+
+    Examples
+    --------
+    >>> voxel_volume_cm3((2.0, 2.0, 2.5))
+    0.01
+    """
     vox = np.broadcast_to(np.asarray(voxel_mm, dtype=float), (3,))
     return float(np.prod(vox) / 1000.0)
 
@@ -125,13 +144,26 @@ def voxel_volume_cm3(voxel_mm: Sequence[float] | float) -> float:
 def axes_mm(
     shape: Sequence[int], voxel_mm: Sequence[float] | float, origin_mm: Sequence[float]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Voxel-centre coordinates along x, y and z (mm)."""
+    """Voxel-centre coordinates along x, y and z (mm).
+
+    Examples
+    --------
+    >>> [a.tolist() for a in axes_mm((3, 2, 1), 2.0, (0.0, 0.0, -5.0))]
+    [[0.0, 2.0, 4.0], [0.0, 2.0], [-5.0]]
+    """
     shp, vox, org = check_grid(shape, voxel_mm, origin_mm)
     return tuple(org[a] + vox[a] * np.arange(shp[a]) for a in range(3))  # type: ignore[return-value]
 
 
 def check_mask(name: str, mask: np.ndarray, shape: Sequence[int]) -> np.ndarray:
-    """Return ``mask`` as a boolean array of ``shape``; raise a clear error otherwise."""
+    """Return ``mask`` as a boolean array of ``shape``; raise a clear error otherwise.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> check_mask("brain", np.ones((2, 2, 2), int), (2, 2, 2)).dtype
+    dtype('bool')
+    """
     arr = np.asarray(mask)
     if arr.shape != tuple(shape):
         raise InputError(
@@ -174,6 +206,13 @@ def ellipsoid_mask(
     rotation : (3, 3) array, optional
         Columns are the ellipsoid's axes expressed in patient coordinates (orthonormal).
         ``None`` = aligned with x, y, z.
+
+    Examples
+    --------
+    >>> m = ellipsoid_mask((21, 21, 21), 1.0, (-10.0, -10.0, -10.0), centre_mm=(0, 0, 0),
+    ...                    semi_axes_mm=(8, 4, 2))
+    >>> int(m.sum())   # voxel centres inside; 4/3·π·8·4·2 = 268 mm³
+    249
     """
     shp, vox, org = check_grid(shape, voxel_mm, origin_mm)
     c = np.asarray(centre_mm, dtype=float)
@@ -234,7 +273,13 @@ def sphere_mask(
     centre_mm: Sequence[float],
     radius_mm: float,
 ) -> np.ndarray:
-    """Boolean mask of the voxels whose centre lies within ``radius_mm`` of ``centre_mm``."""
+    """Boolean mask of the voxels whose centre lies within ``radius_mm`` of ``centre_mm``.
+
+    Examples
+    --------
+    >>> int(sphere_mask((11, 11, 11), 1.0, (-5.0, -5.0, -5.0), (0.0, 0.0, 0.0), 1.0).sum())  # centre + 6
+    7
+    """
     r = positive("radius_mm", radius_mm)
     return ellipsoid_mask(shape, voxel_mm, origin_mm, centre_mm=centre_mm, semi_axes_mm=(r, r, r))
 
@@ -244,6 +289,13 @@ def signed_distance_mm(mask: np.ndarray, voxel_mm: Sequence[float] | float) -> n
 
     Positive outside, negative inside. The surface is placed half-way between a voxel inside and
     its outside neighbour, so a boundary voxel sits at -0.5 voxel and its outer neighbour at +0.5.
+
+    Examples
+    --------
+    >>> m = sphere_mask((21, 21, 21), 1.0, (-10.0, -10.0, -10.0), (0.0, 0.0, 0.0), 5.0)
+    >>> d = signed_distance_mm(m, 1.0)
+    >>> float(d[15, 10, 10]), float(d[16, 10, 10])   # last voxel inside, first outside
+    (-0.5, 0.5)
     """
     from scipy.ndimage import distance_transform_edt
 
@@ -263,7 +315,15 @@ def sample_trilinear(
     origin_mm: Sequence[float],
     points_mm: np.ndarray,
 ) -> np.ndarray:
-    """Trilinear interpolation of ``volume`` at points (N, 3) in mm; NaN outside the grid."""
+    """Trilinear interpolation of ``volume`` at points (N, 3) in mm; NaN outside the grid.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> v = np.arange(8.0).reshape(2, 2, 2)
+    >>> sample_trilinear(v, 1.0, (0.0, 0.0, 0.0), [[0.5, 0.5, 0.5], [3.0, 0.0, 0.0]]).tolist()
+    [3.5, nan]
+    """
     from scipy.ndimage import map_coordinates
 
     vol = np.asarray(volume, dtype=float)

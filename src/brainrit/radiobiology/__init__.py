@@ -75,7 +75,7 @@ from brainrit.radiobiology.outcome_models import (
     default_clonogen_model,
     format_probability,
 )
-from brainrit.radiobiology.parameters import Parameter, ParameterSet, list_parameter_sets, parameters
+from brainrit.radiobiology.parameter_library import Parameter, ParameterSet, list_parameter_sets, parameters
 from brainrit.radiobiology.protraction import (
     bed_decaying_source,
     dose_decaying_source,

@@ -75,7 +75,7 @@ def _default(organ: str, key: str) -> float:
 
 
 def _gondi() -> float:
-    from brainrit.radiobiology.parameters import parameters
+    from brainrit.radiobiology.parameter_library import parameters
 
     return float(parameters("hippocampus_gondi_d40")["threshold_eqd2_Gy"])
 

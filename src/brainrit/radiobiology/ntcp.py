@@ -313,7 +313,7 @@ def hippocampal_d40_gondi(
     >>> r.value_Gy, r.exceeds
     (37.5, True)
     """
-    from brainrit.radiobiology.parameters import parameters
+    from brainrit.radiobiology.parameter_library import parameters
 
     p = parameters("hippocampus_gondi_d40")
     thr = p["threshold_eqd2_Gy"]
@@ -346,7 +346,7 @@ def hippocampal_d50_ma(
     >>> hippocampal_d50_ma(10.0, 10).exceeds
     False
     """
-    from brainrit.radiobiology.parameters import parameters
+    from brainrit.radiobiology.parameter_library import parameters
 
     p = parameters("hippocampus_ma_d50")
     thr, risk = p["d50_Gy"], p["risk"]

@@ -175,7 +175,7 @@ def default_clonogen_model() -> ClonogenModel:
     >>> default_clonogen_model()
     ClonogenModel(cell_density_per_cm3=100000000.0, clonogenic_fraction=0.1)
     """
-    from brainrit.radiobiology.parameters import parameters
+    from brainrit.radiobiology.parameter_library import parameters
 
     p = parameters("clonogens_brain_metastasis")
     return ClonogenModel(p["cell_density_per_cm3"], p["clonogenic_fraction"])
@@ -211,7 +211,7 @@ class HiddenDisease:
     @classmethod
     def default(cls) -> HiddenDisease:
         """Library set ``hidden_disease_trials`` (Serres 2012 threshold, Kobets 2020 doubling times)."""
-        from brainrit.radiobiology.parameters import parameters
+        from brainrit.radiobiology.parameter_library import parameters
 
         p = parameters("hidden_disease_trials")
         return cls(p["detection_threshold_cells"], p["doubling_time_d"])

@@ -40,7 +40,7 @@ __all__ = ["OutcomeModelsSection"]
 
 
 def _library(name: str) -> float:
-    from brainrit.radiobiology.parameters import parameters
+    from brainrit.radiobiology.parameter_library import parameters
 
     return float(parameters("clonogens_brain_metastasis")[name])
 

@@ -35,7 +35,14 @@ TAGS = ("V", "K", "D", "user")
 
 @dataclass(frozen=True)
 class Parameter:
-    """One cited parameter: ``value`` is a float or a tuple of floats."""
+    """One cited parameter: ``value`` is a float or a tuple of floats.
+
+    Examples
+    --------
+    >>> p = parameters("lq_brain_metastasis").entries["alpha_per_Gy"]
+    >>> p.value, p.unit, p.tag
+    (0.3, '1/Gy', 'K')
+    """
 
     value: float | tuple[float, ...]
     unit: str
@@ -45,7 +52,14 @@ class Parameter:
 
 @dataclass(frozen=True)
 class ParameterSet(Mapping[str, Any]):
-    """A named, frozen set of cited parameters; ``ps[key]`` and ``ps.key`` give the value."""
+    """A named, frozen set of cited parameters; ``ps[key]`` and ``ps.key`` give the value.
+
+    Examples
+    --------
+    >>> ps = parameters("lq_brain_metastasis")
+    >>> ps.name, ps["alpha_per_Gy"], ps.alpha_beta_Gy
+    ('lq_brain_metastasis', 0.3, 10.0)
+    """
 
     name: str
     description: str
