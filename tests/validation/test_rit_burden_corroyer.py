@@ -56,7 +56,7 @@ def mouse():
     run = run_scenario(sc, stages=["radionuclide", "kinetics", "dosimetry", "rit_outcomes", "window"],
                        figures=False)  # fmt: skip
     w = run.stages["window"]
-    course, tr, vp = w.objects["course"], w.objects["treatments"], w.objects["patients"]
+    course, tr, vp = w.course, w.treatments, w.patients
     kw = dict(treatment_day_d=dz.MOUSE_TREATMENT_DAY_D, readout_day_d=dz.window.MOUSE_HORIZON_D)
     rit = dz.metastatic_burden(
         course, vp, lambda st: dz.window._rit_survival(tr.rit, st["vcam1"], st["spheroid"]), **kw
