@@ -2,8 +2,8 @@
 
 Model (stated in the report):
 
-* Tumour cells: survival ``S = S_α · S_low``. The α part is microdosimetric (compound Poisson over
-  hits, ``brainrit.radiobiology.survival_alpha_microdosimetric``) with the mean single-event specific
+* Tumour cells: survival ``S = S_α · S_low`` (``brainrit.radiobiology.survival_mixed``). The α part is
+  microdosimetric (compound Poisson over hits) with the mean single-event specific
   energy ``z̄₁ = 0.204·L/d²`` (ICRU 36) for the nucleus diameter of the scenario and the yield-weighted
   stopping power of the chain's α lines at emission (ASTAR); the low-LET part is LQ with the
   Lea–Catcheside G factor of the dose-rate history of the kinetics.
@@ -64,8 +64,8 @@ class RitOutcomeModel:
         Mean α and electron dose at scale 1, Gy.
     z1_Gy, z0_Gy : float
         Mean single-event specific energy of the nucleus and its inactivation constant, Gy.
-    alpha_tumour_per_Gy, beta_tumour_per_Gy2 : float
-        Tumour LQ parameters of the low-LET component.
+    alpha_tumour_per_Gy, alpha_beta_tumour_Gy : float
+        Tumour LQ parameters of the low-LET component (Gy⁻¹, Gy).
     g_factor_tumour, g_factor_brain : float
         Lea–Catcheside G factors of the low-LET dose-rate history.
     alpha_beta_brain_Gy, rbe_alpha : float
@@ -81,7 +81,7 @@ class RitOutcomeModel:
     --------
     >>> from brainrit.pipeline.stage_dosimetry import DoseByClass
     >>> mod = RitOutcomeModel(metastasis_dose_Gy=DoseByClass(0.0, 0.0), brain_dose_Gy=DoseByClass(0.0, 0.0),
-    ...     z1_Gy=0.2, z0_Gy=1.0, alpha_tumour_per_Gy=0.3, beta_tumour_per_Gy2=0.03, g_factor_tumour=0.0,
+    ...     z1_Gy=0.2, z0_Gy=1.0, alpha_tumour_per_Gy=0.3, alpha_beta_tumour_Gy=10.0, g_factor_tumour=0.0,
     ...     g_factor_brain=0.0, alpha_beta_brain_Gy=2.0, rbe_alpha=5.0, clonogens_per_lesion=(10.0,),
     ...     lesion_counts=(1,), td50_Gy=120.0, m=0.35, n=1.0)
     >>> mod.tcp(1.0)[0]  # no dose: ten surviving clonogens, TCP = exp(-10)
@@ -93,7 +93,7 @@ class RitOutcomeModel:
     z1_Gy: float
     z0_Gy: float
     alpha_tumour_per_Gy: float
-    beta_tumour_per_Gy2: float
+    alpha_beta_tumour_Gy: float
     g_factor_tumour: float
     g_factor_brain: float
     alpha_beta_brain_Gy: float
@@ -109,12 +109,16 @@ class RitOutcomeModel:
         import brainrit.radiobiology as rb
 
         d_a, d_e = self.metastasis_dose_Gy.alpha * scale, self.metastasis_dose_Gy.electron * scale
-        z1 = self.z1_Gy
-        s_a = float(rb.survival_alpha_microdosimetric(d_a, z1, self.z0_Gy)) if d_a > 0 and z1 > 0 else 1.0
-        s_low = math.exp(
-            -self.alpha_tumour_per_Gy * d_e - self.beta_tumour_per_Gy2 * self.g_factor_tumour * d_e**2
+        s = rb.survival_mixed(
+            d_a,
+            d_e,
+            z0_Gy=self.z0_Gy,
+            alpha_per_Gy=self.alpha_tumour_per_Gy,
+            alpha_beta_Gy=self.alpha_beta_tumour_Gy,
+            z1_Gy=self.z1_Gy if self.z1_Gy > 0 else None,  # z̄₁ = 0: no α emitter, hence no α dose
+            g_low_let=self.g_factor_tumour,
         )
-        return s_a * s_low
+        return float(s)
 
     def tcp(self, scale: float) -> tuple[float, tuple[float, ...]]:
         """TCP of all lesions and TCP of one lesion of each group at ``scale``."""
@@ -240,7 +244,7 @@ def run(ctx: Context) -> RitOutcomesResult:
         z1_Gy=z1,
         z0_Gy=rbio.z0_Gy,
         alpha_tumour_per_Gy=rbio.alpha_tumour_per_Gy,
-        beta_tumour_per_Gy2=rbio.alpha_tumour_per_Gy / rbio.alpha_beta_tumour_Gy,
+        alpha_beta_tumour_Gy=rbio.alpha_beta_tumour_Gy,
         g_factor_tumour=g_tumour,
         g_factor_brain=g_brain,
         alpha_beta_brain_Gy=rbio.alpha_beta_brain_Gy,
