@@ -17,7 +17,7 @@ def test_materials_and_defaults():
     assert ph.MATERIALS[0] == "water"
     assert {"water", "soft_tissue", "brain", "bone"} <= set(ph.MATERIALS)
     assert ph.get_material().name == "water"
-    expected = {"water": 1.0, "soft_tissue": 1.0, "brain": 1.04, "bone": 1.92}
+    expected = {"water": 1.0, "soft_tissue": 1.04, "brain": 1.04, "bone": 1.92}
     for name, rho in expected.items():
         m = ph.get_material(name)
         assert m.density_g_cm3 == rho and m.note

@@ -32,7 +32,7 @@ def test_absorbed_fractions_monotone_and_bounded():
         s.total_Gy_per_Bq_s,
         s.s_Gy_per_Bq_s["alpha"] + s.s_Gy_per_Bq_s["electron"] + s.s_Gy_per_Bq_s["photon"],
     )
-    assert s.mass_g[-1] == pytest.approx(4 / 3 * np.pi * 2.0**3)
+    assert s.mass_g[-1] == pytest.approx(4 / 3 * np.pi * 2.0**3 * 1.04)  # soft tissue, 1.04 g/cm³
 
 
 def test_alpha_edge_correction_first_order():

@@ -57,6 +57,7 @@ def _print_tables(s: dict) -> None:
             f"{m['decays_per_parent_decay']:.5g}",
         )
     console.print(chain)
+    console.print(f"Chain rule: {s['chain_rule']}")
 
     energy = Table(title="Energy emitted per decay (MeV)")
     energy.add_column("radiation class")

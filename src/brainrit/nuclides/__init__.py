@@ -13,7 +13,15 @@ Examples
 0.3594
 """
 
-from brainrit.nuclides.chains import ChainMember, DecayChain, decay_chain, format_half_life
+from brainrit.nuclides.chains import (
+    LONG_LIVED_HALF_LIFE_S,
+    LONG_LIVED_PARENT_RATIO,
+    ChainCutWarning,
+    ChainMember,
+    DecayChain,
+    decay_chain,
+    format_half_life,
+)
 from brainrit.nuclides.decays import (
     INITIAL_STATES,
     bateman_matrix,
@@ -34,9 +42,12 @@ from brainrit.nuclides.summary import nuclide_summary
 __all__ = [
     "ELEMENTS",
     "INITIAL_STATES",
+    "LONG_LIVED_HALF_LIFE_S",
+    "LONG_LIVED_PARENT_RATIO",
     "RADIATION_CLASSES",
     "RADIATION_GROUPS",
     "VCAM1_COMPARISON_NUCLIDES",
+    "ChainCutWarning",
     "ChainMember",
     "DecayChain",
     "Emissions",

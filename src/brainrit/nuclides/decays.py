@@ -117,7 +117,7 @@ def equilibrium_activity_ratios(parent: str, *, cut: Iterable[str] = ()) -> dict
     >>> round(r["Bi-212"], 4), round(r["Po-212"], 4)
     (1.1048, 0.7077)
     """
-    chain = decay_chain(parent, cut=cut)
+    chain = decay_chain(parent, cut=cut, window_h=math.inf)
     if not chain.radioactive:
         raise InputError("parent", parent, "a radioactive nuclide (this one is stable)")
     names, lam, V = bateman_matrix(chain)
@@ -200,7 +200,7 @@ def cumulated_decays(
     if t2 < t1:
         raise InputError("stop_h", stop_h, f"a number >= start_h ({t1:g} h), or math.inf")
     state = choice("initial", initial, INITIAL_STATES)
-    chain = decay_chain(parent, cut=cut)
+    chain = decay_chain(parent, cut=cut, window_h=math.inf)
     if not chain.radioactive:
         raise InputError("parent", parent, "a radioactive nuclide (this one is stable)")
     names, lam, V = bateman_matrix(chain)

@@ -223,7 +223,9 @@ def _emissions(name: str) -> Emissions:
     return Emissions(name, MappingProxyType(lines), minus, plus, spectrum, scale)
 
 
-def energy_per_decay(nuclide: str, chain: bool = False, *, cut: Iterable[str] = ()) -> dict[str, float]:
+def energy_per_decay(
+    nuclide: str, chain: bool = False, *, cut: Iterable[str] = (), window_h: float | None = None
+) -> dict[str, float]:
     """Energy emitted per decay by radiation class, MeV (ICRP Publication 107).
 
     Parameters
@@ -231,12 +233,14 @@ def energy_per_decay(nuclide: str, chain: bool = False, *, cut: Iterable[str] = 
     nuclide : str
         Nuclide (or chain parent when ``chain=True``).
     chain : bool, optional
-        False (default): per decay of ``nuclide`` alone. True: per decay of the parent with its progeny
-        in equilibrium, i.e. each member weighted by its ``decays_per_parent_decay`` (branching
-        propagated down the chain; for ²¹²Pb: ²¹²Bi 1, ²¹²Po 0.6406, ²⁰⁸Tl 0.3594).
+        False (default): per decay of ``nuclide`` alone. True: per decay of the parent, each member
+        weighted by its ``decays_per_parent_decay`` under the chain rule of
+        :func:`~brainrit.nuclides.decay_chain` (for ²¹²Pb: ²¹²Bi 1, ²¹²Po 0.6406, ²⁰⁸Tl 0.3594; for
+        ²¹¹At the 32.9 y ²⁰⁷Bi is cut by default, as in the ICRP-107 chain totals).
     cut : iterable of str, optional
-        Chain members treated as end-points (their emissions are not counted), e.g. ``["Bi-207"]`` for
-        ²¹¹At. Only used with ``chain=True``.
+        Chain members treated as end-points (their emissions are not counted). Only with ``chain=True``.
+    window_h : float, optional
+        Time window of the chain weights (h); None: the default rule. Only with ``chain=True``.
 
     Returns
     -------
@@ -257,7 +261,7 @@ def energy_per_decay(nuclide: str, chain: bool = False, *, cut: Iterable[str] = 
     from brainrit.nuclides.chains import decay_chain
 
     total = dict.fromkeys(RADIATION_CLASSES, 0.0)
-    for member in decay_chain(nuclide, cut=cut).radioactive:
+    for member in decay_chain(nuclide, cut=cut, window_h=window_h).radioactive:
         em = _emissions(member.name)
         for cls in RADIATION_CLASSES:
             total[cls] += member.decays_per_parent_decay * em.energy_per_decay_MeV(cls)

@@ -31,7 +31,9 @@ SOURCES = {
 }
 
 
-def nuclide_summary(name: str, *, cut: Iterable[str] = (), min_alpha_yield: float = 1e-3) -> dict[str, Any]:
+def nuclide_summary(
+    name: str, *, cut: Iterable[str] = (), min_alpha_yield: float = 1e-3, window_h: float | None = None
+) -> dict[str, Any]:
     """Chain, energy per decay and α lines of a nuclide, as plain JSON-serialisable values.
 
     Parameters
@@ -43,20 +45,23 @@ def nuclide_summary(name: str, *, cut: Iterable[str] = (), min_alpha_yield: floa
     min_alpha_yield : float, optional
         α lines below this yield per decay of their own nuclide are left out (default 1e-3, the
         threshold of the ICRP-107 line tables used in the validation tests).
+    window_h : float, optional
+        Time window of the chain weights (h); None: the default chain rule
+        (:func:`~brainrit.nuclides.decay_chain`).
 
     Returns
     -------
     dict
         ``nuclide``, ``half_life_s`` (None when stable), ``half_life``; ``chain``: one dict per member
         (name, half-life, stable, cut, decay modes, daughters with branching, decays per parent decay);
-        ``energy_per_decay_MeV`` (the nuclide alone) and ``chain_energy_per_decay_MeV`` (per parent decay,
-        progeny in equilibrium) by radiation class; ``alpha_lines``: nuclide, energy_MeV, yield per decay
+        ``chain_rule`` (in words) and ``members_counted``; ``energy_per_decay_MeV`` (the nuclide alone)
+        and ``chain_energy_per_decay_MeV`` (per parent decay, chain rule weights) by radiation class; ``alpha_lines``: nuclide, energy_MeV, yield per decay
         of that nuclide, yield per parent decay, CSDA range in liquid water (µm, ASTAR); ``sources``.
     """
     from brainrit.physics import alpha_csda_range_um  # lazy: physics tables load on first use
 
     threshold = in_range("min_alpha_yield", min_alpha_yield, 0.0, 1.0)
-    chain = decay_chain(name, cut=cut)
+    chain = decay_chain(name, cut=cut, window_h=window_h)
     parent = chain.members[0]
     members = []
     for m in chain.members:
@@ -94,8 +99,10 @@ def nuclide_summary(name: str, *, cut: Iterable[str] = (), min_alpha_yield: floa
         "half_life_s": None if math.isinf(parent.half_life_s) else parent.half_life_s,
         "half_life": format_half_life(parent.half_life_s),
         "chain": members,
+        "chain_rule": chain.rule,
+        "members_counted": list(chain.counted),
         "energy_per_decay_MeV": energy_per_decay(chain.parent),
-        "chain_energy_per_decay_MeV": energy_per_decay(chain.parent, chain=True, cut=cut),
+        "chain_energy_per_decay_MeV": energy_per_decay(chain.parent, chain=True, cut=cut, window_h=window_h),
         "alpha_lines": alpha_lines,
         "min_alpha_yield": threshold,
         "sources": dict(SOURCES),

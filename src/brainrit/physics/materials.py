@@ -4,29 +4,42 @@ Mass quantities (stopping power in MeV cm²/g, μ/ρ in cm²/g, CSDA range in g/
 tables; lengths in µm are the mass range divided by the density, so every range scales as 1/ρ and
 the density is a parameter of :func:`get_material`.
 
-Choices (each is a documented proxy where NIST has no table for the material):
+Choices (each is a documented proxy where NIST has no table for the material). Densities and
+compositions, with their sources:
 
 ===============  ======  =============================  ======================  ==============================
 material         ρ       α (ASTAR)                      electrons (ESTAR)       photons (SRD-126)
 ===============  ======  =============================  ======================  ==============================
 ``water``        1.00    liquid water                   liquid water            water, liquid
-``soft_tissue``  1.00    ICRP skeletal muscle (proxy)   ICRP soft tissue        soft tissue (ICRU-44)
+``soft_tissue``  1.04    ICRP skeletal muscle (proxy)   ICRP soft tissue        soft tissue (ICRU-44)
 ``brain``        1.04    liquid water per mass (proxy)  ICRP brain              brain grey/white (ICRU-44)
 ``bone``         1.92    --                             --                      cortical bone (ICRU-44)
 ===============  ======  =============================  ======================  ==============================
 
-- ``soft_tissue`` density 1.00 g/cm³ is the ICRP soft-tissue density used by ESTAR (ICRP
-  Publication 23, 1975). ASTAR has no ICRP soft tissue; ICRP skeletal muscle (same four main
-  elements, H 10.2 %, C 14.3 %, N 3.4 %, O 71.0 %) is used for α. SRD-126 "Tissue, Soft" is the
-  ICRU Report 44 (1989) composition.
-- ``brain`` density 1.04 g/cm³ is ICRU Report 44 (1989) grey/white matter (SRD-126 "Brain").
+- ``water``: H 11.19 %, O 88.81 % by mass, 1.00 g/cm³ (NIST SRD-124 ESTAR/ASTAR "Water, liquid";
+  Berger et al., ICRU Report 49, 1993).
+- ``soft_tissue`` density 1.04 g/cm³: adult soft tissue of the ORNL reference phantoms (Cristy M,
+  Eckerman KF 1987, ORNL/TM-8381/V1) and of the soft-tissue voxel S-values of Lanconelli et al.
+  2012 (Phys Med Biol 57:517), whose kernel sums balance the emitted energy only at this density.
+  (Until brainrit 0.x this was 1.00 g/cm³, the density NIST attaches to ICRP soft tissue; lengths
+  scale as 1/ρ, so ranges in ``soft_tissue`` are now 3.8 % shorter and voxel doses per decay 3.8 %
+  lower.) Electron mass stopping powers and ranges: ESTAR "Tissue, soft (ICRP)", the ICRP
+  Publication 23 (1975) composition (H 10.45 %, C 23.22 %, N 2.49 %, O 63.02 %; Na, Mg, P, S, Cl,
+  K, Ca, Fe, Zn ≤ 0.2 % each; NIST SRD-124). Mass stopping powers do not depend on density apart
+  from the density effect, which is < 1 % below 3 MeV. α: ASTAR has no soft tissue; ASTAR
+  "Muscle, skeletal (ICRP)" (composition as listed by NIST SRD-124) is used per unit mass. Photons:
+  SRD-126 "Tissue, Soft (ICRU-44)" (composition of ICRU Report 44, 1989, as listed by Hubbell &
+  Seltzer 2004, NIST SRD-126) per unit mass.
+- ``brain`` density 1.04 g/cm³ is ICRU Report 44 (1989) grey/white matter (SRD-126 "Brain";
+  H 10.7 %, C 14.5 %, N 2.2 %, O 71.2 %). ESTAR "Brain (ICRP)" for electrons.
   ASTAR has no brain: α mass stopping powers and mass ranges are those of liquid water, with
   lengths divided by 1.04. Reason: the ESTAR collision stopping power of ICRP brain is within
   0.3 % of liquid water per unit mass from 20 keV to 10 GeV (same mean excitation energy and Z/A
   dependence that governs α electronic stopping), whereas ASTAR ICRP skeletal muscle is 1.1 %
   below water at 5-9 MeV. The alternative (muscle) would lengthen the α ranges in brain by
   +0.63 % at 5.304 MeV and +0.93 % at 8.785 MeV (``tests/unit/test_physics_materials.py``).
-- ``bone`` is provided for photons only (ICRU-44 cortical bone, 1.92 g/cm³).
+- ``bone`` is provided for photons only (ICRU-44 cortical bone, 1.92 g/cm³, composition as listed
+  in NIST SRD-126 "Bone, Cortical (ICRU-44)").
 
 Examples
 --------
@@ -85,12 +98,13 @@ _MATERIALS: dict[str, Material] = {
     ),
     "soft_tissue": Material(
         "soft_tissue",
-        1.0,
+        1.04,
         "astar_muscle_skeletal_icrp",
         "estar_tissue_soft_icrp",
         "nist_xray_attenuation_tissue",
-        "ICRP soft tissue, 1.00 g/cm3 (ICRP Publication 23, as in ESTAR); alpha: ASTAR ICRP skeletal "
-        "muscle (proxy, no ASTAR soft tissue); photons: ICRU-44 soft tissue",
+        "soft tissue, 1.04 g/cm3 (adult soft tissue, Cristy & Eckerman 1987 ORNL/TM-8381; Lanconelli et al. "
+        "2012); electrons: ESTAR ICRP soft tissue (ICRP Publication 23) per mass; alpha: ASTAR ICRP "
+        "skeletal muscle (proxy, no ASTAR soft tissue); photons: ICRU-44 soft tissue",
     ),
     "brain": Material(
         "brain",

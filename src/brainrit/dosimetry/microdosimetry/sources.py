@@ -155,7 +155,7 @@ def _program(src: Source) -> _Program:
         a_parent = _mass_number(m.name)
         # momentum conservation: E_R = E_α·m_α/m_D (m_α = 4.0015 u; m_D ≈ (A − 4) u, error < 0.1 %)
         recoil.append(_ALPHA_MASS_U / (a_parent - 4) if src.recoil and a_parent > 8 else 0.0)
-        if m.stable:
+        if m.stable or m.cut:  # cut members (chain rule) end the chain: no emissions
             branches.append(())
             lines.append(None)
             loose.append(0.0)

@@ -18,7 +18,7 @@ Examples
 >>> from brainrit.dosimetry.voxel.spheres import sphere_s_values
 >>> s = sphere_s_values("Y-90", [1.0, 10.0, 40.0])
 >>> [round(float(f), 2) for f in s.absorbed_fraction["electron"]]
-[0.08, 0.57, 0.88]
+[0.09, 0.64, 0.9]
 """
 
 from __future__ import annotations
