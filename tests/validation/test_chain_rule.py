@@ -24,7 +24,8 @@ import warnings
 import numpy as np
 import pytest
 
-from brainrit.dosimetry.microdosimetry import Source, _program
+from brainrit.dosimetry.microdosimetry import Source
+from brainrit.dosimetry.microdosimetry.sources import _program
 from brainrit.nuclides import (
     VCAM1_COMPARISON_NUCLIDES,
     ChainCutWarning,

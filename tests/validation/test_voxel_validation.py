@@ -80,7 +80,9 @@ def _reference_source(nuclide):
     photons = voxel_kernel_components(nuclide, 3.0, 1, material="soft_tissue", chain=False)["photon"]
     electrons_ref = block - photons.sum() * mass_g / MEV_PER_G_TO_MGY_PER_MBQ_S
     f = (electrons_ref - beta_e @ beta_y) / (line_e @ line_y)
-    src = dataclasses.replace(spec, electron_MeV=np.r_[beta_e, line_e], electron_yield=np.r_[beta_y, f * line_y])
+    src = dataclasses.replace(
+        spec, electron_MeV=np.r_[beta_e, line_e], electron_yield=np.r_[beta_y, f * line_y]
+    )
     return src, f
 
 

@@ -84,6 +84,7 @@ class ChainCutWarning(UserWarning):
     ('ChainCutWarning', True)
     """
 
+
 _MODE_ASCII = {"α": "A", "β": "B", " & ": "/"}
 
 
@@ -165,10 +166,7 @@ class DecayChain:
         """The chain rule that set the weights, in words."""
         if self.window_h is None:
             cut = f"; cut as practically stable: {', '.join(self.auto_cut)}" if self.auto_cut else ""
-            return (
-                "all decays of members with T½ <= 1 y and <= 1000 × the parent's"
-                + cut
-            )
+            return "all decays of members with T½ <= 1 y and <= 1000 × the parent's" + cut
         if math.isinf(self.window_h):
             return "all decays of every member (no window)"
         return f"decays within {self.window_h:g} h of a pure parent source"

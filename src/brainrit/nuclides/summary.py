@@ -55,8 +55,9 @@ def nuclide_summary(
         ``nuclide``, ``half_life_s`` (None when stable), ``half_life``; ``chain``: one dict per member
         (name, half-life, stable, cut, decay modes, daughters with branching, decays per parent decay);
         ``chain_rule`` (in words) and ``members_counted``; ``energy_per_decay_MeV`` (the nuclide alone)
-        and ``chain_energy_per_decay_MeV`` (per parent decay, chain rule weights) by radiation class; ``alpha_lines``: nuclide, energy_MeV, yield per decay
-        of that nuclide, yield per parent decay, CSDA range in liquid water (µm, ASTAR); ``sources``.
+        and ``chain_energy_per_decay_MeV`` (per parent decay, chain rule weights) by radiation class;
+        ``alpha_lines``: nuclide, energy_MeV, yield per decay of that nuclide, yield per parent decay,
+        CSDA range in liquid water (µm, ASTAR); ``sources``.
     """
     from brainrit.physics import alpha_csda_range_um  # lazy: physics tables load on first use
 

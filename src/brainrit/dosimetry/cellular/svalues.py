@@ -123,6 +123,9 @@ class SValueTable:
         Rows :data:`TARGETS` (N, Cy, C), columns :data:`SOURCES` (N, Cy, CS, C).
     by_class : Mapping[str, ndarray]
         The same, per radiation class (every class in :data:`RADIATION_CLASSES`).
+    alpha_recoil : bool
+        True when the α-recoil energy is included (deposited at the decay site); False for MIRD-style
+        values without it (the ``alpha_recoil`` class is then 0).
     """
 
     nuclide: str
@@ -131,6 +134,7 @@ class SValueTable:
     material: str
     values_Gy_per_Bq_s: np.ndarray
     by_class: Mapping[str, np.ndarray] = field(default_factory=dict)
+    alpha_recoil: bool = True
 
     def get(self, target: str, source: str) -> float:
         """S(target ← source) in Gy/(Bq·s)."""
@@ -286,15 +290,24 @@ def s_values(
     chain: bool = True,
     daughter_sources: Mapping[str, str] | None = None,
     electron_model: str = "cole",
+    alpha_recoil: bool = True,
 ) -> SValueTable:
     """All 3 × 4 S-values of a nuclide (Gy/(Bq·s)), per radiation class and in total.
 
     With ``chain=True`` the radioactive daughters are included, each weighted by its decays per parent
-    decay in secular equilibrium (``brainrit.nuclides.decay_chain``). A daughter decays where the
+    decay (``brainrit.nuclides.decay_chain``). A daughter decays where the
     parent is (the column's source) unless ``daughter_sources`` places it elsewhere: e.g.
     ``{"Bi-212": "C"}`` (released from the chelate but still in the cell) or ``{"Bi-212": "away"}``
     (decays outside this cell, not counted). A daughter placed in a fixed compartment contributes the
-    same to every column.
+    same to every column. Chain weights follow the chain rule of :func:`brainrit.nuclides.decay_chain`
+    (practically stable progeny such as ²⁰⁷Bi after ²¹¹At are cut).
+
+    ``alpha_recoil`` (default True) includes the kinetic energy of the recoiling daughter nucleus
+    after α decay (E_R ≈ E_α·m_α/m_D, 0.169 MeV for ²¹²Po), deposited at the decay site: right for
+    biology, since the recoil's ~0.1 µm track is as densely ionising as the α's. MIRD cellular S-values
+    (Goddu et al. 1997) and MIRDcell leave it out; pass ``alpha_recoil=False`` to compare with them.
+    The difference is large in small self-irradiated compartments: for ²¹²Po with R_N = 3 µm the
+    recoil is 56 % of S(N←N); it is 0 for cross-irradiation (N←Cy, N←CS).
 
     Examples
     --------
@@ -307,6 +320,8 @@ def s_values(
     members = src.chain_members(
         nuclide, chain=chain, daughter_sources=daughter_sources, allowed_sources=SOURCES
     )
+    if not isinstance(alpha_recoil, bool):
+        raise InputError("alpha_recoil", alpha_recoil, "True or False")
     e = np.zeros((len(RADIATION_CLASSES), 3, 4))
     for m, n_dec, loc in members:
         em = _member_energy(m, tb.material, tb.electron_model, rc, rn)
@@ -314,11 +329,13 @@ def s_values(
             e += n_dec * em
         else:
             e += n_dec * em[:, :, SOURCES.index(loc)][:, :, None]
+    if not alpha_recoil:
+        e[RADIATION_CLASSES.index("alpha_recoil")] = 0.0
     scale = MEV_TO_J / _masses_kg(rc, rn, tb.density_g_cm3)[None, :, None]
     by = e * scale
     by_class = {c: by[i] for i, c in enumerate(RADIATION_CLASSES)}
     name = members[0][0] if members else str(nuclide)
-    return SValueTable(name, rc, rn, tb.material, by.sum(axis=0), by_class)
+    return SValueTable(name, rc, rn, tb.material, by.sum(axis=0), by_class, alpha_recoil)
 
 
 def s_value(
@@ -333,6 +350,7 @@ def s_value(
     by_class: bool = False,
     daughter_sources: Mapping[str, str] | None = None,
     electron_model: str = "cole",
+    alpha_recoil: bool = True,
 ) -> float | dict[str, float]:
     """Cellular S-value S(target ← source) of a nuclide (Gy/(Bq·s)).
 
@@ -347,13 +365,15 @@ def s_value(
     material : str
         ``"water"`` (default), ``"soft_tissue"``, ``"brain"``.
     chain : bool
-        Include radioactive daughters (secular equilibrium), default True.
+        Include radioactive daughters (chain rule of :func:`brainrit.nuclides.decay_chain`), default True.
     by_class : bool
         Return a mapping radiation class -> S-value instead of the total.
     daughter_sources : Mapping[str, str], optional
         Where daughters decay (see :func:`s_values`).
     electron_model : {"cole", "estar"}
         Electron range–energy relation (default Cole 1969, as MIRD).
+    alpha_recoil : bool
+        Include the α-recoil energy (default True; MIRD tables exclude it, see :func:`s_values`).
 
     Returns
     -------
@@ -370,7 +390,7 @@ def s_value(
     s = _compartment("source", source, SOURCES)
     table = s_values(
         nuclide, cell_radius_um, nucleus_radius_um, material=material, chain=chain,
-        daughter_sources=daughter_sources, electron_model=electron_model,
+        daughter_sources=daughter_sources, electron_model=electron_model, alpha_recoil=alpha_recoil,
     )  # fmt: skip
     if by_class:
         return table.get_by_class(t, s)

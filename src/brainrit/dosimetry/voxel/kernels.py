@@ -233,7 +233,9 @@ def _range_deposit(energy: np.ndarray, radius_um: np.ndarray, table: Any) -> np.
     return np.clip(energy[:, None] - np.interp(resid, tR, tE), 0.0, None)
 
 
-def _electron_deposit(energy: np.ndarray, weight: np.ndarray, radius_um: np.ndarray, table: Any) -> np.ndarray:
+def _electron_deposit(
+    energy: np.ndarray, weight: np.ndarray, radius_um: np.ndarray, table: Any
+) -> np.ndarray:
     """Σ weight · E0 · F(r/r0(E0); E0): energy within each radius from the electron lines (MeV/decay)."""
     from brainrit.physics.dpk import dpk_fraction_within
 
