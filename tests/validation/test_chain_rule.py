@@ -121,12 +121,26 @@ def test_short_lived_chains_unchanged(parent):
 
 
 def test_default_rule_cuts_only_long_lived_members():
-    """Over the 12 comparison nuclides the default rule cuts exactly ²⁰⁷Bi (²¹¹At) and ¹⁴⁵Sm (¹⁴⁹Tb,
-    T½ 340 d = 1980 × ¹⁴⁹Tb's; its own ¹⁴⁵Pm daughter is then not reached)."""
+    """Over the 12 comparison nuclides the default rule cuts exactly ²⁰⁷Bi (²¹¹At) and, from ¹⁴⁹Tb
+    (4.12 h), ¹⁴⁹Gd (9.28 d, 54×) and ¹⁴⁵Eu (5.93 d, 35×); what lies below them is not reached."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ChainCutWarning)
         cut = {p: decay_chain(p).auto_cut for p in VCAM1_COMPARISON_NUCLIDES}
-    assert {p: c for p, c in cut.items() if c} == {"At-211": ("Bi-207",), "Tb-149": ("Sm-145",)}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ChainCutWarning)
-        assert "Pm-145" not in decay_chain("Tb-149").names
+        tb149 = decay_chain("Tb-149")
+    assert {p: c for p, c in cut.items() if c} == {"At-211": ("Bi-207",), "Tb-149": ("Gd-149", "Eu-145")}
+    assert tb149.counted == ("Tb-149",)
+    assert not {"Eu-149", "Sm-145", "Pm-145"} & set(tb149.names)
+
+
+def test_fraction_of_member_decays_behind_the_factor_10():
+    """The docstring's reason for 10: a daughter living 10× longer than its parent makes 30 % of its
+    decays within 6.64 parent half-lives (99 % of the parent's decays); at 3× it makes 68 %."""
+    lp = math.log(2.0)
+    t = math.log2(100.0)  # parent half-lives for 99 % of its decays
+
+    def frac(k):
+        lm = lp / k
+        return 1.0 - (lp * math.exp(-lm * t) - lm * math.exp(-lp * t)) / (lp - lm)
+
+    assert frac(10.0) == pytest.approx(0.30, abs=0.005)
+    assert frac(3.0) == pytest.approx(0.68, abs=0.005)

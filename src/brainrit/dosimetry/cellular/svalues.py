@@ -300,7 +300,7 @@ def s_values(
     ``{"Bi-212": "C"}`` (released from the chelate but still in the cell) or ``{"Bi-212": "away"}``
     (decays outside this cell, not counted). A daughter placed in a fixed compartment contributes the
     same to every column. Chain weights follow the chain rule of :func:`brainrit.nuclides.decay_chain`
-    (practically stable progeny such as ²⁰⁷Bi after ²¹¹At are cut).
+    (long-lived progeny such as ²⁰⁷Bi after ²¹¹At are cut).
 
     ``alpha_recoil`` (default True) includes the kinetic energy of the recoiling daughter nucleus
     after α decay (E_R ≈ E_α·m_α/m_D, 0.169 MeV for ²¹²Po), deposited at the decay site: right for

@@ -112,6 +112,9 @@ class EmissionSpectrum:
         trapezoid weights (so ``Σ yield`` is the number of electrons per decay).
     photon_MeV, photon_yield : ndarray
         γ, X-ray and annihilation photon lines.
+    members : tuple of (str, float)
+        The chain members counted and their decays per parent decay (chain rule of
+        :func:`brainrit.nuclides.decay_chain`); ``((nuclide, 1.0),)`` without the chain.
     """
 
     nuclide: str
@@ -122,6 +125,7 @@ class EmissionSpectrum:
     electron_yield: np.ndarray
     photon_MeV: np.ndarray
     photon_yield: np.ndarray
+    members: tuple[tuple[str, float], ...] = ()
 
     def emitted_MeV(self) -> dict[str, float]:
         """Energy emitted per parent decay in each component (MeV); α includes recoil."""
@@ -193,21 +197,25 @@ def _emission_spectrum(nuclide: str, chain: bool, cut: tuple[str, ...]) -> Emiss
     aE, aY = keep("aE", "aY")
     eE, eY = keep("eE", "eY")
     pE, pY = keep("pE", "pY")
-    return EmissionSpectrum(parent, aE, aY, local, eE, eY, pE, pY)
+    counted = tuple((name, float(w)) for name, w in members if w > 0)
+    return EmissionSpectrum(parent, aE, aY, local, eE, eY, pE, pY, counted)
 
 
 def emission_spectrum(nuclide: str, *, chain: bool = True, cut: Iterable[str] = ()) -> EmissionSpectrum:
     """Emissions per decay of ``nuclide``, summed over its chain members.
 
-    Chain members are weighted by their decays per parent decay in equilibrium
-    (:func:`brainrit.nuclides.decay_chain`), all decaying where the parent decays; members in
-    ``cut`` (e.g. released daughters followed separately) end the chain.
+    Chain members are weighted by their decays per parent decay under the chain rule of
+    :func:`brainrit.nuclides.decay_chain` (long-lived progeny cut), all decaying where the
+    parent decays; members in ``cut`` (e.g. released daughters followed separately) end the chain.
+    The members counted are on the result (``members``).
 
     Examples
     --------
     >>> s = emission_spectrum("Pb-212")
     >>> round(s.emitted_MeV()["alpha"], 3)
     7.952
+    >>> [name for name, _ in s.members]
+    ['Pb-212', 'Bi-212', 'Po-212', 'Tl-208']
     """
     if not isinstance(nuclide, str):
         raise InputError("nuclide", nuclide, "a nuclide name such as 'Pb-212'")
