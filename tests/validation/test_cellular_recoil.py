@@ -35,7 +35,10 @@ def test_recoil_excluded_equals_monoenergetic_alpha():
     for target in cel.TARGETS:
         for source in cel.SOURCES:
             mono = sum(
-                float(yy) * cel.s_value_monoenergetic("alpha", float(ee), target, source, RC, RN)
+                float(yy)
+                * cel.s_value_monoenergetic(
+                    "alpha", float(ee), target, source, cell_radius_um=RC, nucleus_radius_um=RN
+                )
                 for ee, yy in zip(e, y, strict=True)
             )
             assert t.get(target, source) == pytest.approx(mono, rel=1e-9), (target, source)
