@@ -32,7 +32,7 @@ def test_tutorial_clinical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
 
     # [step-2]
     from brainrit.pipeline import run_scenario
-    from brainrit.pipeline.outputs import write_outputs
+    from brainrit.report.outputs import write_outputs
 
     stages = ["radionuclide", "kinetics", "dosimetry", "microdosimetry", "rit_outcomes", "ebrt", "comparison"]
     result = run_scenario(scenario, stages=stages, figures=False)

@@ -12,9 +12,9 @@ import pytest
 
 from brainrit.pipeline import STAGES, run_scenario
 from brainrit.pipeline.core import Context, StageNotRun, StageOutcome
-from brainrit.pipeline.outputs import results_dict
 from brainrit.pipeline.stage_dosimetry import DosimetryResult
 from brainrit.pipeline.stage_kinetics import KineticsStageResult
+from brainrit.report.outputs import results_dict
 from brainrit.scenario import builtin_scenario
 
 # The documented keys of stages.<key>.data in results.json (README "Outputs"; other tools read them).
@@ -143,8 +143,7 @@ def test_pipeline_imports_neither_report_nor_matplotlib():
     for path in root.glob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"^\s*(from|import) matplotlib", text, re.M), path.name
-        if path.name != "outputs.py":  # moving out of the pipeline (issue 17, part 3)
-            assert not re.search(r"^\s*(from|import) brainrit\.report", text, re.M), path.name
+        assert not re.search(r"^\s*(from|import) brainrit\.report", text, re.M), path.name
 
 
 def test_no_string_keyed_stage_access_in_pipeline():

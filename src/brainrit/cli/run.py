@@ -17,7 +17,7 @@ DEMO_SCENARIO = "human-early-bm"
 
 def _run_and_write(scenario, out: Path, *, seed: int | None, force: bool, quiet: bool, as_json: bool) -> None:
     from brainrit.pipeline import run_scenario
-    from brainrit.pipeline.outputs import check_output_dir, results_dict, write_outputs
+    from brainrit.report.outputs import check_output_dir, results_dict, write_outputs
 
     out = out.expanduser().absolute()
     check_output_dir(out, force=force)  # fail before the long work, not after

@@ -40,8 +40,9 @@ def render_report(result: Any) -> str:
     """HTML text of the report for a :class:`~brainrit.pipeline.runner.PipelineResult`."""
     import jinja2
 
-    from brainrit.pipeline.outputs import provenance_dict, to_jsonable
+    from brainrit.pipeline.core import to_jsonable
     from brainrit.report.figures import stage_figures
+    from brainrit.report.outputs import provenance_dict
 
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("brainrit.report", "templates"),

@@ -518,7 +518,7 @@ def write_reports(out_dir: str | Path, *, primary: str | None = None) -> dict[st
 
     Returns the summary.
     """
-    from brainrit.pipeline.outputs import to_jsonable
+    from brainrit.pipeline.core import to_jsonable
     from brainrit.sweep.engine import atomic_write, write_json
 
     out = Path(out_dir)

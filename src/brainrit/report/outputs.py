@@ -7,7 +7,7 @@ would run as formulas are neutralised.
 
 Examples
 --------
->>> from brainrit.pipeline.outputs import to_jsonable
+>>> from brainrit.report.outputs import to_jsonable
 >>> import numpy as np
 >>> to_jsonable({"a": np.float64(1.5), "b": np.array([1, 2]), "c": float("nan")})
 {'a': 1.5, 'b': [1, 2], 'c': None}
@@ -37,6 +37,7 @@ from brainrit.fileio import (
 from brainrit.pipeline.core import to_jsonable
 from brainrit.pipeline.runner import PipelineResult
 from brainrit.pipeline.stage_rit_map import RitDoseMapResult
+from brainrit.report.html import render_report
 
 __all__ = ["RESULTS_SCHEMA_VERSION", "results_dict", "scenario_hash", "to_jsonable", "write_outputs"]
 
@@ -66,13 +67,35 @@ DATA_SOURCES = {
 
 
 def scenario_hash(result: PipelineResult) -> str:
-    """SHA-256 of the validated scenario (canonical JSON), hex."""
+    """SHA-256 of the validated scenario (canonical JSON), hex.
+
+    Examples
+    --------
+    >>> from brainrit.pipeline import run_scenario
+    >>> from brainrit.scenario import builtin_scenario
+    >>> r = run_scenario(builtin_scenario("mouse-vcam1-pb212"), stages=["radionuclide"])
+    >>> len(scenario_hash(r))
+    64
+    """
     text = json.dumps(result.scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
 def results_dict(result: PipelineResult) -> dict[str, Any]:
-    """The content of results.json (documented in the README, versioned by ``schema_version``)."""
+    """The content of results.json (documented in the README, versioned by ``schema_version``).
+
+    ``stages.<key>`` = ``{title, status, message, data, tables, notes, elapsed_s}``, ``data`` being the
+    stage result's ``to_json()`` (empty for a stage that did not run).
+
+    Examples
+    --------
+    >>> from brainrit.pipeline import run_scenario
+    >>> from brainrit.scenario import builtin_scenario
+    >>> r = run_scenario(builtin_scenario("mouse-vcam1-pb212"), stages=["radionuclide"])
+    >>> d = results_dict(r)
+    >>> d["stages"]["radionuclide"]["data"]["nuclide"], d["stages"]["kinetics"]["status"]
+    ('Pb-212', 'not run')
+    """
     stages = {}
     for key, st in result.stages.items():
         stages[key] = {
@@ -150,6 +173,16 @@ def write_outputs(
     ------
     OutputError
         The folder exists (without ``force``), or its parent cannot be written.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from brainrit.pipeline import run_scenario
+    >>> from brainrit.scenario import builtin_scenario
+    >>> r = run_scenario(builtin_scenario("mouse-vcam1-pb212"), stages=["radionuclide"])
+    >>> out = write_outputs(r, pathlib.Path(tempfile.mkdtemp()) / "study", html=False)
+    >>> sorted(p.name for p in out.glob("*.*") if not p.name.startswith("."))
+    ['provenance.json', 'results.json', 'summary.csv']
     """
     out = check_output_folder(out_dir, force=force)
     tmp = make_staging_folder(out)
@@ -164,8 +197,6 @@ def write_outputs(
         (tmp / "summary.csv").write_text(buf.getvalue(), encoding="utf-8")
         _write_dose_maps(result, tmp)
         if html:
-            from brainrit.report.html import render_report
-
             (tmp / "report.html").write_text(render_report(result), encoding="utf-8")
         out = publish_output_folder(tmp, out, force=force)
     except BaseException:
