@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from brainrit.cache import memoize
 from brainrit.checks import non_negative, positive
 from brainrit.errors import InputError
 
@@ -370,6 +371,24 @@ def spheroid(
     return CellPopulation(c, rc, rn)
 
 
+def _cuff_key(
+    capillary: Capillary,
+    *,
+    cuff_thickness_um: float,
+    cell_radius_um: float,
+    nucleus_radius_um: float,
+    packing_fraction: float,
+    seed: int | np.random.Generator | None = None,
+) -> tuple | None:
+    if not isinstance(capillary, Capillary) or isinstance(seed, np.random.Generator) or seed is None:
+        return None  # a Generator's state moves on, and None is fresh entropy: never cached
+    c = capillary
+    return (tuple(np.asarray(c.start_um, float)), tuple(np.asarray(c.end_um, float)), c.lumen_radius_um,
+            c.wall_thickness_um, cuff_thickness_um, cell_radius_um, nucleus_radius_um, packing_fraction,
+            int(seed))  # fmt: skip
+
+
+@memoize(maxsize=4, key=_cuff_key)
 def perivascular_cells(
     capillary: Capillary,
     *,
@@ -395,6 +414,12 @@ def perivascular_cells(
     packing_fraction : float
         Cell volume / cuff volume, in (0, 0.58].
     seed : int or numpy.random.Generator, optional
+
+    Notes
+    -----
+    The random packing with relaxation is the costly part of a perivascular Monte Carlo; with an
+    integer ``seed`` the population is kept (:mod:`brainrit.cache`), so samples of a sweep that share the
+    geometry and seed pack the cuff once.
 
     Examples
     --------

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from brainrit.cache import memoize
 from brainrit.checks import choice
 from brainrit.ebrt.arms import Arm, ArmComponent
 from brainrit.ebrt.regimens import REGIMENS, Regimen, get_regimen, srs_prescription_Gy
@@ -141,6 +142,22 @@ def build_arm(
 _TECHNIQUES = ("wbrt", "ha-wbrt", "srs", "fsrs", "wbrt+srs")
 
 
+def _arm_key(
+    phantom: Phantom,
+    name: str,
+    technique: str,
+    *,
+    dose_Gy: float | None = None,
+    n_fractions: int | None = None,
+    srs_dose_Gy: float | None = None,
+    gradient_index: float = DEFAULT_GRADIENT_INDEX,
+    max_to_prescription: float = 1.0,
+) -> tuple:
+    # the phantom is hashed by identity (Phantom is eq=False): one cached phantom, one set of arm grids
+    return (phantom, name, technique, dose_Gy, n_fractions, srs_dose_Gy, gradient_index, max_to_prescription)
+
+
+@memoize(maxsize=8, key=_arm_key)
 def custom_arm(
     phantom: Phantom,
     name: str,
@@ -163,6 +180,11 @@ def custom_arm(
         SRS by size (RTOG 90-05) in 1 fx, fSRS 27 Gy/3 fx.
     srs_dose_Gy : float, optional
         Boost of ``"wbrt+srs"`` (default: RTOG 90-05 by size).
+
+    Notes
+    -----
+    The dose grids depend only on the phantom and the prescription, so the last few arms are kept
+    (:mod:`brainrit.cache`): a sweep that varies radiobiology builds each arm once per worker.
 
     Examples
     --------

@@ -41,6 +41,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -133,14 +134,15 @@ class Phantom:
         """Lesions that imaging can see (SRS targets)."""
         return tuple(les for les in self.lesions if les.visible)
 
-    @property
+    @functools.cached_property
     def lesions_mask(self) -> np.ndarray:
-        """Union of all lesion masks."""
+        """Union of all lesion masks (computed once per phantom; read-only)."""
         out = np.zeros(self.shape, dtype=bool)
         for les in self.lesions:
             m = self.masks.get(f"lesion_{les.name}")
             if m is not None:
                 out |= m
+        out.setflags(write=False)
         return out
 
     def grid(self) -> tuple[tuple[int, int, int], tuple[float, float, float], tuple[float, float, float]]:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from brainrit.cache import memoize
 from brainrit.pipeline.core import Context, StageNotRun, StageResult, Table, memory_field
 
 if TYPE_CHECKING:
@@ -37,24 +38,34 @@ SHOWN_METRICS = (
 
 
 def build_phantom(ctx: Context):
-    """The species' phantom with the scenario's lesions (positioned ones, then the scattered ones)."""
+    """The species' phantom with the scenario's lesions (positioned ones, then the scattered ones).
+
+    The phantom depends only on the species, the lesion entries and the seed, so it is built once per
+    worker for each of those (:mod:`brainrit.cache`) and shared, read-only, by the stages and samples.
+    """
+    sc = ctx.scenario
+    lesions = tuple(
+        (x.name, None if x.position_mm is None else tuple(x.position_mm), x.diameter_mm, x.count, x.visible)
+        for x in sc.lesions
+    )
+    return _phantom(sc.study.species, lesions, int(ctx.seed))
+
+
+@memoize(maxsize=4)
+def _phantom(species: str, lesions: tuple[tuple[Any, ...], ...], seed: int):
     from brainrit.phantoms import add_lesions, human_brain, metastasis, micrometastases, mouse_brain
 
-    sc = ctx.scenario
-    species = sc.study.species
     phantom = human_brain() if species == "human" else mouse_brain()
     placed = [
-        metastasis(x.name, x.position_mm, x.diameter_mm, species=species, visible=x.visible)
-        for x in sc.lesions
-        if x.position_mm is not None and x.count == 1
+        metastasis(name, position, diameter, species=species, visible=visible)
+        for name, position, diameter, count, visible in lesions
+        if position is not None and count == 1
     ]
     phantom = add_lesions(phantom, placed)
-    rng = np.random.default_rng(ctx.seed)
-    for x in sc.lesions:
-        if x.position_mm is None or x.count > 1:
-            group = micrometastases(
-                phantom, x.count, x.diameter_mm, seed=rng, prefix=f"{x.name} #", visible=x.visible
-            )
+    rng = np.random.default_rng(seed)
+    for name, position, diameter, count, visible in lesions:
+        if position is None or count > 1:
+            group = micrometastases(phantom, count, diameter, seed=rng, prefix=f"{name} #", visible=visible)
             phantom = add_lesions(phantom, group)
     return phantom
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
+from brainrit.cache import memoize
 from brainrit.pipeline.core import Context, StageNotRun, StageResult, Table, memory_field
 from brainrit.pipeline.stage_ebrt import EbrtResult, build_phantom
 from brainrit.pipeline.stage_kinetics import KineticsStageResult
@@ -89,14 +90,40 @@ class RitDoseMapResult(StageResult):
     dvhs: Mapping[str, DVH] = memory_field()
 
 
+_REGIONS = ("brain", "metastasis")  # kinetics regions mapped on the phantom
+
+
+@memoize(maxsize=16)
+def _unit_region_dose(phantom: Phantom, member: str, half: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """α and low-LET dose maps (Gy) of one decay per voxel of ``member`` in each mapped region.
+
+    The dose map is linear in the time-integrated activity, and the activity is uniform per region, so
+    the map of a sample is Σ (decays per voxel of region) × (this unit map): the convolutions depend only
+    on the phantom and the nuclide and are done once per worker (:mod:`brainrit.cache`).
+    """
+    from brainrit.dosimetry.voxel.dosemap import dose_map
+    from brainrit.dosimetry.voxel.kernels import voxel_kernel_components
+
+    lesions = phantom.lesions_mask
+    masks = {"brain": phantom.masks["brain"] & ~lesions, "metastasis": lesions}
+    k = voxel_kernel_components(member, tuple(float(v) for v in phantom.voxel_mm), half, material="brain",
+                                chain=False)  # fmt: skip
+    out = {}
+    for region, mask in masks.items():
+        if not mask.any():
+            continue
+        tia = mask.astype(float)
+        a = dose_map(tia, k["alpha"]) if k["alpha"].any() else np.zeros(phantom.shape)
+        out[region] = (a, dose_map(tia, k["electron"] + k["photon"]))
+    return out
+
+
 def run(ctx: Context) -> RitDoseMapResult:
     """Voxel dose map of the RIT arm on the phantom (the external-beam stage's, or a new one)."""
     kin = ctx.require(KineticsStageResult)
     if not any(a.type == "rit" for a in ctx.scenario.arms):
         raise StageNotRun("the scenario has no RIT arm")
-    from brainrit.dosimetry.voxel.dosemap import dose_map
     from brainrit.dosimetry.voxel.dvh import dvh
-    from brainrit.dosimetry.voxel.kernels import voxel_kernel_components
 
     sc = ctx.scenario
     ebrt = ctx.get(EbrtResult)  # the same phantom (seeded lesions) when the external-beam stage ran
@@ -114,18 +141,16 @@ def run(ctx: Context) -> RitDoseMapResult:
     alpha = np.zeros(phantom.shape)
     low = np.zeros(phantom.shape)
     for member in result.members:
-        tia = np.zeros(phantom.shape)
-        tia[brain] = result.decays_per_g("brain", member) * voxel_g * n_inj
-        tia[lesions] = result.decays_per_g("metastasis", member) * voxel_g * n_inj
-        if not tia.any():
+        per_g = {region: result.decays_per_g(region, member) * voxel_g * n_inj for region in _REGIONS}
+        if not any(per_g.values()):
             continue
-        k = voxel_kernel_components(member, voxel_mm, half, material="brain", chain=False)
-        if k["alpha"].any():
-            alpha += dose_map(tia, k["alpha"])
-        low += dose_map(tia, k["electron"] + k["photon"])
+        for region, unit in _unit_region_dose(phantom, member, half).items():
+            if per_g[region]:
+                alpha += per_g[region] * unit[0]
+                low += per_g[region] * unit[1]
     rbe = sc.radiobiology.rbe_alpha
     weighted = rbe * alpha + low
-    structures = {"brain": phantom.masks["brain"] & ~lesions, "hippocampi": phantom.masks["hippocampi"]}
+    structures = {"brain": brain, "hippocampi": phantom.masks["hippocampi"]}
     for les in phantom.lesions:
         m = phantom.masks.get(f"lesion_{les.name}")
         if m is not None and m.any() and les.visible:

@@ -46,6 +46,7 @@ __all__ = [
     "dose_rate_map",
     "local_deposition_dose",
     "tia_from_series",
+    "trim_kernel",
 ]
 
 #: 1 Bq·s × 1 mGy/(MBq·s) in Gy.
@@ -59,6 +60,38 @@ def _check_kernel(kernel: Any) -> np.ndarray:
             "kernel", f"array of shape {k.shape}", "a 3-D array with odd sizes (source at the centre)"
         )
     return k
+
+
+# A kernel this small (e.g. an α kernel: ranges < 0.1 mm, so only the self voxel and its neighbours) is
+# summed directly: 27 shifted additions cost less than two padded FFTs of the image.
+_DIRECT_MAX_KERNEL_VOXELS = 27
+
+
+def trim_kernel(kernel: np.ndarray) -> np.ndarray:
+    """The smallest centred sub-kernel (odd sizes) holding every non-zero value of ``kernel``.
+
+    Convolution with the trimmed kernel is mathematically identical; it only skips zeros (an α kernel
+    on a 1 mm grid is zero beyond the first neighbours, though it is built on the electrons' grid).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> k = np.zeros((5, 5, 5)); k[2, 2, 2] = 1.0; k[1, 2, 2] = 0.5
+    >>> trim_kernel(k).shape  # each axis trimmed on its own, kept odd and centred
+    (3, 1, 1)
+    >>> trim_kernel(np.zeros((3, 3, 3))).shape
+    (1, 1, 1)
+    """
+    k = np.asarray(kernel)
+    nz = np.nonzero(k)
+    if not nz[0].size:
+        return k[tuple(slice(s // 2, s // 2 + 1) for s in k.shape)]
+    cut = []
+    for axis, idx in enumerate(nz):
+        h = k.shape[axis] // 2
+        reach = int(max(h - idx.min(), idx.max() - h))
+        cut.append(slice(h - reach, h + reach + 1))
+    return k[tuple(cut)]
 
 
 def convolve_direct(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
@@ -162,7 +195,8 @@ def dose_map(
         or max_slab_voxels < 1
     ):
         raise InputError("max_slab_voxels", max_slab_voxels, "a positive integer")
-    if how == "direct":
+    k = trim_kernel(k)
+    if how == "direct" or k.size <= _DIRECT_MAX_KERNEL_VOXELS:
         out = convolve_direct(tia, k)
     else:
         out = convolve_fft(tia, k, max_slab_voxels=max_slab_voxels)
