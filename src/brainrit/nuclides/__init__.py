@@ -1,8 +1,9 @@
 """Radionuclide data: names, decay chains, emissions (ICRP Publication 107) and cumulated decays.
 
-Half-lives and branching come from radioactivedecay's ICRP-107 dataset, emission lines and β spectra
-from icrp107-database (ICRP 2008, Ann. ICRP 38(3)). radioactivedecay (which imports SymPy, ~2 s) is
-imported on first use only, and everything read is cached.
+Half-lives and branching come from radioactivedecay's ICRP-107 dataset (exported once to
+``data/decay_chains_icrp107.json`` and checked against it in the validation suite, so that no process
+pays radioactivedecay's SymPy import), emission lines and β spectra from icrp107-database (ICRP 2008,
+Ann. ICRP 38(3)). Everything read is cached.
 
 Examples
 --------

@@ -55,7 +55,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from brainrit.errors import InputError
-from brainrit.nuclides._rd import radioactivedecay
+from brainrit.nuclides._decaydata import decay_record
 from brainrit.nuclides.names import parse_name
 
 __all__ = [
@@ -242,7 +242,8 @@ def decay_chain(parent: str, *, cut: Iterable[str] = (), window_h: float | None 
     Returns
     -------
     DecayChain
-        Half-lives and branching from ICRP-107 (via radioactivedecay's ICRP-107 dataset).
+        Half-lives and branching from ICRP-107 (radioactivedecay's ICRP-107 dataset, exported to
+        ``data/decay_chains_icrp107.json``).
 
     Raises
     ------
@@ -328,7 +329,6 @@ def _long_lived(name: str, cut_names: tuple[str, ...]) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=256)
 def _chain(name: str, cut_names: tuple[str, ...], window_h: float) -> DecayChain:
-    rd = radioactivedecay()
     info: dict[str, tuple[float, tuple[str, ...], tuple[tuple[str, float], ...]]] = {}
     order_found: list[str] = []
     stack = [name]
@@ -336,20 +336,19 @@ def _chain(name: str, cut_names: tuple[str, ...], window_h: float) -> DecayChain
         current = stack.pop(0)
         if current in info:
             continue
-        nuc = rd.Nuclide(current)
-        half_life = float(nuc.half_life("s"))
+        half_life, decays = decay_record(current)
         modes: list[str] = []
         daughters: list[tuple[str, float]] = []
         sf: list[str] = []
         if current not in cut_names:
-            for d, b, m in zip(nuc.progeny(), nuc.branching_fractions(), nuc.decay_modes(), strict=True):
+            for d, b, m in decays:
                 if d == "SF":
                     sf.append(_mode(m))
                     continue
-                daughters.append((str(d), float(b)))
+                daughters.append((d, b))
                 modes.append(_mode(m))
         else:
-            modes = [_mode(m) for m in nuc.decay_modes()]
+            modes = [_mode(m) for _, _, m in decays]
         info[current] = (half_life, tuple(modes + sf), tuple(daughters))
         order_found.append(current)
         stack.extend(d for d, _ in daughters)

@@ -8,7 +8,7 @@ for the first/second metastable state.
 
 A name is known when ICRP-107 has decay data for it (1252 radionuclides) or, for stable end-points of
 decay chains, when radioactivedecay's ICRP-107 dataset lists it. The first check reads a file listing
-and is fast; the second imports radioactivedecay (about 2 s) only when needed.
+and is fast; the second reads the chain data exported from radioactivedecay (no SymPy import).
 
 Examples
 --------
@@ -76,10 +76,9 @@ def _icrp107_names() -> frozenset[str]:
 
 @functools.lru_cache(maxsize=1)
 def _stable_names() -> frozenset[str]:
-    from brainrit.nuclides._rd import radioactivedecay
+    from brainrit.nuclides._decaydata import nuclide_names
 
-    rd = radioactivedecay()
-    return frozenset(str(n) for n in rd.DEFAULTDATA.nuclides) - _icrp107_names()
+    return nuclide_names() - _icrp107_names()
 
 
 def known_names() -> tuple[str, ...]:
