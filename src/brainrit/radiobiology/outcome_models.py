@@ -68,6 +68,7 @@ __all__ = [
     "FittedParameter",
     "HiddenDisease",
     "PopulationTCP",
+    "Probability",
     "anchor_model_value",
     "anchors_sha256",
     "calibrated_models",
@@ -77,6 +78,7 @@ __all__ = [
     "fit_tcp",
     "fitted_toml",
     "format_probability",
+    "probability",
 ]
 
 ANCHORS_FILE = "clinical_anchors_brain_metastases.csv"
@@ -120,6 +122,43 @@ def format_probability(p: float | None, *, digits: int = 3) -> str:
     if x > 0.9999:
         return "> 0.9999"
     return f"{x:.{int(digits)}g}"
+
+
+class Probability(float):
+    """A probability: a plain float in arithmetic and JSON, printed with :func:`format_probability`.
+
+    ``str()``, ``format()`` and f-strings (any format spec) give the readable form, so tables, CSV cells,
+    terminal lines and notes never show ``1.9e-218``; ``repr()`` and ``json.dumps`` keep full precision.
+
+    Examples
+    --------
+    >>> import json
+    >>> p = Probability(1.9e-218)
+    >>> f"{p:.3g}", str(p), json.dumps(p), p * 2 < 1e-200
+    ('< 10⁻⁴', '< 10⁻⁴', '1.9e-218', True)
+    """
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return format_probability(float(self))
+
+    def __format__(self, format_spec: str) -> str:
+        return format_probability(float(self))
+
+
+def probability(value: float | None) -> Probability | None:
+    """``value`` as a :class:`Probability` (None and NaN stay as they are).
+
+    Examples
+    --------
+    >>> probability(0.25), probability(None)
+    (0.25, None)
+    """
+    if value is None:
+        return None
+    x = float(value)
+    return x if math.isnan(x) else Probability(x)  # type: ignore[return-value]
 
 
 # ----------------------------------------------------------------------------------------------------
