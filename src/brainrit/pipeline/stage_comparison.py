@@ -1,9 +1,17 @@
 """Stage 7 — comparison of arms: RIT beside each external-beam arm on the same patient or mouse.
 
-The RIT row uses the RIT-outcomes stage (TCP of every lesion, visible or not; brain-necrosis LKB on the
-RBE-weighted, G-corrected EQD2 of the uniform healthy-brain dose; hippocampal D40 % EQD2 = brain EQD2; the
-Okoukoni V55 cognition model with V55 = 100 % when that EQD2 ≥ 55 Gy, else 0 %). External-beam rows come
-from :mod:`brainrit.ebrt.outcomes` on the phantom.
+Every arm is judged on one basis (:mod:`brainrit.radiobiology.outcome_models`, the calibrated models):
+
+* ``TCP visible``, ``TCP micrometastases``, ``TCP all lesions`` — population TCP (Webb–Nahum, fitted to
+  clinical anchors) of every lesion of the class, whether the arm treats it or not, integrated over one α
+  per patient; ``lesion TCP`` — TCP of one lesion of each scenario lesion entry;
+* ``NTCP necrosis`` — brain necrosis (LKB on EQD2; HyTEC V12 for SRS);
+* ``P cognitive`` — cognitive deterioration (N0574 battery) from the hippocampal D40 % EQD2 (RIT: the
+  uniform RBE-weighted brain EQD2), with the disease baseline;
+* ``P+`` = TCP all lesions × (1 − NTCP necrosis); ``P+ incl. cognition`` = P+ × (1 − P cognitive).
+
+``best_p_plus`` is the arm with the highest P+, or None when no arm reaches P+ ≥ 10⁻³ (no arm controls all
+the disease); the notes then say which arm does best on visible lesions and on micrometastases.
 """
 
 from __future__ import annotations
@@ -11,21 +19,34 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from brainrit.pipeline.core import Context, StageNotRun, StageResult, Table
 from brainrit.pipeline.stage_ebrt import EbrtResult
 from brainrit.pipeline.stage_rit_outcomes import RitOutcomesResult
 
-__all__ = ["ComparisonResult"]
+__all__ = ["ARM_KEYS", "BEST_P_PLUS_FLOOR", "ComparisonResult"]
+
+#: The keys of ``arms[<arm name>]`` (results.json ``stages.comparison.data.arms``).
+ARM_KEYS = (
+    "TCP visible",
+    "TCP micrometastases",
+    "TCP all lesions",
+    "lesion TCP",
+    "NTCP necrosis",
+    "P cognitive",
+    "P+",
+    "P+ incl. cognition",
+)
+#: Below this P+ for every arm, no arm is named best.
+BEST_P_PLUS_FLOOR = 1e-3
 
 COLUMNS = (
-    ("arm", "arm"),
-    ("TCP", "TCP (lesions the arm treats)"),
+    ("TCP visible", "TCP visible lesions"),
+    ("TCP micrometastases", "TCP micrometastases"),
     ("TCP all lesions", "TCP all lesions"),
     ("NTCP necrosis", "NTCP brain necrosis"),
-    ("hippocampi D40 EQD2", "hippocampi D40% EQD2 (Gy)"),
-    ("P cognitive (V55)", "P cognitive decline (V55)"),
+    ("P cognitive", "P cognitive decline"),
     ("P+", "P+"),
     ("P+ incl. cognition", "P+ incl. cognition"),
 )
@@ -33,15 +54,18 @@ COLUMNS = (
 
 @dataclass(frozen=True, kw_only=True)
 class ComparisonResult(StageResult):
-    """Outcomes of every arm of the scenario side by side.
+    """Outcomes of every arm of the scenario side by side, on one basis.
 
     Attributes
     ----------
     arms : mapping of str to mapping
-        Arm name → metric (the keys of :data:`COLUMNS` after ``arm``) → value (None where undefined).
-        Arms whose stage did not run are absent (and named in the notes).
-    best_p_plus : str
-        The arm with the highest P+.
+        Arm name → :data:`ARM_KEYS` → value (a probability, None where undefined; ``lesion TCP`` maps each
+        lesion entry to the TCP of one of its lesions). Arms whose stage did not run are absent (and named
+        in the notes).
+    best_p_plus : str or None
+        The arm with the highest P+, None when every arm's P+ is below 10⁻³.
+    best_by_class : mapping of str to str
+        Class (``visible``, ``micrometastases``) → the arm with the highest TCP of that class.
 
     Examples
     --------
@@ -52,60 +76,118 @@ class ComparisonResult(StageResult):
     key: ClassVar[str] = "comparison"
     title: ClassVar[str] = "Comparison of arms"
 
-    arms: Mapping[str, Mapping[str, float | None]]
-    best_p_plus: str
+    arms: Mapping[str, Mapping[str, Any]]
+    best_p_plus: str | None
+    best_by_class: Mapping[str, str]
 
 
-def rit_metrics(rit: RitOutcomesResult) -> dict[str, float]:
-    """Metrics of the RIT arm at the administered activity in the columns of :data:`COLUMNS`."""
-    from brainrit.radiobiology import hippocampal_v55_okoukoni
+def _metrics(
+    tcp_vis: float | None,
+    tcp_mic: float | None,
+    tcp_all: float,
+    lesion_tcp: Mapping[str, float],
+    ntcp: float,
+    p_cog: float | None,
+) -> dict[str, Any]:
+    from brainrit.radiobiology import probability
 
-    eqd2 = rit.brain_eqd2_Gy
-    p_cog = float(hippocampal_v55_okoukoni(100.0 if eqd2 >= 55.0 else 0.0))
-    tcp = rit.tcp_all_lesions
-    ntcp = rit.ntcp_brain_necrosis
+    pp = tcp_all * (1.0 - ntcp)
     return {
-        "TCP": tcp,
-        "TCP all lesions": tcp,
-        "NTCP necrosis": ntcp,
-        "hippocampi D40 EQD2": eqd2,
-        "P cognitive (V55)": p_cog,
-        "P+": tcp * (1 - ntcp),
-        "P+ incl. cognition": tcp * (1 - ntcp) * (1 - p_cog),
+        "TCP visible": probability(tcp_vis),
+        "TCP micrometastases": probability(tcp_mic),
+        "TCP all lesions": probability(tcp_all),
+        "lesion TCP": {k: probability(v) for k, v in lesion_tcp.items()},
+        "NTCP necrosis": probability(ntcp),
+        "P cognitive": probability(p_cog),
+        "P+": probability(pp),
+        "P+ incl. cognition": probability(pp * (1.0 - p_cog) if p_cog is not None else None),
     }
+
+
+def rit_metrics(rit: RitOutcomesResult, scale: float = 1.0) -> dict[str, Any]:
+    """The RIT arm's :data:`ARM_KEYS` at ``scale`` × the administered activity."""
+    m = rit.model
+    tcp = m.tcp_classes(scale)
+    return _metrics(
+        tcp["visible"],
+        tcp["micrometastases"],
+        tcp["all"],
+        m.lesion_tcp(scale),
+        m.ntcp(scale),
+        m.p_cognitive(scale),
+    )
+
+
+def ebrt_metrics(ebrt: EbrtResult, name: str) -> dict[str, Any]:
+    """An external-beam arm's :data:`ARM_KEYS` from the ebrt stage."""
+    o = ebrt.outcomes[name]
+    nan_none = lambda x: None if x is None or (isinstance(x, float) and math.isnan(x)) else x  # noqa: E731
+    return _metrics(
+        nan_none(o.get("TCP visible")),
+        nan_none(o.get("TCP micrometastases")),
+        1.0
+        if nan_none(o.get("TCP all lesions")) is None
+        else o["TCP all lesions"],  # no lesion: nothing to fail
+        ebrt.lesion_tcp[name],
+        o["NTCP necrosis"],
+        nan_none(o.get("P cognitive")),
+    )
 
 
 def run(ctx: Context) -> ComparisonResult:
     """One row per arm: RIT from the RIT-outcomes stage, external-beam arms from the ebrt stage."""
     sc = ctx.scenario
-    rows: list[tuple] = []
-    metrics: dict[str, dict[str, float | None]] = {}
+    metrics: dict[str, dict[str, Any]] = {}
     rit_out = ctx.get(RitOutcomesResult)  # None: RIT arms are listed as without outcomes
     for arm in sc.arms:
         if arm.type == "rit" and rit_out is not None:
-            scaled = arm.activity_scale
-            m = rit_metrics(rit_out)
-            if scaled != 1.0:
-                tcp, ntcp = rit_out.model.tcp(scaled)[0], rit_out.model.ntcp(scaled)
-                m.update({"TCP": tcp, "TCP all lesions": tcp, "NTCP necrosis": ntcp, "P+": tcp * (1 - ntcp)})
-                m["P+ incl. cognition"] = m["P+"] * (1 - m["P cognitive (V55)"])
-            metrics[arm.name] = m
+            metrics[arm.name] = rit_metrics(rit_out, arm.activity_scale)
     ebrt = ctx.get(EbrtResult)  # None: external-beam arms are listed as without outcomes
     if ebrt is not None:
-        for name, m in ebrt.outcomes.items():
-            metrics[name] = {k: m.get(k) for k, _ in COLUMNS[1:]}
+        for name in ebrt.outcomes:
+            metrics[name] = ebrt_metrics(ebrt, name)
     if not metrics:
         raise StageNotRun("no arm produced outcomes (the RIT-outcome and external-beam stages did not run)")
     order = [a.name for a in sc.arms if a.name in metrics]
-    for name in order:
-        rows.append((name, *(metrics[name].get(k) for k, _ in COLUMNS[1:])))
-    best = max(order, key=lambda n: _num(metrics[n].get("P+")))
-    table = Table("comparison", "Comparison of arms", tuple(c for _, c in COLUMNS), tuple(rows))
+    rows = tuple((name, *(metrics[name][k] for k, _ in COLUMNS)) for name in order)
+    table = Table("comparison", "Comparison of arms", ("arm", *(c for _, c in COLUMNS)), rows)
+    best = max(order, key=lambda n: _num(metrics[n]["P+"]))
+    if _num(metrics[best]["P+"]) < BEST_P_PLUS_FLOOR:
+        best = None
+    by_class = {}
+    for cls, key in (("visible lesions", "TCP visible"), ("micrometastases", "TCP micrometastases")):
+        have = [n for n in order if metrics[n][key] is not None]
+        if have:
+            by_class[cls] = max(have, key=lambda n, k=key: _num(metrics[n][k]))
+    notes = []
+    if best is not None:
+        notes.append(f"Highest P+: {best} (P+ {metrics[best]['P+']:.3g}).")
+    else:
+        best_on = []
+        for cls, n in by_class.items():
+            key = "TCP visible" if cls.startswith("visible") else "TCP micrometastases"
+            best_on.append(f"best on {cls}: {n} (TCP {metrics[n][key]:.3g})")
+        notes.append(
+            "No arm controls all the disease: every arm's P+ is below 10⁻³, so none is named best; "
+            + "; ".join(best_on)
+            + "."
+        )
+    notes.append(
+        "Every lesion counts for every arm (untreated lesions included). TCP and cognition come from the "
+        "calibrated models (brainrit.radiobiology.calibrated_models): population values of trial cohorts, "
+        "not patient-specific predictions."
+    )
+    if sc.study.species == "mouse":
+        notes.append(
+            "Mouse scenario: tumour control and cognition use the human calibration 'brain_metastases' "
+            "(no mouse outcome data are calibrated); read them as relative, not as mouse predictions."
+        )
     missing = [a.name for a in sc.arms if a.name not in metrics]
-    notes = [f"Highest P+: {best}."]
     if missing:
         notes.append("Arms without outcomes (their stage did not run): " + ", ".join(missing) + ".")
-    return ComparisonResult(arms=metrics, best_p_plus=best, tables=(table,), notes=tuple(notes))
+    return ComparisonResult(
+        arms=metrics, best_p_plus=best, best_by_class=by_class, tables=(table,), notes=tuple(notes)
+    )
 
 
 def _num(x) -> float:

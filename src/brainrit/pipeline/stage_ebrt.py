@@ -4,12 +4,13 @@ The phantom (:mod:`brainrit.phantoms`: 1 mm human, 0.1 mm mouse) carries the sce
 entries with a position are placed there; the others (``count`` copies) are scattered at random in the
 brain with the run's seed. Each non-RIT arm of the scenario becomes a dose grid
 (:func:`brainrit.ebrt.phantom_arms.custom_arm`) and its outcomes come from :mod:`brainrit.ebrt.outcomes`
-with the scenario's tumour LQ parameters, so that every arm, RIT included, is judged by one model.
+with the calibrated outcome models of the scenario's ``[radiobiology.outcome_models]`` (population TCP,
+clonogen model, hippocampal cognition), so that every arm, RIT included, is judged by one model.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -26,15 +27,21 @@ if TYPE_CHECKING:
 __all__ = ["EbrtResult"]
 
 SHOWN_METRICS = (
-    "TCP",
+    "TCP visible",
+    "TCP micrometastases",
     "TCP all lesions",
     "NTCP necrosis",
     "V12 normal brain",
     "brain mean dose",
     "hippocampi D40 EQD2",
-    "P cognitive (V55)",
+    "P cognitive",
     "P+",
 )
+#: Metrics that are probabilities (printed with :func:`brainrit.radiobiology.format_probability`).
+PROBABILITY_METRICS = frozenset(
+    {"TCP", "TCP visible", "TCP micrometastases", "TCP all lesions", "NTCP necrosis", "NTCP necrosis LKB",
+     "P cognitive", "P cognitive (V55)", "P+", "P+ incl. cognition"}
+)  # fmt: skip
 
 
 def build_phantom(ctx: Context):
@@ -71,17 +78,39 @@ def _phantom(species: str, lesions: tuple[tuple[Any, ...], ...], seed: int):
 
 
 def outcome_model(ctx: Context):
-    """The ebrt outcome model with the scenario's radiobiology (plain Poisson LQ, as for RIT)."""
+    """The ebrt outcome model: the scenario's calibrated models (``[radiobiology.outcome_models]``)."""
     from brainrit.ebrt.outcomes import default_outcome_model
 
     rb = ctx.scenario.radiobiology
+    cal = rb.outcome_models.models()
     return default_outcome_model(
-        alpha_per_Gy=rb.alpha_tumour_per_Gy,
-        alpha_sd_per_Gy=0.0,
-        tumour_alpha_beta_Gy=rb.alpha_beta_tumour_Gy,
-        clonogen_density_per_cm3=rb.clonogen_density_per_cm3,
+        "calibrated",
+        alpha_per_Gy=cal.tcp.alpha_mean_per_Gy,
+        alpha_sd_per_Gy=cal.tcp.alpha_sd_per_Gy,
+        tumour_alpha_beta_Gy=cal.tcp.alpha_beta_Gy,
+        clonogen_density_per_cm3=cal.tcp.clonogens.clonogen_density_per_cm3,
         brain_alpha_beta_Gy=rb.alpha_beta_brain_Gy,
+        cognition_intercept=cal.cognition.intercepts["battery"],
+        cognition_slope_per_Gy=cal.cognition.slope_per_Gy,
     )
+
+
+def entry_lesion_tcp(lesion_tcp: Mapping[str, float], entries: Sequence[str]) -> dict[str, float]:
+    """TCP of one lesion of each scenario lesion entry (the median over its copies on the phantom).
+
+    Placed lesions carry the entry's name; scattered copies are named ``"<entry> #k"``.
+
+    Examples
+    --------
+    >>> entry_lesion_tcp({"BM1": 0.9, "micro #1": 0.5, "micro #2": 0.7, "micro #3": 0.6}, ["BM1", "micro"])
+    {'BM1': 0.9, 'micro': 0.6}
+    """
+    out = {}
+    for e in entries:
+        vals = [v for k, v in lesion_tcp.items() if k == e or k.startswith(f"{e} #")]
+        if vals:
+            out[e] = float(np.median(vals))
+    return out
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,6 +124,8 @@ class EbrtResult(StageResult):
         diameter_mm, visible, centre_mm).
     outcomes : mapping of str to mapping
         Arm name → metric (see :data:`brainrit.ebrt.outcomes.METRICS`) → value (None where undefined).
+    lesion_tcp : mapping of str to mapping
+        Arm name → scenario lesion entry → TCP of one lesion of that entry.
     outcome_model : mapping
         Parameters of the outcome model.
     table : brainrit.ebrt.outcomes.ComparisonTable
@@ -115,6 +146,7 @@ class EbrtResult(StageResult):
 
     phantom: Mapping[str, Any]
     outcomes: Mapping[str, Mapping[str, float | None]]
+    lesion_tcp: Mapping[str, Mapping[str, float]]
     outcome_model: Mapping[str, Any]
     table: ComparisonTable = memory_field()
     voxel_phantom: Phantom = memory_field()
@@ -127,8 +159,9 @@ def run(ctx: Context) -> EbrtResult:
     ebrt_arms = [a for a in sc.arms if a.type != "rit"]
     if not ebrt_arms:
         raise StageNotRun("the scenario has no external-beam arm")
-    from brainrit.ebrt.outcomes import compare_arms
+    from brainrit.ebrt.outcomes import ComparisonTable, arm_outcomes
     from brainrit.ebrt.phantom_arms import custom_arm
+    from brainrit.radiobiology import probability
 
     phantom = build_phantom(ctx)
     arms = []
@@ -148,8 +181,14 @@ def run(ctx: Context) -> EbrtResult:
             kwargs["gradient_index"] = a.gradient_index
         arms.append(custom_arm(phantom, a.name, a.type, **kwargs))
     model = outcome_model(ctx)
-    table = compare_arms(arms, phantom.masks, phantom.lesions, model=model)
-    metrics = table.as_dict()
+    evaluated = [arm_outcomes(a, phantom.masks, phantom.lesions, model=model) for a in arms]
+    table = ComparisonTable.from_outcomes(evaluated)
+    metrics = {
+        name: {k: probability(v) if k in PROBABILITY_METRICS else v for k, v in m.items()}
+        for name, m in table.as_dict().items()
+    }
+    entries = [x.name for x in sc.lesions]
+    lesion_tcp = {o.arm: entry_lesion_tcp(o.lesion_tcp, entries) for o in evaluated}
     rows = tuple((name, *(metrics[name].get(m) for m in SHOWN_METRICS)) for name in metrics)
     return EbrtResult(
         phantom={
@@ -168,6 +207,7 @@ def run(ctx: Context) -> EbrtResult:
             ],
         },
         outcomes=metrics,
+        lesion_tcp=lesion_tcp,
         outcome_model={k: getattr(model, k) for k in model.__dataclass_fields__},
         tables=(
             Table(
@@ -181,8 +221,12 @@ def run(ctx: Context) -> EbrtResult:
             f"{phantom.species} phantom, {phantom.voxel_mm[0]:g} mm voxels, brain "
             f"{phantom.volume_cm3('brain'):.0f} cm³, {len(phantom.lesions)} lesions "
             f"({sum(x.visible for x in phantom.lesions)} visible).",
-            "TCP: Poisson LQ over each lesion's voxels (whole-brain arms: every lesion; SRS: visible only). "
-            "Necrosis: LKB (Burman 1991) on normal-brain EQD2, combined with the HyTEC V12 risk for SRS.",
+            "TCP: calibrated Webb–Nahum population TCP over each lesion's voxels "
+            f"(ᾱ {model.alpha_per_Gy:.3g} Gy⁻¹, σ {model.alpha_sd_per_Gy:.3g} Gy⁻¹, "
+            f"α/β {model.tumour_alpha_beta_Gy:.3g} Gy, {model.clonogen_density_per_cm3:.3g} clonogens/cm³); "
+            "classes integrated over one α per patient; every lesion counts for every arm. Necrosis: LKB "
+            "(Burman 1991) on normal-brain EQD2, combined with the HyTEC V12 risk for SRS. P cognitive: "
+            "calibrated hippocampal D40 % EQD2 model (N0574 battery end-point).",
         ),
         table=table,
         voxel_phantom=phantom,

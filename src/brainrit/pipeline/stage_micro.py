@@ -262,6 +262,7 @@ def _hit_statistics(ctx: Context, bound: dict[str, float], r_min: float) -> dict
     """α hits, specific energy and control of the perivascular cuff around one capillary (seeded)."""
     from brainrit.dosimetry import microdosimetry as md
     from brainrit.dosimetry.geometry import Capillary, perivascular_cells
+    from brainrit.radiobiology import probability
 
     sc = ctx.scenario
     g = sc.microgeometry
@@ -298,7 +299,7 @@ def _hit_statistics(ctx: Context, bound: dict[str, float], r_min: float) -> dict
         activities_MBq=(a0 * scale).tolist(),
         seed=ctx.seed,
         z0_Gy=sc.radiobiology.z0_Gy,
-        alpha_per_Gy=sc.radiobiology.alpha_tumour_per_Gy,
+        alpha_per_Gy=sc.radiobiology.outcome_models.models().tcp.alpha_mean_per_Gy,
     )
     table = Table(
         "hits",
@@ -313,7 +314,14 @@ def _hit_statistics(ctx: Context, bound: dict[str, float], r_min: float) -> dict
             "TCP",
         ),
         tuple(
-            (r["activity_MBq"], r["n_decays"], r["mean_z_Gy"], r["mean_hits"], r["fraction_unhit"], r["tcp"])
+            (
+                r["activity_MBq"],
+                r["n_decays"],
+                r["mean_z_Gy"],
+                r["mean_hits"],
+                r["fraction_unhit"],
+                probability(r["tcp"]),
+            )
             for r in rows
         ),
     )

@@ -7,8 +7,13 @@ Model (stated in the report):
   energy ``z̄₁ = 0.204·L/d²`` (ICRU 36) for the nucleus diameter of the scenario and the yield-weighted
   stopping power of the chain's α lines at emission (ASTAR); the low-LET part is LQ with the
   Lea–Catcheside G factor of the dose-rate history of the kinetics.
-* Clonogens per lesion: ``clonogen_density_per_cm3 × π d³/6``; lesion TCP Poisson; a group of
-  ``count`` identical lesions is controlled with probability ``TCP^count``.
+* TCP: the calibrated population model (:func:`brainrit.radiobiology.calibrated_models`, as for every
+  external-beam arm) on the low-LET BED ``D(1 + G·D/(α/β))``, the α-particle survival multiplying the
+  clonogen number: ``TCP = ∫ g(α) exp(−Σ_i N_i S_α e^{−α·BED}) dα``. Clonogens per lesion from the one
+  clonogen model of ``[radiobiology.outcome_models]``; all the lesions of the patient (``count`` copies of
+  each entry) share one α.
+* P cognitive: the calibrated hippocampal model at D40 % EQD2 = the uniform RBE-weighted brain EQD2 (no
+  α-specific RBE is known for cognition: an assumption).
 * Brain necrosis: LKB (Burman 1991) on the uniform healthy-brain dose converted to EQD2 with RBE_α.
 * Hippocampus: uniform brain EQD2 compared with the Gondi D40% threshold (7.3 Gy EQD2).
 * Doses scale linearly with injected activity (tracer-level kinetics), which gives the TCP and NTCP
@@ -28,7 +33,7 @@ from brainrit.pipeline.core import Context, StageResult, Table, memory_field
 from brainrit.pipeline.stage_dosimetry import DoseByClass, DosimetryResult
 
 if TYPE_CHECKING:
-    from brainrit.radiobiology import ActivityOptimum
+    from brainrit.radiobiology import ActivityOptimum, CognitionModel, PopulationTCP
 
 
 __all__ = ["RitOutcomeModel", "RitOutcomesResult"]
@@ -64,8 +69,10 @@ class RitOutcomeModel:
         Mean α and electron dose at scale 1, Gy.
     z1_Gy, z0_Gy : float
         Mean single-event specific energy of the nucleus and its inactivation constant, Gy.
-    alpha_tumour_per_Gy, alpha_beta_tumour_Gy : float
-        Tumour LQ parameters of the low-LET component (Gy⁻¹, Gy).
+    tcp_model : brainrit.radiobiology.PopulationTCP
+        Calibrated population TCP of the low-LET component (ᾱ, σ_α, α/β).
+    cognition : brainrit.radiobiology.CognitionModel
+        Calibrated cognition model.
     g_factor_tumour, g_factor_brain : float
         Lea–Catcheside G factors of the low-LET dose-rate history.
     alpha_beta_brain_Gy, rbe_alpha : float
@@ -74,64 +81,98 @@ class RitOutcomeModel:
         Clonogens per lesion of each lesion group.
     lesion_counts : tuple of int
         Number of identical lesions in each group.
+    lesion_names : tuple of str
+        Name of each lesion group.
+    lesion_visible : tuple of bool
+        Whether each lesion group is visible on MRI.
     td50_Gy, m, n : float
         LKB parameters of brain necrosis.
 
     Examples
     --------
     >>> from brainrit.pipeline.stage_dosimetry import DoseByClass
+    >>> from brainrit.radiobiology import calibrated_models
+    >>> cal = calibrated_models()
     >>> mod = RitOutcomeModel(metastasis_dose_Gy=DoseByClass(0.0, 0.0), brain_dose_Gy=DoseByClass(0.0, 0.0),
-    ...     z1_Gy=0.2, z0_Gy=1.0, alpha_tumour_per_Gy=0.3, alpha_beta_tumour_Gy=10.0, g_factor_tumour=0.0,
+    ...     z1_Gy=0.2, z0_Gy=1.0, tcp_model=cal.tcp, cognition=cal.cognition, g_factor_tumour=0.0,
     ...     g_factor_brain=0.0, alpha_beta_brain_Gy=2.0, rbe_alpha=5.0, clonogens_per_lesion=(10.0,),
-    ...     lesion_counts=(1,), td50_Gy=120.0, m=0.35, n=1.0)
-    >>> mod.tcp(1.0)[0]  # no dose: ten surviving clonogens, TCP = exp(-10)
-    4.5399929762484854e-05
+    ...     lesion_counts=(1,), lesion_names=("m",), lesion_visible=(False,), td50_Gy=120.0, m=0.35, n=1.0)
+    >>> round(mod.tcp(1.0)[0] / math.exp(-10.0), 12)  # no dose: ten surviving clonogens, TCP = exp(-10)
+    1.0
     """
 
     metastasis_dose_Gy: DoseByClass
     brain_dose_Gy: DoseByClass
     z1_Gy: float
     z0_Gy: float
-    alpha_tumour_per_Gy: float
-    alpha_beta_tumour_Gy: float
+    tcp_model: PopulationTCP
+    cognition: CognitionModel
     g_factor_tumour: float
     g_factor_brain: float
     alpha_beta_brain_Gy: float
     rbe_alpha: float
     clonogens_per_lesion: tuple[float, ...]
     lesion_counts: tuple[int, ...]
+    lesion_names: tuple[str, ...]
+    lesion_visible: tuple[bool, ...]
     td50_Gy: float
     m: float
     n: float
 
-    def tumour_survival(self, scale: float) -> float:
-        """Clonogen surviving fraction at ``scale`` × the administered activity."""
+    def alpha_survival(self, scale: float) -> float:
+        """Microdosimetric α-particle surviving fraction of a tumour cell at ``scale``."""
         import brainrit.radiobiology as rb
 
-        d_a, d_e = self.metastasis_dose_Gy.alpha * scale, self.metastasis_dose_Gy.electron * scale
-        s = rb.survival_mixed(
-            d_a,
-            d_e,
-            z0_Gy=self.z0_Gy,
-            alpha_per_Gy=self.alpha_tumour_per_Gy,
-            alpha_beta_Gy=self.alpha_beta_tumour_Gy,
-            z1_Gy=self.z1_Gy if self.z1_Gy > 0 else None,  # z̄₁ = 0: no α emitter, hence no α dose
-            g_low_let=self.g_factor_tumour,
+        d_a = self.metastasis_dose_Gy.alpha * scale
+        if d_a <= 0 or self.z1_Gy <= 0:  # z̄₁ = 0: no α emitter, hence no α dose
+            return 1.0
+        # the one survival family (low-LET dose 0 here: its kill enters the population TCP's BED)
+        return float(
+            rb.survival_mixed(
+                d_a,
+                0.0,
+                z0_Gy=self.z0_Gy,
+                alpha_per_Gy=self.tcp_model.alpha_mean_per_Gy,
+                alpha_beta_Gy=self.tcp_model.alpha_beta_Gy,
+                z1_Gy=self.z1_Gy,
+            )
         )
-        return float(s)
+
+    def low_let_bed_Gy(self, scale: float) -> float:
+        """BED of the low-LET tumour dose (Lea–Catcheside G, calibrated α/β) at ``scale``, Gy."""
+        d_e = self.metastasis_dose_Gy.electron * scale
+        return d_e * (1.0 + self.g_factor_tumour * d_e / self.tcp_model.alpha_beta_Gy)
+
+    def _tcp_of(self, groups: list[int], scale: float, *, one: bool = False) -> float | None:
+        if not groups:
+            return None
+        s_a, bed = self.alpha_survival(scale), self.low_let_bed_Gy(scale)
+        n = [self.clonogens_per_lesion[i] * s_a * (1 if one else self.lesion_counts[i]) for i in groups]
+        return self.tcp_model.tcp_joint([bed] * len(n), n)
 
     def tcp(self, scale: float) -> tuple[float, tuple[float, ...]]:
-        """TCP of all lesions and TCP of one lesion of each group at ``scale``."""
-        import brainrit.radiobiology as rb
+        """TCP of all lesions (one α per patient) and TCP of one lesion of each group at ``scale``."""
+        groups = list(range(len(self.clonogens_per_lesion)))
+        per = tuple(float(self._tcp_of([i], scale, one=True)) for i in groups)  # type: ignore[arg-type]
+        total = self._tcp_of(groups, scale)
+        return (1.0 if total is None else float(total)), per  # no lesion: nothing to control
 
-        s = self.tumour_survival(scale)
-        per = []
-        total = 1.0
-        for n, count in zip(self.clonogens_per_lesion, self.lesion_counts, strict=True):
-            t = float(rb.tcp_poisson(s, n))
-            per.append(t)
-            total *= t**count
-        return total, tuple(per)
+    def tcp_classes(self, scale: float) -> dict[str, float | None]:
+        """TCP of the visible lesions, of the micrometastases and of all lesions (None: empty class)."""
+        groups = list(range(len(self.clonogens_per_lesion)))
+        return {
+            "visible": self._tcp_of([i for i in groups if self.lesion_visible[i]], scale),
+            "micrometastases": self._tcp_of([i for i in groups if not self.lesion_visible[i]], scale),
+            "all": self.tcp(scale)[0],
+        }
+
+    def lesion_tcp(self, scale: float) -> dict[str, float]:
+        """TCP of one lesion of each lesion group at ``scale``."""
+        return dict(zip(self.lesion_names, self.tcp(scale)[1], strict=True))
+
+    def p_cognitive(self, scale: float) -> float:
+        """Calibrated cognitive-deterioration probability at the brain EQD2 of ``scale``."""
+        return float(self.cognition.probability(self.brain_eqd2_Gy(scale)))
 
     def brain_eqd2_Gy(self, scale: float) -> float:
         """RBE-weighted, G-corrected EQD2 of the uniform healthy-brain dose at ``scale``, Gy."""
@@ -164,6 +205,10 @@ class RitOutcomesResult(StageResult):
         Total administered activity (all injections), MBq.
     tcp_all_lesions : float
         Probability that every lesion is controlled.
+    tcp_visible, tcp_micrometastases : float or None
+        Probability that every visible lesion / every micrometastasis is controlled (None: no such lesion).
+    p_cognitive : float
+        Calibrated probability of cognitive deterioration (N0574 battery end-point).
     tcp_per_lesion : mapping of str to float
         TCP of one lesion of each scenario lesion group.
     ntcp_brain_necrosis : float
@@ -199,6 +244,9 @@ class RitOutcomesResult(StageResult):
 
     injected_activity_MBq: float
     tcp_all_lesions: float
+    tcp_visible: float | None
+    tcp_micrometastases: float | None
+    p_cognitive: float
     tcp_per_lesion: Mapping[str, float]
     ntcp_brain_necrosis: float
     brain_eqd2_Gy: float
@@ -238,27 +286,29 @@ def run(ctx: Context) -> RitOutcomesResult:
     )
     lkb = rb.parameters("brain_necrosis_lkb")
     gondi = rb.parameters("hippocampus_gondi_d40")["threshold_eqd2_Gy"]
+    cal = rbio.outcome_models.models()
     model = RitOutcomeModel(
         metastasis_dose_Gy=met,
         brain_dose_Gy=brain,
         z1_Gy=z1,
         z0_Gy=rbio.z0_Gy,
-        alpha_tumour_per_Gy=rbio.alpha_tumour_per_Gy,
-        alpha_beta_tumour_Gy=rbio.alpha_beta_tumour_Gy,
+        tcp_model=cal.tcp,
+        cognition=cal.cognition,
         g_factor_tumour=g_tumour,
         g_factor_brain=g_brain,
         alpha_beta_brain_Gy=rbio.alpha_beta_brain_Gy,
         rbe_alpha=rbio.rbe_alpha,
-        clonogens_per_lesion=tuple(
-            rbio.clonogen_density_per_cm3 * lesion_volume_cm3(les.diameter_mm) for les in sc.lesions
-        ),
+        clonogens_per_lesion=tuple(float(cal.tcp.clonogens.clonogens(les.diameter_mm)) for les in sc.lesions),
         lesion_counts=tuple(les.count for les in sc.lesions),
+        lesion_names=tuple(les.name for les in sc.lesions),
+        lesion_visible=tuple(les.visible for les in sc.lesions),
         td50_Gy=lkb["td50_Gy"],
         m=lkb["m"],
         n=lkb["n"],
     )
 
     tcp0, per_lesion = model.tcp(1.0)
+    classes = model.tcp_classes(1.0)
     ntcp0 = model.ntcp(1.0)
     eqd2_brain = model.brain_eqd2_Gy(1.0)
     a0 = sc.injected_activity_MBq * sc.administration.injections
@@ -282,7 +332,7 @@ def run(ctx: Context) -> RitOutcomesResult:
             met.alpha,
             met.electron,
             n,
-            p,
+            rb.probability(p),
         )
         for les, n, p in zip(sc.lesions, model.clonogens_per_lesion, per_lesion, strict=True)
     )
@@ -297,6 +347,9 @@ def run(ctx: Context) -> RitOutcomesResult:
     return RitOutcomesResult(
         injected_activity_MBq=a0,
         tcp_all_lesions=tcp0,
+        tcp_visible=classes["visible"],
+        tcp_micrometastases=classes["micrometastases"],
+        p_cognitive=model.p_cognitive(1.0),
         tcp_per_lesion={les.name: p for les, p in zip(sc.lesions, per_lesion, strict=True)},
         ntcp_brain_necrosis=ntcp0,
         brain_eqd2_Gy=eqd2_brain,

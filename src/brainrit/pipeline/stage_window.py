@@ -163,6 +163,7 @@ def run(ctx: Context) -> TherapeuticWindowResult:
     dos = ctx.require(DosimetryResult)
     rit_out = ctx.require(RitOutcomesResult)
     import brainrit.disease as dz
+    from brainrit.radiobiology import probability
 
     sc = ctx.scenario
     rb = sc.radiobiology
@@ -173,9 +174,11 @@ def run(ctx: Context) -> TherapeuticWindowResult:
     z1 = float(rit_out.z1_Gy)
     g_t = float(rit_out.g_factor_tumour)
     ntcp_rit = float(rit_out.ntcp_brain_necrosis)
+    om = rb.outcome_models
+    cal = om.models()
+    alpha, ab = cal.tcp.alpha_mean_per_Gy, cal.tcp.alpha_beta_Gy  # calibrated mean α (no spread here)
     common = dict(
-        z1_Gy=z1, z0_Gy=rb.z0_Gy, alpha_per_Gy=rb.alpha_tumour_per_Gy, alpha_beta_Gy=rb.alpha_beta_tumour_Gy,
-        ntcp=ntcp_rit, g_factor=g_t,
+        z1_Gy=z1, z0_Gy=rb.z0_Gy, alpha_per_Gy=alpha, alpha_beta_Gy=ab, ntcp=ntcp_rit, g_factor=g_t,
     )  # fmt: skip
     notes: list[str] = []
     f_vessel = vessel_alpha_fraction(kin, dos)
@@ -188,7 +191,7 @@ def run(ctx: Context) -> TherapeuticWindowResult:
     )  # fmt: skip
     wbrt_D, wbrt_n, wbrt_name = _wbrt_regimen(sc)
     wbrt = dz.wbrt_outcome(
-        wbrt_D, wbrt_n, alpha_per_Gy=rb.alpha_tumour_per_Gy, alpha_beta_Gy=rb.alpha_beta_tumour_Gy,
+        wbrt_D, wbrt_n, alpha_per_Gy=alpha, alpha_beta_Gy=ab,
         alpha_beta_brain_Gy=rb.alpha_beta_brain_Gy,
     )  # fmt: skip
     wbrt_ntcp_source = "LKB on a uniform whole-brain EQD2"
@@ -198,13 +201,13 @@ def run(ctx: Context) -> TherapeuticWindowResult:
     if isinstance(ntcp_arm, float):
         wbrt = replace(wbrt, ntcp=ntcp_arm)
         wbrt_ntcp_source = f"external-beam stage, arm {wbrt_name!r} (phantom dose distribution)"
-    srs = dz.SRSModel(rb.alpha_tumour_per_Gy, rb.alpha_beta_tumour_Gy, _gradient_index(sc))
+    srs = dz.SRSModel(alpha, ab, _gradient_index(sc))
     n_lesions = sum(les.count for les in sc.lesions) or None
     ds = sc.disease
-    growth = None
-    if ds.doubling_time_d is not None:
-        preset = "MDA-231-Br" if species == "mouse" else ds.primary
-        growth = dz.growth_preset(preset, doubling_time_d=ds.doubling_time_d)
+    preset = "MDA-231-Br" if species == "mouse" else ds.primary
+    doubling = {"doubling_time_d": ds.doubling_time_d} if ds.doubling_time_d is not None else {}
+    # the one clonogen model: cell density of [radiobiology.outcome_models] (cells ↔ size)
+    growth = dz.growth_preset(preset, cell_density_per_cm3=om.cell_density_per_cm3, **doubling)
     course = dz.default_course(
         species,
         primary=ds.primary,
@@ -213,7 +216,7 @@ def run(ctx: Context) -> TherapeuticWindowResult:
         horizon_d=ds.horizon_d,
         growth_cv=ds.growth_cv,
     )
-    clonogen_fraction = min(1.0, rb.clonogen_density_per_cm3 / course.growth.cell_density_per_cm3)
+    clonogen_fraction = om.clonogenic_fraction
     tr = dz.Treatments(rit, wbrt, srs, clonogen_fraction)
     times = np.linspace(course.seeding.start_d, course.horizon_d, N_TIMES)
     seq = np.random.SeedSequence([ctx.seed, 10])  # stage-specific stream of the scenario seed
@@ -225,7 +228,8 @@ def run(ctx: Context) -> TherapeuticWindowResult:
         t_best, pp = w.best_time(p)
         i = int(np.argmax(w.p_plus[p]))
         at_best = (w.p_all_controlled[p][i], w.expected_failures[p][i], w.ntcp[p][i])
-        rows.append((p, t_best, *(float(x) for x in at_best), pp))
+        p_all, failing, ntcp_p = (float(x) for x in at_best)
+        rows.append((p, t_best, probability(p_all), failing, probability(ntcp_p), probability(pp)))
     det = {k: float(dz.detection_time_d(course.growth, m.n50_cells)) for k, m in course.modalities.items()}
     growth_summary = {
         "model": course.growth.name,
@@ -248,7 +252,8 @@ def run(ctx: Context) -> TherapeuticWindowResult:
         f"outcome at day {course.horizon_d:.4g}. Lesions seeded after a treatment count as uncontrolled.",
         "Growth, seeding and detection thresholds: scenario [disease] section, else brainrit.disease "
         "defaults for the species (sources in its docstrings).",
-        f"WBRT {wbrt_D:g} Gy/{wbrt_n} fx: brain-necrosis NTCP {wbrt.ntcp:.3g} from {wbrt_ntcp_source}; "
+        f"WBRT {wbrt_D:g} Gy/{wbrt_n} fx: brain-necrosis NTCP {probability(wbrt.ntcp):.3g} "
+        f"from {wbrt_ntcp_source}; "
         "SRS: RTOG 90-05 dose by diameter, HyTEC V12 risk.",
         "Median detection from seeding: " + ", ".join(f"{k} day {v:.3g}" for k, v in det.items()) + ".",
     ]

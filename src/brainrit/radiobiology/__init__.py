@@ -75,6 +75,7 @@ from brainrit.radiobiology.outcome_models import (
     clinical_anchors,
     default_clonogen_model,
     format_probability,
+    probability,
 )
 from brainrit.radiobiology.parameter_library import Parameter, ParameterSet, list_parameter_sets, parameters
 from brainrit.radiobiology.protraction import (
@@ -168,6 +169,7 @@ __all__ = [
     "organ_limits",
     "p_plus",
     "parameters",
+    "probability",
     "rbe_howell_energy",
     "rbe_howell_let",
     "rbe_weighted_dose",

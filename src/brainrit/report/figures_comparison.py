@@ -20,7 +20,7 @@ def _bar_figure(order, metrics) -> Figure:
     keys = (
         ("TCP all lesions", "#1f77b4"),
         ("NTCP necrosis", "#d62728"),
-        ("P cognitive (V55)", "#9467bd"),
+        ("P cognitive", "#9467bd"),
         ("P+", "#2ca02c"),
     )
     fig, ax = new_figure(width_in=max(6.4, 1.6 * len(order)))

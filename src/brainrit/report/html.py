@@ -15,12 +15,16 @@ import math
 from typing import Any
 
 from brainrit import __version__
+from brainrit.radiobiology import Probability, format_probability
 
 __all__ = ["fmt", "render_report"]
 
 
 def fmt(value: Any) -> str:
-    """Format a table cell: 4 significant digits, scientific outside [1e-3, 1e5)."""
+    """Format a table cell: probabilities readably (``< 10⁻⁴``), else 4 significant digits, scientific
+    outside [1e-3, 1e5)."""
+    if isinstance(value, Probability):
+        return format_probability(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int):
