@@ -106,19 +106,27 @@ def run(ctx: Context) -> DosimetryResult:
             dose[region][group] = float(d * MEV_TO_J / mass_kg * n_inj)
             r = sum(np.asarray(result.activity_Bq[(region, m)]) * energies[m][group] for m in result.members)
             rate[region][group] = r * MEV_TO_J / mass_kg * 3600.0  # Gy/h for one injection
+    rbe = ctx.scenario.radiobiology.rbe_alpha
+    injected_MBq = (
+        ctx.scenario.injected_activity_MBq * n_inj
+    )  # all injections: the doses above are per course
     rows = tuple(
         (
             region,
             dose[region]["alpha"],
             dose[region]["electron"],
             dose[region]["alpha"] + dose[region]["electron"],
+            (dose[region]["alpha"] + dose[region]["electron"]) / injected_MBq,
+            (rbe * dose[region]["alpha"] + dose[region]["electron"]) / injected_MBq,
         )
         for region in regions
     )
-    rbe = ctx.scenario.radiobiology.rbe_alpha
     notes = (
-        "α and electron energy absorbed locally; photons excluded. Electron dose to lesions smaller than "
-        "≈3 mm is an upper bound (²¹²Bi β⁻ range).",
+        "α and electron energy absorbed locally; photons excluded (they escape small regions and add little "
+        "dose locally), so the α + electron column is not a total including photons. Electron dose to "
+        "lesions smaller than ≈3 mm is an upper bound (²¹²Bi β⁻ range).",
+        f"Per injected MBq: divided by the total injected activity, {injected_MBq:.4g} MBq; RBE-weighted "
+        "with RBE_α below.",
         f"RBE-weighted dose uses RBE_α = {rbe:g} (scenario radiobiology.rbe_alpha).",
     )
     return DosimetryResult(
@@ -131,7 +139,14 @@ def run(ctx: Context) -> DosimetryResult:
             Table(
                 "region_dose",
                 "Mean absorbed dose per region (Gy) for the administered activity",
-                ("region", "α dose (Gy)", "electron dose (Gy)", "total (Gy)"),
+                (
+                    "region",
+                    "α dose (Gy)",
+                    "electron dose (Gy)",
+                    "α + electron dose (Gy)",
+                    "per injected MBq (Gy/MBq)",
+                    "RBE-weighted per injected MBq (Gy(RBE)/MBq)",
+                ),
                 rows,
             ),
         ),

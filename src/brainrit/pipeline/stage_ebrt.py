@@ -219,7 +219,7 @@ def run(ctx: Context) -> EbrtResult:
         ),
         notes=(
             f"{phantom.species} phantom, {phantom.voxel_mm[0]:g} mm voxels, brain "
-            f"{phantom.volume_cm3('brain'):.0f} cm³, {len(phantom.lesions)} lesions "
+            f"{_volume_text(phantom.volume_cm3('brain'))} cm³, {len(phantom.lesions)} lesions "
             f"({sum(x.visible for x in phantom.lesions)} visible).",
             "TCP: calibrated Webb–Nahum population TCP over each lesion's voxels "
             f"(ᾱ {model.alpha_per_Gy:.3g} Gy⁻¹, σ {model.alpha_sd_per_Gy:.3g} Gy⁻¹, "
@@ -239,3 +239,8 @@ def _label(metric: str) -> str:
 
     unit = dict(METRICS).get(metric, "")
     return f"{metric} ({unit})" if unit else metric
+
+
+def _volume_text(v_cm3: float) -> str:
+    """Volume for a note: whole cm³ from 10 cm³ (``1,268``), two significant digits below (``0.45``)."""
+    return f"{v_cm3:,.0f}" if v_cm3 >= 10 else f"{v_cm3:.2g}"

@@ -216,7 +216,7 @@ def run(ctx: Context) -> MicroResult:
         Table(
             "bands",
             "Mean nucleus dose around one labelled capillary by distance band (administered activity)",
-            ("distance from vessel axis (µm)", "α dose (Gy)", "electron dose (Gy)", "total (Gy)"),
+            ("distance from vessel axis (µm)", "α dose (Gy)", "electron dose (Gy)", "α + electron dose (Gy)"),
             tuple(band_rows),
         )
     ]

@@ -255,7 +255,9 @@ def run(ctx: Context) -> TherapeuticWindowResult:
         f"WBRT {wbrt_D:g} Gy/{wbrt_n} fx: brain-necrosis NTCP {probability(wbrt.ntcp):.3g} "
         f"from {wbrt_ntcp_source}; "
         "SRS: RTOG 90-05 dose by diameter, HyTEC V12 risk.",
-        "Median detection from seeding: " + ", ".join(f"{k} day {v:.3g}" for k, v in det.items()) + ".",
+        "Median detection from seeding: "
+        + ", ".join(f"{k} day {v:.3g}" if v < 100 else f"{k} day {v:,.0f}" for k, v in det.items())
+        + ".",
     ]
     return TherapeuticWindowResult(
         species=species,

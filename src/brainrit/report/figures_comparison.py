@@ -17,26 +17,34 @@ def draw(result: ComparisonResult, scenario: Any) -> tuple[Figure, ...]:
 
 
 def _bar_figure(order, metrics) -> Figure:
+    from brainrit.report.labels import cell_text
+
     keys = (
         ("TCP all lesions", "#1f77b4"),
         ("NTCP necrosis", "#d62728"),
         ("P cognitive", "#9467bd"),
         ("P+", "#2ca02c"),
     )
-    fig, ax = new_figure(width_in=max(6.4, 1.6 * len(order)))
+    fig, ax = new_figure(width_in=max(8.5, 2.0 * len(order)), height_in=4.8)
     x = np.arange(len(order))
     w = 0.8 / len(keys)
     for i, (k, c) in enumerate(keys):
         vals = [max(_num(metrics[n].get(k)), 0.0) for n in order]
-        ax.bar(x + (i - (len(keys) - 1) / 2) * w, vals, w, label=k, color=c)
-    ax.set_xticks(x, order, fontsize=8)
+        xs = x + (i - (len(keys) - 1) / 2) * w
+        ax.bar(xs, vals, w, label=k, color=c)
+        # every bar carries its value: a TCP of 10⁻²¹⁸ is as invisible as 0 on a linear axis
+        for xi, v in zip(xs, vals, strict=True):
+            ax.text(xi, v + 0.015, cell_text("P+", v), ha="center", va="bottom", rotation=90, fontsize=9)
+    ax.set_xticks(x, order)
     ax.set_ylabel("probability")
-    ax.set_ylim(0, 1.05)
-    ax.legend(fontsize=8)
+    ax.set_ylim(0, 1.25)
+    ax.set_yticks(np.linspace(0, 1, 6))
+    ax.legend(ncol=len(keys), loc="upper center", frameon=False)
     ax.grid(True, axis="y", alpha=0.3)
     return Figure(
         "comparison",
         "Control, complications and uncomplicated control by arm",
         to_png(fig),
-        "TCP of every lesion (seen and unseen), brain-necrosis NTCP, cognitive-decline probability and P+.",
+        "TCP of every lesion (seen and unseen), brain-necrosis NTCP, cognitive-decline probability and P+; "
+        "each bar is labelled with its value ('< 10⁻⁴' for values too small to draw).",
     )

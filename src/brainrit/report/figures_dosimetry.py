@@ -24,7 +24,7 @@ def _rate_figure(times_h, rate) -> Figure:
     ax.set_xlabel("time after injection (h)")
     ax.set_ylabel("absorbed dose rate (Gy/h)")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=10)
     return Figure(
         "dose_rate",
         "Absorbed dose rate (α + electrons)",

@@ -34,7 +34,7 @@ def _dvh_figure(dvhs) -> Figure:
     ax.set_xlabel("dose (Gy)")
     ax.set_ylabel("volume receiving ≥ dose (%)")
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=9)
     return Figure(
         "dvh",
         "Dose–volume histograms",
@@ -43,13 +43,35 @@ def _dvh_figure(dvhs) -> Figure:
     )
 
 
+def arm_slice(dose_Gy, hippocampi, brain) -> int:
+    """Axial slice to show for one arm: through its dose maximum when the dose is focal (less than half of
+    the brain above half the maximum: SRS, through its target), else through the hippocampi.
+
+    Examples
+    --------
+    >>> brain = np.ones((4, 4, 5), bool); hip = np.zeros((4, 4, 5), bool); hip[2, 2, 1] = True
+    >>> d = np.zeros((4, 4, 5)); d[1, 1, 3] = 20.0
+    >>> arm_slice(d, hip, brain), arm_slice(np.ones((4, 4, 5)), hip, brain)
+    (3, 1)
+    """
+    peak = float(dose_Gy.max())
+    focal = peak > 0 and brain.any() and float(np.mean(dose_Gy[brain] > 0.5 * peak)) < 0.5
+    if focal:
+        return int(np.argmax(dose_Gy.max(axis=(0, 1))))
+    return int(np.argmax(hippocampi.sum(axis=(0, 1)))) if hippocampi.any() else dose_Gy.shape[2] // 2
+
+
 def _slice_figure(arms, phantom) -> Figure:
+    import matplotlib.pyplot as plt
+
     n = len(arms)
-    fig, axes = new_figure(ncols=n, height_in=3.4)
-    axes = np.atleast_1d(axes)
+    ncols = min(n, 3)
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(3.7 * ncols + 1.0, 3.6 * nrows), layout="constrained", squeeze=False
+    )
+    axes = axes.ravel()
     hip = phantom.masks["hippocampi"]
-    k = int(np.argmax(hip.sum(axis=(0, 1)))) if hip.any() else phantom.shape[2] // 2
-    brain = phantom.masks["brain"][:, :, k].T
     extent = (
         phantom.origin_mm[0] - phantom.voxel_mm[0] / 2,
         phantom.origin_mm[0] + (phantom.shape[0] - 0.5) * phantom.voxel_mm[0],
@@ -57,20 +79,27 @@ def _slice_figure(arms, phantom) -> Figure:
         phantom.origin_mm[1] + (phantom.shape[1] - 0.5) * phantom.voxel_mm[1],
     )
     vmax = max(float(a.dose_Gy.max()) for a in arms)
-    for ax, arm in zip(axes, arms, strict=True):
+    for ax, arm in zip(axes, arms, strict=False):
+        k = arm_slice(arm.dose_Gy, hip, phantom.masks["brain"])
+        z = phantom.origin_mm[2] + k * phantom.voxel_mm[2]
         im = ax.imshow(
             arm.dose_Gy[:, :, k].T, origin="lower", extent=extent, cmap="inferno", vmin=0, vmax=vmax
         )
-        ax.contour(brain, levels=[0.5], colors="white", linewidths=0.6, extent=extent)
-        ax.contour(hip[:, :, k].T, levels=[0.5], colors="cyan", linewidths=0.8, extent=extent)
-        ax.set_title(arm.name, fontsize=8)
+        ax.contour(
+            phantom.masks["brain"][:, :, k].T, levels=[0.5], colors="white", linewidths=0.6, extent=extent
+        )
+        if hip[:, :, k].any():
+            ax.contour(hip[:, :, k].T, levels=[0.5], colors="cyan", linewidths=0.8, extent=extent)
+        ax.set_title(f"{arm.name}\nz = {z:.0f} mm", fontsize=10)
         ax.set_xlabel("x (mm)")
         ax.set_ylabel("y (mm)")
-    fig.colorbar(im, ax=list(axes), label="physical dose (Gy)", shrink=0.8)
-    z = phantom.origin_mm[2] + k * phantom.voxel_mm[2]
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    fig.colorbar(im, ax=list(axes[:n]), label="physical dose (Gy)", shrink=0.8)
     return Figure(
         "dose_slices",
-        f"Dose maps, axial slice z = {z:.0f} mm",
+        "Dose maps, one axial slice per arm",
         to_png(fig),
-        "Total physical dose of each arm; white: brain outline, cyan: hippocampi.",
+        "Total physical dose of each arm on the slice through its dose maximum when the dose is focal (SRS: "
+        "through its target) and through the hippocampi otherwise; white: brain outline, cyan: hippocampi.",
     )

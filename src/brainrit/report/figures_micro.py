@@ -35,7 +35,7 @@ def _profile_figure(result: MicroResult, delta: float) -> Figure:
     ax.set_xlabel("distance of nucleus centre from vessel axis (µm)")
     ax.set_ylabel("nucleus absorbed dose (Gy)")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=10)
     return Figure(
         "vessel_profile",
         "Nucleus dose versus distance from a VCAM-1-labelled capillary",

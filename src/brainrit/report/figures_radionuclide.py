@@ -40,7 +40,7 @@ def _chain_figure(summary: dict) -> Figure:
                 xytext=(x0 + 0.28, y0),
                 arrowprops={"arrowstyle": "->", "color": "0.4"},
             )
-            ax.text((x0 + x1) / 2, (y0 + y1) / 2 + 0.12, f"{d['branching']:.4g}", ha="center", fontsize=8)
+            ax.text((x0 + x1) / 2, (y0 + y1) / 2 + 0.12, f"{d['branching']:.4g}", ha="center", fontsize=10)
     for name, (x, y) in pos.items():
         m = info.get(name, {"half_life": ""})
         ax.text(
@@ -49,7 +49,7 @@ def _chain_figure(summary: dict) -> Figure:
             f"{name}\n{m['half_life']}",
             ha="center",
             va="center",
-            fontsize=9,
+            fontsize=10,
             bbox={
                 "boxstyle": "round",
                 "fc": "#e8f0fb" if name in info and not info[name]["stable"] else "#eee",

@@ -22,7 +22,7 @@ def _dvh_figure(curves) -> Figure:
     ax.set_xlabel("RBE-weighted dose (Gy)")
     ax.set_ylabel("volume receiving ≥ dose (%)")
     ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=10)
     return Figure(
         "rit_dvh", "RIT dose–volume histograms", to_png(fig), "Cumulative DVHs of the RBE-weighted RIT dose."
     )

@@ -20,34 +20,64 @@ _COLOURS = {
 
 def draw(result: TherapeuticWindowResult, scenario: Any) -> tuple[Figure, ...]:
     """The window curves and the lesion timeline of the first virtual patient with a lesion."""
-    return (_window_figure(result.window), _timeline_figure(result.course, result.patients))
+    return (
+        _window_figure(result.window, scenario_policies(result.window.policies, scenario)),
+        _timeline_figure(result.course, result.patients),
+    )
 
 
-def _window_figure(w) -> Figure:
-    fig, axes = new_figure(2, height_in=3.8)
+def scenario_policies(policies, scenario) -> list[str]:
+    """The policies the scenario's arms can deliver: SRS ones need an SRS arm, WBRT ones a WBRT arm.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> sc = NS(arms=[NS(type="rit"), NS(type="wbrt")])
+    >>> scenario_policies(["RIT", "WBRT", "SRS", "SRS+RIT", "WBRT at detection"], sc)
+    ['RIT', 'WBRT', 'WBRT at detection']
+    """
+    types = {str(getattr(a, "type", "")).lower() for a in getattr(scenario, "arms", ())}
+    has_srs = any("srs" in t for t in types)
+    has_wbrt = any("wbrt" in t for t in types)
+    keep = []
+    for p in policies:
+        if "SRS" in p and not has_srs:
+            continue
+        if "WBRT" in p and not has_wbrt:
+            continue
+        keep.append(p)
+    return keep
+
+
+def _window_figure(w, policies) -> Figure:
+    fig, axes = new_figure(2, height_in=4.4)
     t = w.treatment_times_d
-    for p in w.policies:
+    # combined policies first, wide and pale underneath; single policies on top, so that a curve that
+    # coincides with a combined one (RIT under SRS+RIT) stays visible
+    for p in sorted(policies, key=lambda q: "+" not in q):
         c = _COLOURS.get(p, None)
-        # combined policies drawn wide and pale underneath, so that coinciding curves stay visible
-        wide = {"linewidth": 4.0, "alpha": 0.4} if "+" in p else {"linewidth": 1.4}
-        axes[0].plot(t, w.p_all_controlled[p], color=c, label=p, **wide)
-        axes[0].plot(t, w.p_plus[p], color=c, linestyle="--", linewidth=0.9)
-        axes[1].plot(t, w.expected_failures[p], color=c, label=p, **wide)
+        wide = {"linewidth": 5.0, "alpha": 0.35, "zorder": 1}
+        style = wide if "+" in p else {"linewidth": 1.8, "zorder": 3}
+        axes[0].plot(t, w.p_all_controlled[p], color=c, label=p, **style)
+        axes[0].plot(t, w.p_plus[p], color=c, linestyle="--", linewidth=1.0, zorder=style["zorder"])
+        axes[1].plot(t, w.expected_failures[p], color=c, label=p, **style)
     axes[0].set_xlabel("treatment day (from start of seeding)")
     axes[0].set_ylabel("probability")
     axes[0].set_ylim(-0.02, 1.02)
-    axes[0].set_title("P(all controlled) — solid; P+ — dashed", fontsize=9)
+    axes[0].set_title("P(all controlled) — solid; P+ — dashed", fontsize=11)
     axes[1].set_xlabel("treatment day")
     axes[1].set_ylabel("expected failing lesions")
     for ax in axes:
         ax.grid(True, alpha=0.3)
-    axes[0].legend(fontsize=7)
+    axes[0].legend(fontsize=10)
+    left_out = [p for p in w.policies if p not in policies]
     return Figure(
         "window_curve",
         "Therapeutic window: outcome versus treatment time",
         to_png(fig),
         f"Monte Carlo over {w.n_patients} virtual patients ({w.mean_lesions:.3g} lesions each on average). "
-        "WBRT at detection is given when contrast MRI first sees a lesion (independent of the x-axis).",
+        "WBRT at detection is given when contrast MRI first sees a lesion (independent of the x-axis)."
+        + (f" Not plotted (no such arm in the scenario): {', '.join(left_out)}." if left_out else ""),
     )
 
 
@@ -70,7 +100,7 @@ def _timeline_figure(course, patients) -> Figure:
                         "o", color=colour, markersize=3)  # fmt: skip
     for name, m in course.modalities.items():
         ax.axhline(m.n50_cells, linestyle=":", linewidth=0.8, color="0.2")
-        ax.text(t[0], m.n50_cells * 1.15, f"{name} N50", fontsize=7)
+        ax.text(t[0], m.n50_cells * 1.15, f"{name} N50", fontsize=9)
     ax.axhline(course.growth.vcam1_onset_cells, color="#2ca02c", linewidth=0.6)
     ax.axhline(course.growth.angiogenic_switch_cells, color="#9467bd", linewidth=0.6)
     ax.set_xlabel("day")

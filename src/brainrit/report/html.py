@@ -17,7 +17,7 @@ from typing import Any
 from brainrit import __version__
 from brainrit.radiobiology import Probability, format_probability
 
-__all__ = ["fmt", "render_report"]
+__all__ = ["COLLAPSE_ROWS", "EVIDENCE", "LEAD", "fmt", "render_report", "section_order"]
 
 
 def fmt(value: Any) -> str:
@@ -40,12 +40,100 @@ def fmt(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+#: Report order, as a physicist reads it: the answer first, then the evidence, then the set-up.
+#: Keys of stages; a stage not listed here goes to the end of the evidence.
+LEAD = ("comparison",)
+EVIDENCE = (
+    "radionuclide",
+    "kinetics",
+    "dosimetry",
+    "microdosimetry",
+    "rit_outcomes",
+    "ebrt",
+    "rit_dose_map",
+    "window",
+)
+#: Tables longer than this are collapsed (<details>) so that they do not push the results down.
+COLLAPSE_ROWS = 10
+
+
+def section_order(keys: Any) -> tuple[list[str], list[str]]:
+    """Stage keys split into (lead, evidence) in report order.
+
+    Examples
+    --------
+    >>> section_order(["radionuclide", "window", "comparison", "extra"])
+    (['comparison'], ['radionuclide', 'window', 'extra'])
+    """
+    keys = list(keys)
+    lead = [k for k in LEAD if k in keys]
+    evidence = [k for k in EVIDENCE if k in keys] + [k for k in keys if k not in LEAD and k not in EVIDENCE]
+    return lead, evidence
+
+
+def _table(t: Any) -> dict[str, Any]:
+    from brainrit.report.labels import cell_text
+
+    return {
+        "title": t.title,
+        "caption": getattr(t, "caption", ""),
+        "columns": t.columns,
+        "rows": [[cell_text(c, v) for c, v in zip(t.columns, r, strict=True)] for r in t.rows],
+        "collapsed": len(t.rows) > COLLAPSE_ROWS,
+    }
+
+
+def _scenario_rows(st: Any, scenario: Any) -> tuple[Any, ...]:
+    """The stage's tables; the window's policy table keeps only policies the scenario's arms deliver."""
+    if st.key != "window":
+        return tuple(st.tables)
+    from dataclasses import replace
+
+    from brainrit.report.figures_window import scenario_policies
+
+    out = []
+    for t in st.tables:
+        if t.columns and t.columns[0] == "policy":
+            keep = set(scenario_policies([r[0] for r in t.rows], scenario))
+            t = replace(t, rows=tuple(r for r in t.rows if r[0] in keep))
+        out.append(t)
+    return tuple(out)
+
+
+def _section(st: Any, scenario: Any) -> dict[str, Any]:
+    from brainrit.report.figures import stage_figures
+
+    return {
+        "key": st.key,
+        "title": st.title,
+        "status": st.status,
+        "message": st.message,
+        "elapsed_s": st.elapsed_s,
+        "notes": st.notes,
+        "tables": [_table(t) for t in _scenario_rows(st, scenario)],
+        "figures": [
+            {
+                "key": f.key,
+                "title": f.title,
+                "caption": f.caption,
+                "b64": base64.b64encode(f.png).decode("ascii"),
+            }
+            for f in stage_figures(st, scenario)
+        ],
+    }
+
+
 def render_report(result: Any) -> str:
-    """HTML text of the report for a :class:`~brainrit.pipeline.runner.PipelineResult`."""
+    """HTML text of the report for a :class:`~brainrit.pipeline.runner.PipelineResult`.
+
+    Order: key results and the comparison of arms first, then the evidence (radionuclide, kinetics,
+    dosimetry, micro-dosimetry, outcomes, external-beam arms, dose maps, therapeutic window), then the
+    scenario, the validation status and the provenance. Tables show human labels and units
+    (:mod:`brainrit.report.labels`); long ones are collapsed.
+    """
     import jinja2
 
     from brainrit.pipeline.core import to_jsonable
-    from brainrit.report.figures import stage_figures
     from brainrit.report.outputs import provenance_dict
 
     env = jinja2.Environment(
@@ -53,23 +141,9 @@ def render_report(result: Any) -> str:
         autoescape=jinja2.select_autoescape(["html", "j2"]),
     )
     env.filters["fmt"] = fmt
-    sections = []
-    for st in result.stages.values():
-        sections.append(
-            {
-                "key": st.key,
-                "title": st.title,
-                "status": st.status,
-                "message": st.message,
-                "elapsed_s": st.elapsed_s,
-                "notes": st.notes,
-                "tables": st.tables,
-                "figures": [
-                    {"title": f.title, "caption": f.caption, "b64": base64.b64encode(f.png).decode("ascii")}
-                    for f in stage_figures(st, result.scenario)
-                ],
-            }
-        )
+    lead_keys, evidence_keys = section_order(result.stages)
+    lead = [_section(result.stages[k], result.scenario) for k in lead_keys]
+    evidence = [_section(result.stages[k], result.scenario) for k in evidence_keys]
     sc = result.scenario
     template = env.get_template("report.html.j2")
     return template.render(
@@ -80,7 +154,9 @@ def render_report(result: Any) -> str:
         activity=sc.injected_activity_MBq,
         n_lesions=sum(x.count for x in sc.lesions),
         n_visible=sum(x.count for x in sc.lesions if x.visible),
-        sections=sections,
+        lead=lead,
+        evidence=evidence,
+        sections=lead + evidence,
         scenario_json=json.dumps(sc.model_dump(mode="json"), indent=2, ensure_ascii=False),
         provenance_json=json.dumps(to_jsonable(provenance_dict(result)), indent=2, ensure_ascii=False),
         validation=_validation_summary(),
