@@ -47,7 +47,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 
-__all__ = ["cache_info", "clear_all", "disabled", "enabled", "freeze", "memoize"]
+__all__ = ["Identity", "cache_info", "clear_all", "disabled", "enabled", "freeze", "memoize"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -113,6 +113,35 @@ def freeze(value: Any) -> Any:
         for f in dataclasses.fields(value):
             freeze(getattr(value, f.name))
     return value
+
+
+class Identity:
+    """A key part that stands for one object by identity (for objects that are not hashable by value).
+
+    It holds a reference to the object, so the identity cannot be reused by another object while the key
+    lives in a cache. Use it only for objects that are never changed in place (frozen results, read-only
+    arrays, the read-only masks of a cached phantom).
+
+    Examples
+    --------
+    >>> a = np.zeros(3)
+    >>> Identity(a) == Identity(a), Identity(a) == Identity(np.zeros(3))
+    (True, False)
+    """
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: Any) -> None:
+        self.obj = obj
+
+    def __hash__(self) -> int:
+        return id(self.obj)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Identity) and other.obj is self.obj
+
+    def __repr__(self) -> str:
+        return f"Identity({type(self.obj).__name__} at {id(self.obj):#x})"
 
 
 class _Memo:

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
+from brainrit.cache import memoize
 from brainrit.checks import array_finite, choice, non_negative, positive
 from brainrit.dosimetry.cellular import _kernel as kn
 from brainrit.dosimetry.cellular import _sources as src
@@ -295,6 +296,37 @@ def _source_kind(source: str) -> int:
     return VESSEL_SOURCES.index(choice("source", source, VESSEL_SOURCES))
 
 
+def _points_key(
+    nuclide: str,
+    points_um,
+    capillaries: Sequence[Capillary],
+    *,
+    source: str = "surface",
+    nucleus_radius_um: float = 4.0,
+    material: str = "water",
+    chain: bool = True,
+    daughter_sources: Mapping[str, str] | None = None,
+    electron_model: str = "cole",
+) -> tuple | None:
+    # per decay per µm of vessel the dose depends on geometry and nuclide only (not on activity): a key
+    # by value of every input (points and capillaries by their coordinates); odd inputs are not cached
+    try:
+        pts = np.asarray(points_um, dtype=float)
+        caps = tuple(
+            (tuple(np.asarray(c.start_um, float)), tuple(np.asarray(c.end_um, float)), c.lumen_radius_um,
+             c.wall_thickness_um)
+            for c in capillaries
+        )  # fmt: skip
+        extra = None if daughter_sources is None else tuple(sorted(daughter_sources.items()))
+        key = (nuclide, pts.shape, pts.tobytes(), caps, source, nucleus_radius_um, material, chain, extra,
+               electron_model)  # fmt: skip
+        hash(key)
+    except (TypeError, ValueError, AttributeError):
+        return None
+    return key
+
+
+@memoize(maxsize=32, key=_points_key)
 def dose_at_points(
     nuclide: str,
     points_um,

@@ -60,6 +60,7 @@ from typing import Any
 
 import numpy as np
 
+from brainrit.cache import Identity, memoize
 from brainrit.checks import finite, non_negative, positive
 from brainrit.ebrt.arms import Arm
 from brainrit.errors import DataError, InputError
@@ -360,6 +361,21 @@ def _check_lesions_on_grid(arm: Arm, lesions: Sequence[Lesion]) -> None:
             )
 
 
+def _samples_key(arm: Arm, masks: Mapping[str, np.ndarray], lesions: Sequence[Lesion]) -> tuple | None:
+    # The dose samples depend on the arm's grids, the masks and the lesions only (never on the outcome
+    # model). Cached by identity only when all three cannot change in place: read-only grids (a cached
+    # custom_arm), a read-only mapping of read-only masks (a phantom's) and a tuple of lesions.
+    frozen = (
+        isinstance(arm, Arm)
+        and isinstance(masks, MappingProxyType)
+        and isinstance(lesions, tuple)
+        and not any(c.dose_Gy.flags.writeable for c in arm.components)
+        and not any(getattr(m, "flags", None) is None or m.flags.writeable for m in masks.values())
+    )
+    return (Identity(arm), Identity(masks), Identity(lesions)) if frozen else None
+
+
+@memoize(maxsize=8, key=_samples_key)
 def _sample(arm: Arm, masks: Mapping[str, np.ndarray], lesions: Sequence[Lesion]) -> _Samples:
     if not isinstance(arm, Arm):
         raise InputError("arm", arm, "an Arm")

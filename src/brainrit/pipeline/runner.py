@@ -101,7 +101,10 @@ def run_scenario(
     scenario : Scenario
         A validated scenario (:func:`brainrit.scenario.load`).
     seed : int, optional
-        Overrides ``scenario.study.seed``.
+        Seed of the Monte Carlo sampling (perivascular tracks, virtual patients, fits); default
+        ``scenario.study.seed``. The anatomy — positions of scattered lesions on the phantom and the
+        packing of the perivascular cuff — always comes from ``scenario.study.seed``: it describes the
+        patient, so runs and sweep samples with other seeds keep the same anatomy (and share its cache).
     progress : bool
         Show a rich progress bar on stderr, one step per stage.
     on_stage : callable, optional

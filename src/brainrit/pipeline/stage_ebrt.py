@@ -47,15 +47,18 @@ PROBABILITY_METRICS = frozenset(
 def build_phantom(ctx: Context):
     """The species' phantom with the scenario's lesions (positioned ones, then the scattered ones).
 
-    The phantom depends only on the species, the lesion entries and the seed, so it is built once per
-    worker for each of those (:mod:`brainrit.cache`) and shared, read-only, by the stages and samples.
+    The phantom depends only on the species, the lesion entries and ``study.seed``, so it is built once
+    per worker for each of those (:mod:`brainrit.cache`) and shared, read-only, by the stages and samples.
     """
     sc = ctx.scenario
     lesions = tuple(
         (x.name, None if x.position_mm is None else tuple(x.position_mm), x.diameter_mm, x.count, x.visible)
         for x in sc.lesions
     )
-    return _phantom(sc.study.species, lesions, int(ctx.seed))
+    # The anatomy (where scattered lesions lie) is part of the patient the scenario describes, so it is
+    # drawn from study.seed, not from a run's or a sweep sample's seed: a sweep of radiobiology or
+    # activity then compares like with like on one patient (sweep study.seed for a population of anatomies).
+    return _phantom(sc.study.species, lesions, int(sc.study.seed))
 
 
 @memoize(maxsize=4)

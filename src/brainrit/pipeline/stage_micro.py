@@ -283,7 +283,7 @@ def _hit_statistics(ctx: Context, bound: dict[str, float], r_min: float) -> dict
         cell_radius_um=g.cell_radius_um,
         nucleus_radius_um=g.nucleus_radius_um,
         packing_fraction=PACKING_FRACTION,
-        seed=ctx.seed,
+        seed=sc.study.seed,  # the cuff's cell packing is anatomy, as the phantom (stage_ebrt.build_phantom)
     )
     geometry = md.MicroGeometry(cells, capillaries=(cap,), material=g.material)
     # Daughters retained on the vessel: bound decays of each member relative to the parent's.
