@@ -25,7 +25,13 @@ __all__ = [
 
 
 class BrainritError(Exception):
-    """Base class of every error that brainrit raises on purpose."""
+    """Base class of every error that brainrit raises on purpose.
+
+    Examples
+    --------
+    >>> issubclass(InputError, BrainritError), issubclass(OutputError, BrainritError)
+    (True, True)
+    """
 
 
 class InputError(BrainritError, ValueError):
@@ -41,6 +47,12 @@ class InputError(BrainritError, ValueError):
         What is allowed, phrased to follow "must be", e.g. ``"a finite number > 0"``.
     hint : str, optional
         Extra help, e.g. close matches for a misspelt name.
+
+    Examples
+    --------
+    >>> err = InputError("radius_um", -1, "a finite number > 0")
+    >>> str(err), err.field, isinstance(err, ValueError)
+    ('radius_um: must be a finite number > 0, got -1', 'radius_um', True)
     """
 
     def __init__(self, field: str, value: Any, allowed: str, hint: str | None = None) -> None:
@@ -55,18 +67,35 @@ class InputError(BrainritError, ValueError):
 
 
 class DataError(BrainritError):
-    """Packaged physics or decay data are missing, malformed or do not cover a request."""
+    """Packaged physics or decay data are missing, malformed or do not cover a request.
+
+    Examples
+    --------
+    >>> str(DataError("Pb-212: no ICRP-107 record"))
+    'Pb-212: no ICRP-107 record'
+    """
 
 
 class ScenarioError(BrainritError):
     """A scenario file cannot be read or does not validate.
 
     The message names the place in the file, e.g. ``arms[1].dose_Gy``.
+
+    Examples
+    --------
+    >>> isinstance(ScenarioError("bad scenario"), BrainritError)
+    True
     """
 
 
 class OutputError(BrainritError):
-    """An output cannot be written (folder exists, not writable, ...)."""
+    """An output cannot be written (folder exists, not writable, ...).
+
+    Examples
+    --------
+    >>> str(OutputError("out: folder exists"))
+    'out: folder exists'
+    """
 
 
 def _short_repr(value: Any, limit: int = 80) -> str:

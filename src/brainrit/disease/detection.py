@@ -75,6 +75,11 @@ class Modality:
     """An imaging modality's sensitivity curve: cells seen with 10 % and 90 % probability.
 
     Raises ``InputError`` unless ``0 < n10_cells < n90_cells`` (thresholds in order).
+
+    Examples
+    --------
+    >>> Modality("contrast MRI", 1e7, 1e8).n90_cells
+    100000000.0
     """
 
     name: str
@@ -150,7 +155,15 @@ def detection_time_d(
 
 
 def enhancing_fraction(modality: Modality, growth: GrowthModel, t_since_seed_d) -> np.ndarray | float:
-    """Expected fraction of lesions (all seeded at 0) seen by ``modality`` at ``t_since_seed_d`` days."""
+    """Expected fraction of lesions (all seeded at 0) seen by ``modality`` at ``t_since_seed_d`` days.
+
+    Examples
+    --------
+    >>> from brainrit.disease.growth import GrowthModel
+    >>> mri = Modality("contrast MRI", 1e7, 1e8)
+    >>> enhancing_fraction(mri, GrowthModel("exponential", 3.0), [70.0, 75.0, 80.0]).round(2).tolist()
+    [0.11, 0.53, 0.91]
+    """
     return modality.sensitivity(cells_at(growth, t_since_seed_d))
 
 

@@ -120,7 +120,14 @@ class RITDose:
 
 @dataclass(frozen=True)
 class WBRTDose:
-    """WBRT regimen, the surviving fraction it leaves in every lesion and its brain-necrosis NTCP."""
+    """WBRT regimen, the surviving fraction it leaves in every lesion and its brain-necrosis NTCP.
+
+    Examples
+    --------
+    >>> w = wbrt_outcome(30.0, 10, alpha_per_Gy=0.3, alpha_beta_Gy=10.0, alpha_beta_brain_Gy=2.0)
+    >>> w.n_fractions, round(w.ntcp, 4)
+    (10, 0.0062)
+    """
 
     dose_Gy: float
     n_fractions: int

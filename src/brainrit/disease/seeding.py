@@ -33,7 +33,13 @@ __all__ = ["SeedingProcess", "as_generator", "default_seeding"]
 
 
 def as_generator(seed) -> np.random.Generator:
-    """``seed`` as a Generator: a Generator is used as is, an int or SeedSequence seeds a new one."""
+    """``seed`` as a Generator: a Generator is used as is, an int or SeedSequence seeds a new one.
+
+    Examples
+    --------
+    >>> type(as_generator(1)).__name__
+    'Generator'
+    """
     if isinstance(seed, np.random.Generator):
         return seed
     if isinstance(seed, np.random.SeedSequence):
@@ -45,7 +51,13 @@ def as_generator(seed) -> np.random.Generator:
 
 @dataclass(frozen=True)
 class SeedingProcess:
-    """Homogeneous Poisson seeding of lesions on ``[start_d, end_d]`` (days)."""
+    """Homogeneous Poisson seeding of lesions on ``[start_d, end_d]`` (days).
+
+    Examples
+    --------
+    >>> SeedingProcess(0.5, 0.0, 10.0).expected_count   # lesions per day × days
+    5.0
+    """
 
     rate_per_d: float
     start_d: float = 0.0

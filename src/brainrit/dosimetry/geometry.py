@@ -603,7 +603,15 @@ def random_capillaries(
 def capillaries_from_segments(
     segments_um: np.ndarray, lumen_radius_um: float, wall_thickness_um: float
 ) -> tuple[Capillary, ...]:
-    """Capillaries from an (M, 2, 3) array of segment end points (µm)."""
+    """Capillaries from an (M, 2, 3) array of segment end points (µm).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> caps = capillaries_from_segments(np.array([[[0.0, 0, 0], [0, 0, 50]]]), 3.0, 0.5)
+    >>> len(caps), caps[0].length_um
+    (1, 50.0)
+    """
     s = np.asarray(segments_um, dtype=float)
     if s.ndim != 3 or s.shape[1:] != (2, 3) or not np.all(np.isfinite(s)):
         raise InputError("segments_um", segments_um, "an (M, 2, 3) array of finite end points")

@@ -45,6 +45,12 @@ class ArmComponent:
         Number of fractions over which ``dose_Gy`` is delivered (equal fractions).
     technique : str
         ``"WBRT"``, ``"HA-WBRT"``, ``"SRS"``, ``"fSRS"`` or another label.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> ArmComponent("WBRT", np.full((2, 2, 2), 30.0), 10, "WBRT").n_fractions
+    10
     """
 
     name: str
@@ -90,6 +96,14 @@ class Arm:
         True when the arm treats the whole brain: micrometastases count in its TCP.
     description : str
         Free text (technique, sources).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> wbrt = ArmComponent("WBRT", np.full((2, 2, 2), 30.0), 10, "WBRT")
+    >>> arm = Arm("WBRT 30/10", (wbrt,), (2.0, 2.0, 2.0), (0.0, 0.0, 0.0))
+    >>> arm.n_fractions, arm.shape
+    (10, (2, 2, 2))
     """
 
     name: str

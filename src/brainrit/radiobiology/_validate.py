@@ -18,7 +18,13 @@ __all__ = [
 
 
 class DomainWarning(UserWarning):
-    """A clinical model is used outside the dose/volume range of the data it was fitted to."""
+    """A clinical model is used outside the dose/volume range of the data it was fitted to.
+
+    Examples
+    --------
+    >>> issubclass(DomainWarning, UserWarning)
+    True
+    """
 
 
 def as_output(x: Any) -> Any:

@@ -277,7 +277,14 @@ def ntcp_srs_v12(v12_cm3: ArrayLike, n_fractions: int = 1) -> Any:
 # ----------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class HippocampalThresholdResult:
-    """Outcome of a threshold-type hippocampal dose model."""
+    """Outcome of a threshold-type hippocampal dose model.
+
+    Examples
+    --------
+    >>> r = hippocampal_d40_gondi(10.0, 1)   # 10 Gy in one fraction, far above 7.3 Gy EQD2
+    >>> r.threshold_Gy, r.exceeds
+    (7.3, True)
+    """
 
     metric: str
     value_Gy: float

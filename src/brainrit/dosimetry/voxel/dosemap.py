@@ -98,6 +98,13 @@ def convolve_direct(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     """'Same'-size linear convolution by explicit summation over kernel offsets (float64).
 
     O(N · M): use on small grids only, to check :func:`convolve_fft`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.zeros((5, 5, 5)); img[2, 2, 2] = 1.0
+    >>> float(convolve_direct(img, np.full((3, 3, 3), 1 / 27)).sum())   # a normalised kernel keeps the total
+    1.0
     """
     img = np.asarray(image, float)
     k = np.asarray(kernel, float)
@@ -126,6 +133,14 @@ def convolve_fft(image: np.ndarray, kernel: np.ndarray, *, max_slab_voxels: int 
         Upper bound on image voxels per slab (default ``2**22``, at least one plane). Peak memory is
         the output plus about four padded-slab buffers: for 256³ with an 11³ kernel 254 MB with the
         default, 581 MB in one slab (benchmarks/test_bench_voxel.py); speed is the same within noise.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.zeros((5, 5, 5)); img[2, 2, 2] = 1.0
+    >>> k = np.full((3, 3, 3), 1 / 27)
+    >>> bool(np.allclose(convolve_fft(img, k), convolve_direct(img, k)))
+    True
     """
     from scipy import fft
 

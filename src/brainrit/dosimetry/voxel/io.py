@@ -71,6 +71,13 @@ class VoxelImage:
         Float array ``[i, j, k]``.
     affine : ndarray
         4×4 matrix: ``world_mm = affine @ (i, j, k, 1)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> im = VoxelImage(np.zeros((2, 3, 4)), np.diag([2.0, 2.0, 2.0, 1.0]))
+    >>> im.shape, im.voxel_mm
+    ((2, 3, 4), (2.0, 2.0, 2.0))
     """
 
     data: np.ndarray

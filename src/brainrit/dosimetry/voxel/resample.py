@@ -33,7 +33,16 @@ __all__ = ["resample", "same_grid"]
 
 
 def same_grid(a: VoxelImage, b: VoxelImage, *, atol_mm: float = 1e-4) -> bool:
-    """True when two images share shape and affine (to ``atol_mm``)."""
+    """True when two images share shape and affine (to ``atol_mm``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from brainrit.dosimetry.voxel.io import VoxelImage
+    >>> a = VoxelImage(np.zeros((2, 2, 2)), np.eye(4))
+    >>> same_grid(a, a), same_grid(a, VoxelImage(np.zeros((2, 2, 2)), np.diag([2.0, 2.0, 2.0, 1.0])))
+    (True, False)
+    """
     return a.shape == b.shape and bool(np.allclose(a.affine, b.affine, atol=atol_mm))
 
 
@@ -65,6 +74,15 @@ def resample(
         ``"intensive"`` (default: dose, concentration) or ``"extensive"`` (activity, TIA per voxel).
     chunk_voxels : int
         Target voxels interpolated per batch (bounds the coordinate arrays' memory).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from brainrit.dosimetry.voxel.io import VoxelImage
+    >>> fine = VoxelImage(np.ones((4, 4, 4)), np.eye(4))
+    >>> coarse = resample(fine, (2, 2, 2), np.diag([2.0, 2.0, 2.0, 1.0]))
+    >>> coarse.shape, float(coarse.data.mean())
+    ((2, 2, 2), 1.0)
     """
     try:
         shp = tuple(int(s) for s in shape)
