@@ -54,12 +54,24 @@ _DAY = re.compile(r"^(day|days)\b|\(d\)$|\(days\)$", re.I)
 
 
 def label(value: str) -> str:
-    """Human text for an internal key or code (the value itself when it has none)."""
+    """Human text for an internal key or code (the value itself when it has none).
+
+    Examples
+    --------
+    >>> label("alpha"), label("no such key")
+    ('α particles', 'no such key')
+    """
     return _LABELS.get(value, value)
 
 
 def is_probability_column(column: str) -> bool:
-    """True for columns holding probabilities (TCP, NTCP, P+, P(...), P cognitive ...)."""
+    """True for columns holding probabilities (TCP, NTCP, P+, P(...), P cognitive ...).
+
+    Examples
+    --------
+    >>> is_probability_column("TCP"), is_probability_column("dose (Gy)")
+    (True, False)
+    """
     return bool(_PROBABILITY.match(column.strip()))
 
 
@@ -68,6 +80,11 @@ def cell_text(column: str, value: Any) -> str:
 
     Other numbers get 4 significant digits, scientific notation outside [10⁻³, 10⁵); integers get thousands
     separators from 10,000; ``None`` and non-finite numbers are "–".
+
+    Examples
+    --------
+    >>> cell_text("TCP", 1e-5), cell_text("TCP", 0.123456), cell_text("n", 12345)
+    ('< 10⁻⁴', '0.1235', '12,345')
     """
     if value is None:
         return "–"
