@@ -93,3 +93,25 @@ def test_compare_plot_legend_does_not_cover_bars():
     assert legend.y0 >= ax.get_window_extent().y1 - 1  # above the plotting area
     assert ax.get_ylabel() and ax.get_xlabel()  # units on the axis
     assert ax.get_ylim()[0] > 1e-20  # no bar drawn down to a 1e-30 floor
+
+
+def test_scenarios_and_scenario_show_json(capsys):
+    assert main(["scenarios", "--json"]) == 0
+    names = {s["name"] for s in json.loads(capsys.readouterr().out)}
+    assert {"human-early-bm", "mouse-vcam1-pb212"} <= names
+    assert main(["scenario", "show", "mouse-vcam1-pb212", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["study"]["name"] == "mouse-vcam1-pb212"
+
+
+def test_run_stages(tmp_path, capsys):
+    from brainrit.scenario import builtin_text
+
+    src = tmp_path / "s.toml"
+    src.write_text(builtin_text("mouse-vcam1-pb212"), encoding="utf-8")
+    out = tmp_path / "o"
+    assert main(["run", str(src), "--out", str(out), "--stages", "radionuclide,kinetics", "--json"]) == 0
+    stages = json.loads(capsys.readouterr().out)["stages"]
+    assert stages["radionuclide"]["status"] == "ok" and stages["kinetics"]["status"] == "ok"
+    assert stages["dosimetry"]["status"] == "not run"
+    assert main(["run", str(src), "--out", str(tmp_path / "x"), "--stages", "kinetix"]) == 2
+    assert "did you mean" in capsys.readouterr().err

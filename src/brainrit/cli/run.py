@@ -15,13 +15,34 @@ app.add_typer(scenario_app, name="scenario")
 DEMO_SCENARIO = "human-early-bm"
 
 
-def _run_and_write(scenario, out: Path, *, seed: int | None, force: bool, quiet: bool, as_json: bool) -> None:
+def _split_stages(stages: list[str] | None) -> list[str] | None:
+    """``--stages a,b --stages c`` → ``["a", "b", "c"]`` (each checked against the pipeline's stage keys)."""
+    if not stages:
+        return None
+    from brainrit.checks import choice
+    from brainrit.pipeline.runner import STAGES
+
+    keys = [s.key for s in STAGES]
+    names = [n.strip() for item in stages for n in item.split(",") if n.strip()]
+    return [choice("--stages", n, keys) for n in names]
+
+
+def _run_and_write(
+    scenario,
+    out: Path,
+    *,
+    seed: int | None,
+    force: bool,
+    quiet: bool,
+    as_json: bool,
+    stages: list[str] | None = None,
+) -> None:
     from brainrit.pipeline import run_scenario
     from brainrit.report.outputs import check_output_dir, results_dict, write_outputs
 
     out = out.expanduser().absolute()
     check_output_dir(out, force=force)  # fail before the long work, not after
-    result = run_scenario(scenario, seed=seed, progress=not quiet and not as_json)
+    result = run_scenario(scenario, seed=seed, progress=not quiet and not as_json, stages=stages)
     written = write_outputs(result, out, force=force, html=scenario.outputs.html)
     if as_json:
         typer.echo(json.dumps(results_dict(result), indent=2, ensure_ascii=False))
@@ -66,11 +87,19 @@ def run_command(
     force: bool = typer.Option(False, "--force", help="Replace an existing output folder."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress bars or summary."),
     as_json: bool = typer.Option(False, "--json", help="Print results.json to stdout."),
+    stages: list[str] = typer.Option(
+        None,
+        "--stages",
+        help="Run only these stages (comma-separated or repeated; e.g. radionuclide,kinetics,dosimetry); "
+        "the others are reported as not run.",
+    ),
 ) -> None:
     """Run a scenario end to end and write report.html, results.json, summary.csv and provenance.json."""
     from brainrit.scenario import load
 
-    _run_and_write(load(scenario_file), out, seed=seed, force=force, quiet=quiet, as_json=as_json)
+    scenario = load(scenario_file)
+    keys = _split_stages(stages)
+    _run_and_write(scenario, out, seed=seed, force=force, quiet=quiet, as_json=as_json, stages=keys)
 
 
 @app.command("demo")
@@ -78,26 +107,41 @@ def demo_command(
     out: Path = typer.Option(Path("brainrit-demo"), "--out", "-o", help="Output folder."),
     force: bool = typer.Option(False, "--force", help="Replace an existing output folder."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress bars or summary."),
+    as_json: bool = typer.Option(False, "--json", help="Print results.json to stdout."),
 ) -> None:
     """Run the built-in clinical scenario `human-early-bm` and write its report."""
     from brainrit.scenario import builtin_scenario
 
-    _run_and_write(builtin_scenario(DEMO_SCENARIO), out, seed=None, force=force, quiet=quiet, as_json=False)
+    _run_and_write(builtin_scenario(DEMO_SCENARIO), out, seed=None, force=force, quiet=quiet, as_json=as_json)
 
 
 @app.command("scenarios")
-def scenarios_command() -> None:
+def scenarios_command(
+    as_json: bool = typer.Option(False, "--json", help="Print name, species and description as JSON."),
+) -> None:
     """List the built-in scenarios."""
     from brainrit.scenario import builtin_names, builtin_scenario
 
-    for name in builtin_names():
-        sc = builtin_scenario(name)
+    rows = [(name, builtin_scenario(name)) for name in builtin_names()]
+    if as_json:
+        data = [
+            {"name": n, "species": sc.study.species, "description": sc.study.description} for n, sc in rows
+        ]
+        typer.echo(json.dumps(data, indent=1, ensure_ascii=False))
+        return
+    for name, sc in rows:
         typer.echo(f"{name:<22} {sc.study.species:<6} {sc.study.description}")
 
 
 @scenario_app.command("show")
-def scenario_show(name: str = typer.Argument(..., help="Name of a built-in scenario.")) -> None:
+def scenario_show(
+    name: str = typer.Argument(..., help="Name of a built-in scenario."),
+    as_json: bool = typer.Option(False, "--json", help="Print the validated scenario as JSON, not TOML."),
+) -> None:
     """Print a built-in scenario as annotated TOML (a starting point for your own)."""
-    from brainrit.scenario import builtin_text
+    from brainrit.scenario import builtin_scenario, builtin_text
 
+    if as_json:
+        typer.echo(json.dumps(builtin_scenario(name).model_dump(mode="json"), indent=1, ensure_ascii=False))
+        return
     typer.echo(builtin_text(name), nl=False)
