@@ -93,6 +93,34 @@ def memory_field(**kwargs: Any) -> Any:
     return field(metadata={"json": False}, repr=False, compare=False, **kwargs)
 
 
+def _cell(value: Any) -> str:
+    import html
+
+    if isinstance(value, float) and not isinstance(value, bool):
+        return "–" if not math.isfinite(value) else f"{value:.4g}"
+    return html.escape("–" if value is None else str(value))
+
+
+def _html_table(t: Table) -> str:
+    import html
+
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in t.columns)
+    body = "".join("<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in r) + "</tr>" for r in t.rows)
+    return f"<table><caption>{html.escape(t.title)}</caption><tr>{head}</tr>{body}</table>"
+
+
+def _html_stage(key: str, title: str, status: str, message: str, tables: Any, notes: Any) -> str:
+    import html
+
+    parts = [f"<h4>{html.escape(title)} <small>({html.escape(key)}: {html.escape(status)})</small></h4>"]
+    if message:
+        parts.append(f"<p>{html.escape(message)}</p>")
+    parts += [_html_table(t) for t in tables]
+    if notes:
+        parts.append("<ul>" + "".join(f"<li>{html.escape(n)}</li>" for n in notes) + "</ul>")
+    return "".join(parts)
+
+
 @dataclass(frozen=True)
 class Table:
     """A table for the report and summary: column names (with units) and rows of plain values.
@@ -112,6 +140,25 @@ class Table:
     def as_records(self) -> list[dict[str, Any]]:
         """Rows as a list of ``{column: value}`` dicts (for JSON)."""
         return [dict(zip(self.columns, r, strict=True)) for r in self.rows]
+
+    def to_dataframe(self) -> Any:
+        """The table as a :class:`pandas.DataFrame` (columns with their units; needs pandas).
+
+        Examples
+        --------
+        >>> t = Table("t", "Doses", ("region", "dose (Gy)"), (("brain", 1.5),))
+        >>> t.to_dataframe()["dose (Gy)"].tolist()
+        [1.5]
+        """
+        try:
+            import pandas as pd
+        except ModuleNotFoundError:  # pragma: no cover - pandas comes with the notebook extra
+            raise BrainritError("Table.to_dataframe needs pandas: pip install 'brainrit[notebook]'") from None
+        return pd.DataFrame(list(self.rows), columns=list(self.columns))
+
+    def _repr_html_(self) -> str:
+        """HTML table for Jupyter (values to 4 significant digits)."""
+        return _html_table(self)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -135,6 +182,11 @@ class StageResult:
 
     tables: tuple[Table, ...] = ()
     notes: tuple[str, ...] = ()
+
+    def _repr_html_(self) -> str:
+        """The stage's tables and notes as HTML, for Jupyter."""
+        return _html_stage(self.key, self.title, self.status, "", self.tables, self.notes)
+
     elapsed_s: float = field(default=0.0, compare=False)
 
     @classmethod
@@ -178,6 +230,10 @@ class StageOutcome:
     def to_json(self) -> dict[str, Any]:
         """No data: an empty mapping."""
         return {}
+
+    def _repr_html_(self) -> str:
+        """Title and the reason it did not run, for Jupyter."""
+        return _html_stage(self.key, self.title, self.status, self.reason, (), ())
 
 
 class StageNotRun(BrainritError):

@@ -75,6 +75,8 @@ class PipelineResult:
     >>> r = run_scenario(builtin_scenario("mouse-vcam1-pb212"), stages=["radionuclide"])
     >>> r.stages["radionuclide"].status, r.stages["kinetics"].status
     ('ok', 'not run')
+    >>> "radionuclide" in r._repr_html_().lower() and len(repr(r)) < 200
+    True
     """
 
     scenario: Scenario
@@ -83,6 +85,31 @@ class PipelineResult:
     timings_s: dict[str, float]
     started_utc: str
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        ok = sum(s.status == "ok" for s in self.stages.values())
+        return (
+            f"PipelineResult(scenario={self.scenario.study.name!r}, seed={self.seed}, "
+            f"stages: {ok} ok, {len(self.stages) - ok} not run; {self.started_utc})"
+        )
+
+    def _repr_html_(self) -> str:
+        """Stage status and the comparison of arms (when it ran), for Jupyter (each stage has its own)."""
+        import html
+
+        rows = "".join(
+            f"<tr><td>{html.escape(s.title)}</td><td>{html.escape(s.status)}</td>"
+            f"<td>{html.escape(s.message)}</td><td>{self.timings_s.get(k, 0.0):.2f}</td></tr>"
+            for k, s in self.stages.items()
+        )
+        parts = [
+            f"<h3>brainrit: {html.escape(self.scenario.study.name)} (seed {self.seed})</h3>",
+            "<table><tr><th>stage</th><th>status</th><th>note</th><th>time (s)</th></tr>" + rows + "</table>",
+        ]
+        comparison = self.stages.get("comparison")
+        if comparison is not None and comparison.status == "ok":
+            parts.append(comparison._repr_html_())
+        return "".join(parts)
 
 
 def run_scenario(
