@@ -17,7 +17,7 @@ from typing import Any
 from brainrit import __version__
 from brainrit.radiobiology import Probability, format_probability
 
-__all__ = ["COLLAPSE_ROWS", "EVIDENCE", "LEAD", "fmt", "render_report", "section_order"]
+__all__ = ["COLLAPSE_ROWS", "EVIDENCE", "LEAD", "fmt", "render_report", "report_css", "section_order"]
 
 
 def fmt(value: Any) -> str:
@@ -55,6 +55,19 @@ EVIDENCE = (
 )
 #: Tables longer than this are collapsed (<details>) so that they do not push the results down.
 COLLAPSE_ROWS = 10
+
+
+def report_css() -> str:
+    """The style sheet of the run report (also used by the sweep report, so that both look alike).
+
+    Examples
+    --------
+    >>> "section" in report_css()
+    True
+    """
+    from importlib.resources import files
+
+    return files("brainrit.report").joinpath("templates/report.css").read_text(encoding="utf-8")
 
 
 def section_order(keys: Any) -> tuple[list[str], list[str]]:

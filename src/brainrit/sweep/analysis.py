@@ -266,7 +266,7 @@ def tornado_figure(outcome: str, paths: Sequence[str], bars: Sequence[Mapping[st
     ax.axvline(base, color="0.3", linewidth=0.8)
     labels = [f"{paths[i]}\n({bars[i]['x_low']:.3g} → {bars[i]['x_high']:.3g})" for i in order]
     ax.set_yticks(range(len(order)), labels, fontsize=10)
-    ax.set_xlabel(f"{outcome} (mean over the runs at each end of the parameter range)", fontsize=11)
+    ax.set_xlabel(outcome, fontsize=11)
     ax.set_title(f"{outcome}: baseline {base:.4g} (vertical line)", fontsize=11)
     ax.legend(fontsize=9, loc="lower center", bbox_to_anchor=(0.5, 1.08), ncol=2, frameon=False)
     ax.grid(True, axis="x", alpha=0.3)
@@ -463,16 +463,21 @@ def _fmt(v: Any) -> str:
 
 def sweep_report_html(summary: Mapping[str, Any], tornado_png: bytes | None) -> str:
     """A self-contained HTML section: design, percentiles, sensitivity indices, tornado plot (base64)."""
+    from brainrit.report.html import report_css
+
     d = summary["design"]
+    st = summary["status"]
     parts = [
-        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>brainrit sweep</title>",
-        "<style>body{font-family:sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse;"
-        "margin:1em 0}td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}"
-        "td:first-child,th:first-child{text-align:left}</style></head><body>",
-        "<section id='sweep'><h2>Parameter sweep</h2>",
-        f"<p>Design <b>{_fmt(d['design'])}</b>, {summary['n_done']} of {summary['n_runs']} runs done "
-        f"({summary['status']['ok']} ok, {summary['status']['invalid']} invalid, "
-        f"{summary['status']['failed']} failed); base seed {d['base_seed']}.</p>",
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        "<meta name='viewport' content='width=device-width, initial-scale=1'><title>brainrit sweep</title>",
+        f"<style>{report_css()}</style></head><body>",
+        "<header><h1>Parameter sweep — brainrit report</h1>",
+        f"<p>Design {_fmt(d['design'])}, {summary['n_done']} of {summary['n_runs']} runs; base seed "
+        f"{d['base_seed']}; brainrit {_fmt(summary.get('brainrit_version'))}</p></header>",
+        "<nav><a href='#sweep'>Design</a><a href='#percentiles'>Percentiles</a>"
+        "<a href='#sensitivity'>Sensitivity</a><a href='#tornado'>Tornado</a></nav><main>",
+        "<section id='sweep'><h2>Design</h2>",
+        f"<p>{st['ok']} runs ok, {st['invalid']} invalid, {st['failed']} failed.</p>",
         "<table><tr><th>parameter</th><th>distribution</th><th>nominal</th></tr>",
     ]
     for p in d["parameters"]:
@@ -484,7 +489,10 @@ def sweep_report_html(summary: Mapping[str, Any], tornado_png: bytes | None) -> 
         parts.append("<p>Samples not ok (first ten):</p><ul>")
         parts.extend(f"<li>{_fmt(e)}</li>" for e in summary["errors"])
         parts.append("</ul>")
-    parts.append(f"<h3>Percentiles ({_fmt(summary['percentiles_describe'])})</h3><table><tr><th>outcome</th>")
+    parts.append("</section><section id='percentiles'>")
+    parts.append(
+        f"<h2>Percentiles</h2><p>{_fmt(summary['percentiles_describe'])}.</p><table><tr><th>outcome</th>"
+    )
     keys = ["n", "mean", "sd", "p2_5", "p5", "p50", "p95", "p97_5"]
     parts.extend(f"<th>{k}</th>" for k in keys)
     parts.append("</tr>")
@@ -493,7 +501,8 @@ def sweep_report_html(summary: Mapping[str, Any], tornado_png: bytes | None) -> 
             f"<tr><td>{_fmt(c)}</td>" + "".join(f"<td>{_fmt(e['percentiles'][k])}</td>" for k in keys)
         )
     parts.append("</table>")
-    parts.append(f"<h3>Sensitivity</h3><p>{_fmt(summary['sensitivity_method'])}.</p>")
+    parts.append("</section><section id='sensitivity'>")
+    parts.append(f"<h2>Sensitivity</h2><p>{_fmt(summary['sensitivity_method'])}.</p>")
     paths = [p["path"] for p in d["parameters"]]
     if d["design"] != "oat":
         parts.append("<table><tr><th>outcome</th>" + "".join(f"<th>S1 / ST {_fmt(p)}</th>" for p in paths))
@@ -505,11 +514,14 @@ def sweep_report_html(summary: Mapping[str, Any], tornado_png: bytes | None) -> 
     if tornado_png:
         b64 = base64.b64encode(tornado_png).decode()
         parts.append(
-            f"<h3>Tornado: {_fmt(summary['primary_outcome'])}</h3>"
+            f"</section><section id='tornado'><h2>Tornado: {_fmt(summary['primary_outcome'])}</h2>"
             + (f"<p>{_fmt(summary['primary_note'])}.</p>" if summary.get("primary_note") else "")
-            + f"<img alt='tornado plot' src='data:image/png;base64,{b64}'>"
+            + f"<figure><img class='figure' alt='tornado plot' src='data:image/png;base64,{b64}'>"
+            "<figcaption>Each bar: the mean outcome over the runs at the low (blue) and high (red) end of "
+            "one parameter's range (labels give the range), about the mean of all runs (vertical line); "
+            "the largest swing is on top.</figcaption></figure>"
         )
-    parts.append("</section></body></html>")
+    parts.append("</section></main></body></html>")
     return "\n".join(parts)
 
 
