@@ -92,7 +92,7 @@ def test_missing_file_and_missing_csv(tmp_path):
 
 
 def test_builtins_validate_and_show_is_annotated():
-    assert set(builtin_names()) == {"human-early-bm", "mouse-vcam1-pb212"}
+    assert set(builtin_names()) == {"human-early-bm", "human-pb203-theranostic", "mouse-vcam1-pb212"}
     for name in builtin_names():
         s = builtin_scenario(name)
         assert s.study.name == name

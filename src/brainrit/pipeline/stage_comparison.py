@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 
 from brainrit.pipeline.core import Context, StageNotRun, StageResult, Table
 from brainrit.pipeline.stage_ebrt import EbrtResult
+from brainrit.pipeline.stage_images import PatientImagesResult, comparison_metrics
 from brainrit.pipeline.stage_rit_outcomes import RitOutcomesResult
 
 __all__ = ["ARM_KEYS", "BEST_P_PLUS_FLOOR", "ComparisonResult"]
@@ -142,13 +143,18 @@ def run(ctx: Context) -> ComparisonResult:
     for arm in sc.arms:
         if arm.type == "rit" and rit_out is not None:
             metrics[arm.name] = rit_metrics(rit_out, arm.activity_scale)
+    patient = ctx.get(PatientImagesResult)  # the RIT arm again, from the patient's own images
+    rit_arms = [a.name for a in sc.arms if a.type == "rit" and a.activity_scale == 1.0]
+    patient_rows = [f"{name} (patient images)" for name in rit_arms] if patient is not None else []
+    for name in patient_rows:
+        metrics[name] = comparison_metrics(patient)
     ebrt = ctx.get(EbrtResult)  # None: external-beam arms are listed as without outcomes
     if ebrt is not None:
         for name in ebrt.outcomes:
             metrics[name] = ebrt_metrics(ebrt, name)
     if not metrics:
         raise StageNotRun("no arm produced outcomes (the RIT-outcome and external-beam stages did not run)")
-    order = [a.name for a in sc.arms if a.name in metrics]
+    order = [a.name for a in sc.arms if a.name in metrics] + patient_rows
     rows = tuple((name, *(metrics[name][k] for k, _ in COLUMNS)) for name in order)
     table = Table("comparison", "Comparison of arms", ("arm", *(c for _, c in COLUMNS)), rows)
     best = max(order, key=lambda n: _num(metrics[n]["P+"]))

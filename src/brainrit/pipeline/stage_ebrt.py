@@ -18,6 +18,7 @@ import numpy as np
 
 from brainrit.cache import memoize
 from brainrit.pipeline.core import Context, StageNotRun, StageResult, Table, memory_field
+from brainrit.pipeline.stage_images import PatientImagesResult
 
 if TYPE_CHECKING:
     from brainrit.ebrt.arms import Arm
@@ -49,7 +50,11 @@ def build_phantom(ctx: Context):
 
     The phantom depends only on the species, the lesion entries and ``study.seed``, so it is built once
     per worker for each of those (:mod:`brainrit.cache`) and shared, read-only, by the stages and samples.
+    When the patient-images stage ran, the phantom is the patient's own structures.
     """
+    patient = ctx.get(PatientImagesResult)
+    if patient is not None:
+        return patient.voxel_phantom
     sc = ctx.scenario
     lesions = tuple(
         (x.name, None if x.position_mm is None else tuple(x.position_mm), x.diameter_mm, x.count, x.visible)

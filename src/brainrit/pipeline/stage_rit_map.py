@@ -20,6 +20,7 @@ import numpy as np
 from brainrit.cache import memoize
 from brainrit.pipeline.core import Context, StageNotRun, StageResult, Table, memory_field
 from brainrit.pipeline.stage_ebrt import EbrtResult, build_phantom
+from brainrit.pipeline.stage_images import PatientImagesResult, rit_dose_map_from_patient
 from brainrit.pipeline.stage_kinetics import KineticsStageResult
 
 if TYPE_CHECKING:
@@ -120,9 +121,12 @@ def _unit_region_dose(phantom: Phantom, member: str, half: int) -> dict[str, tup
 
 def run(ctx: Context) -> RitDoseMapResult:
     """Voxel dose map of the RIT arm on the phantom (the external-beam stage's, or a new one)."""
-    kin = ctx.require(KineticsStageResult)
     if not any(a.type == "rit" for a in ctx.scenario.arms):
         raise StageNotRun("the scenario has no RIT arm")
+    patient = ctx.get(PatientImagesResult)
+    if patient is not None:  # the patient's image-based dose on the patient's structures
+        return rit_dose_map_from_patient(ctx, patient)
+    kin = ctx.require(KineticsStageResult)
     from brainrit.dosimetry.voxel.dvh import dvh
 
     sc = ctx.scenario

@@ -97,6 +97,7 @@ def _drawers() -> dict[type, Callable[[Any, Any], tuple[Figure, ...]]]:
     from brainrit.pipeline import stage_comparison as cmp
     from brainrit.pipeline import stage_dosimetry as dos
     from brainrit.pipeline import stage_ebrt as ebrt
+    from brainrit.pipeline import stage_images as images
     from brainrit.pipeline import stage_kinetics as kin
     from brainrit.pipeline import stage_micro as micro
     from brainrit.pipeline import stage_radionuclide as nuc
@@ -107,6 +108,7 @@ def _drawers() -> dict[type, Callable[[Any, Any], tuple[Figure, ...]]]:
         figures_comparison,
         figures_dosimetry,
         figures_ebrt,
+        figures_images,
         figures_kinetics,
         figures_micro,
         figures_radionuclide,
@@ -122,6 +124,7 @@ def _drawers() -> dict[type, Callable[[Any, Any], tuple[Figure, ...]]]:
         micro.MicroResult: figures_micro.draw,
         rit.RitOutcomesResult: figures_rit_outcomes.draw,
         ebrt.EbrtResult: figures_ebrt.draw,
+        images.PatientImagesResult: figures_images.draw,
         ritmap.RitDoseMapResult: figures_rit_map.draw,
         cmp.ComparisonResult: figures_comparison.draw,
         win.TherapeuticWindowResult: figures_window.draw,

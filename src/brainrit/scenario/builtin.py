@@ -4,7 +4,7 @@ Examples
 --------
 >>> from brainrit.scenario.builtin import builtin_names, builtin_scenario
 >>> builtin_names()
-('human-early-bm', 'mouse-vcam1-pb212')
+('human-early-bm', 'human-pb203-theranostic', 'mouse-vcam1-pb212')
 >>> builtin_scenario("human-early-bm").study.species
 'human'
 """

@@ -70,6 +70,8 @@ def load(path: str | Path) -> Scenario:
             raise ScenarioError(f"kinetics.biodistribution_csv: file not found: {str(csv_path)!r}{where}")
         kin = scenario.kinetics.model_copy(update={"biodistribution_csv": str(csv_path.resolve())})
         scenario = scenario.model_copy(update={"kinetics": kin})
+    if scenario.images is not None:  # image paths relative to the scenario file
+        scenario = scenario.model_copy(update={"images": scenario.images.resolved(p.parent)})
     return scenario
 
 

@@ -21,6 +21,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from brainrit.scenario.images_schema import ImagesSection
 from brainrit.scenario.outcome_models import OutcomeModelsSection
 from brainrit.scenario.sweep_schema import SweepSection
 
@@ -311,6 +312,7 @@ class Scenario(_Section):
     arms: list[Arm] = Field(default_factory=list, description="Treatment arms compared in the report.")
     disease: Disease = Field(default_factory=Disease, description="Course of disease (therapeutic window).")
     outputs: Outputs = Field(default_factory=Outputs)
+    images: ImagesSection | None = Field(None, description="Patient images: brainrit.scenario.images_schema.")
     sweep: SweepSection | None = Field(
         None, description="Parameter sweep / uncertainty settings for `brainrit sweep` (brainrit.sweep)."
     )
