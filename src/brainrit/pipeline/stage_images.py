@@ -576,7 +576,7 @@ def rit_dose_map_from_patient(ctx: Context, patient: PatientImagesResult) -> Any
 
 
 def comparison_metrics(patient: PatientImagesResult) -> dict[str, Any]:
-    """The patient RIT outcomes as the comparison stage's arm metrics (every contoured metastasis is visible)."""
+    """The patient RIT outcomes as the comparison stage's arm metrics (contoured metastases are visible)."""
     from brainrit.pipeline.stage_comparison import _metrics
 
     o = patient.outcomes
