@@ -46,9 +46,9 @@ def test_arms_on_the_patient_structures(out):
     comparison = res["stages"]["comparison"]["data"]["arms"]
     assert "212Pb-anti-VCAM-1 (patient images)" in comparison
     assert {"WBRT 30 Gy/10 fx", "HA-WBRT 30 Gy/10 fx", "SRS (RTOG 90-05)"} <= set(comparison)
-    assert comparison["212Pb-anti-VCAM-1 (patient images)"]["TCP"] == pytest.approx(
-        patient["outcomes"]["TCP"]
-    )
+    row = comparison["212Pb-anti-VCAM-1 (patient images)"]
+    assert row["TCP all lesions"] == pytest.approx(patient["outcomes"]["TCP"])
+    assert row["NTCP necrosis"] == pytest.approx(patient["outcomes"]["NTCP necrosis"])
 
 
 def test_report_has_patient_figures(out):
