@@ -26,7 +26,7 @@ def builtin_names() -> tuple[str, ...]:
     Examples
     --------
     >>> builtin_names()
-    ('human-early-bm', 'mouse-vcam1-pb212')
+    ('human-early-bm', 'human-pb203-theranostic', 'mouse-vcam1-pb212')
     """
     folder = resources.files("brainrit.scenario") / "builtin"
     return tuple(sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")))
