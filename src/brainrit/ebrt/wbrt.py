@@ -55,6 +55,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from brainrit.cache import Identity, memoize
 from brainrit.checks import choice, in_range, non_negative, positive
 from brainrit.errors import InputError
 from brainrit.phantoms.geometry import check_grid, check_mask, sample_trilinear, signed_distance_mm
@@ -153,14 +154,46 @@ def wbrt_dose(
         Dose in Gy; 0 outside the head.
     """
     brain = check_mask("brain", brain_mask, np.shape(brain_mask))
-    shp, vox, org = check_grid(brain.shape, voxel_mm, origin_mm)
+    _, vox, org = check_grid(brain.shape, voxel_mm, origin_mm)
     dose_total = positive("total_dose_Gy", total_dose_Gy)
     margin = non_negative("margin_mm", margin_mm)
     scalp = non_negative("scalp_mm", scalp_mm)
     b = _beam(beam)
     if not brain.any():
         raise InputError("brain_mask", "an empty mask", "a mask with at least one voxel")
+    iso = None if isocentre_mm is None else tuple(float(v) for v in np.asarray(isocentre_mm, dtype=float))
+    limit = None if hot_spot_limit is None else in_range("hot_spot_limit", hot_spot_limit, 1.0, 2.0)
+    # read-only masks (a phantom's) are keyed by identity: the relative dose is computed once per phantom
+    token = (
+        Identity(brain_mask)
+        if isinstance(brain_mask, np.ndarray) and not brain_mask.flags.writeable
+        else None
+    )
+    rel = _relative_dose(token, brain, tuple(vox), tuple(org), b, margin, scalp, iso, limit)
+    return (rel * dose_total).astype(np.float32)
+
+
+def _relative_key(token, brain, vox, org, b, margin, scalp, iso, limit) -> tuple | None:
+    return None if token is None else (token, vox, org, b, margin, scalp, iso, limit)
+
+
+@memoize(maxsize=4, key=_relative_key)
+def _relative_dose(
+    token: Identity | None,
+    brain: np.ndarray,
+    vox_mm: tuple[float, ...],
+    org_mm: tuple[float, ...],
+    b: Beam,
+    margin: float,
+    scalp: float,
+    isocentre_mm: tuple[float, ...] | None,
+    limit: float | None,
+) -> np.ndarray:
+    """Dose relative to the prescription at the isocentre (WBRT dose / total dose), float64."""
     from scipy.ndimage import distance_transform_edt
+
+    vox, org = np.asarray(vox_mm), np.asarray(org_mm)
+    shp = brain.shape
 
     head = distance_transform_edt(~brain, sampling=vox) <= scalp + 1e-9
     if head[0].any() or head[-1].any():
@@ -189,11 +222,10 @@ def wbrt_dose(
     if not np.isfinite(ref) or ref <= 0:
         raise InputError("isocentre_mm", iso.tolist(), "a point inside the irradiated head")
     rel /= ref
-    if hot_spot_limit is not None:
-        limit = in_range("hot_spot_limit", hot_spot_limit, 1.0, 2.0)
+    if limit is not None:
         rel = rel * _fif_fluence(rel, brain, vox, limit, b.penumbra_80_20_mm)[None, :, :]
         rel /= sample_trilinear(rel, vox, org, iso[None, :])[0]  # keep the prescription at the isocentre
-    return (rel * dose_total).astype(np.float32)
+    return rel
 
 
 def _fif_fluence(
