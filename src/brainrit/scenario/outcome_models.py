@@ -12,8 +12,9 @@ used by the external-beam, RIT, microdosimetry and window stages)::
     cell_density_per_cm3 = 1e8           # Del Monte 2009
     clonogenic_fraction = 0.1            # clonogen density 1e7/cm3 (Webb & Nahum 1993)
 
-A lesion entry's own ``cell_density_per_cm3``, when written in the file, replaces the section's value for
-that lesion.
+The clonogen model is fitted together with the calibration: changing ``cell_density_per_cm3`` or
+``clonogenic_fraction`` changes every lesion's clonogen number without refitting ᾱ (the two trade off), so
+results then leave the calibrated range.
 
 Examples
 --------
