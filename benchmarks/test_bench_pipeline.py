@@ -1,6 +1,6 @@
 """Benchmark: the whole human pipeline (no figures) over the samples of a sweep, cached vs uncached.
 
-20 Latin-hypercube samples of ``human-early-bm`` varying radiobiology (RBE of α, tumour α) and
+20 Latin-hypercube samples of ``human-early-bm`` varying radiobiology (RBE of α, brain α/β) and
 administration (activity per kg), each with its own sample seed — exactly what a sweep worker runs. The
 same 20 samples are then run with every cache disabled (``brainrit.cache.disabled``), in the same process
 and the same run: that is the baseline, and the ratio is the speed-up the caches give. Both loops start
@@ -24,7 +24,7 @@ from brainrit.sweep.engine import PipelineEvaluator
 
 VARY = [
     "radiobiology.rbe_alpha=uniform(3,7)",
-    "radiobiology.alpha_tumour_per_Gy=uniform(0.2,0.4)",
+    "radiobiology.alpha_beta_brain_Gy=uniform(1.5,3)",
     "administration.activity_MBq_per_kg=uniform(1.5,4)",
 ]
 N = 20
