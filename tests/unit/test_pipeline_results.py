@@ -165,3 +165,20 @@ def test_no_string_keyed_stage_access_in_pipeline():
         if re.search(r"\.data\.get\(|\.objects\[", line)
     ]
     assert not hits
+
+
+@pytest.mark.parametrize("stage", STAGES, ids=lambda s: s.key)
+def test_every_stage_result_keeps_the_short_repr(stage):
+    """Declared with @stage_result (a plain @dataclass generates a repr that prints every curve)."""
+    from brainrit.pipeline.core import StageResult
+
+    assert stage.result.__repr__ is StageResult.__repr__
+    assert stage.result.__dataclass_params__.frozen
+
+
+def test_short_reprs(cheap_run):
+    text = repr(cheap_run.stages["dosimetry"])
+    assert text.startswith("DosimetryResult(dosimetry: ok; ") and "rbe_alpha=" in text and len(text) < 300
+    assert repr(cheap_run.stages["window"]) == (
+        "StageOutcome(key='window', title='Therapeutic window', reason='skipped (not requested)')"
+    )

@@ -19,8 +19,9 @@ Adding a field to a stage result
     tuples or numpy arrays: :func:`~brainrit.pipeline.core.to_jsonable` converts them.
 
 Adding a stage
-    1. ``stage_<name>.py``: a ``@dataclass(frozen=True, kw_only=True)`` subclass of
-       :class:`~brainrit.pipeline.core.StageResult` with ``key`` and ``title`` class variables, and
+    1. ``stage_<name>.py``: a subclass of :class:`~brainrit.pipeline.core.StageResult` decorated with
+       :func:`~brainrit.pipeline.core.stage_result` (a frozen, keyword-only dataclass that keeps the
+       short ``repr``) with ``key`` and ``title`` class variables, and
        ``run(ctx) -> <Name>Result`` that reads upstream results with ``ctx.require(...)`` (or
        ``ctx.get(...)`` when the upstream is optional, handling ``None`` explicitly).
     2. One ``_stage(stage_<name>.run, <Name>Result)`` line in :data:`~brainrit.pipeline.runner.STAGES`,

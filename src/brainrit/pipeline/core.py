@@ -12,10 +12,9 @@ declared with :func:`memory_field` (arrays, phantoms, solver objects later stage
 
 Examples
 --------
->>> from dataclasses import dataclass
 >>> from typing import ClassVar
->>> from brainrit.pipeline.core import StageResult, memory_field
->>> @dataclass(frozen=True, kw_only=True)
+>>> from brainrit.pipeline.core import StageResult, memory_field, stage_result
+>>> @stage_result
 ... class ToyResult(StageResult):
 ...     key: ClassVar[str] = "toy"
 ...     title: ClassVar[str] = "Toy stage"
@@ -33,7 +32,7 @@ import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal, TypeVar
+from typing import Any, ClassVar, Literal, TypeVar, dataclass_transform
 
 import numpy as np
 
@@ -47,6 +46,7 @@ __all__ = [
     "StageResult",
     "Table",
     "memory_field",
+    "stage_result",
     "to_jsonable",
 ]
 
@@ -161,7 +161,26 @@ class Table:
         return _html_table(self)
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(field, memory_field))
+def stage_result(cls: type[R]) -> type[R]:
+    """Class decorator of a stage result: a frozen, keyword-only dataclass that keeps the short ``repr``
+    of :class:`StageResult` (a plain ``@dataclass`` would generate one printing every curve and table).
+
+    Examples
+    --------
+    >>> @stage_result
+    ... class ToyResult(StageResult):
+    ...     key: ClassVar[str] = "toy"
+    ...     title: ClassVar[str] = "Toy stage"
+    ...     dose_Gy: float
+    ...     region: str = "brain"
+    >>> ToyResult(dose_Gy=2.5)
+    ToyResult(toy: ok; dose_Gy=2.5, region='brain')
+    """
+    return dataclass(frozen=True, kw_only=True, repr=False)(cls)
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
 class StageResult:
     """Base of every stage's typed result (status ``"ok"``).
 
@@ -202,6 +221,22 @@ class StageResult:
         :func:`memory_field` ones, converted with :func:`to_jsonable`."""
         return {k: to_jsonable(getattr(self, k)) for k in self.data_keys()}
 
+    def __repr__(self) -> str:
+        """Key, status and the first six scalar fields (floats to 4 significant digits)."""
+        scalars = [
+            (k, v)
+            for k in self.data_keys()
+            if isinstance(v := getattr(self, k), bool | int | float | str | np.generic) or v is None
+        ]
+
+        def show(v: Any) -> str:
+            return f"{float(v):.4g}" if isinstance(v, float | np.floating) else repr(v)
+
+        shown = ", ".join(f"{k}={show(v)}" for k, v in scalars[:6])
+        more = len(self.data_keys()) - min(len(scalars), 6)
+        tail = f", … +{more} fields" if more else ""
+        return f"{type(self).__name__}({self.key}: {self.status}; {shown}{tail})"
+
 
 @dataclass(frozen=True)
 class StageOutcome:
@@ -217,7 +252,7 @@ class StageOutcome:
     key: str
     title: str
     reason: str
-    elapsed_s: float = field(default=0.0, compare=False)
+    elapsed_s: float = field(default=0.0, compare=False, repr=False)
     status: ClassVar[Status] = "not run"
     tables: ClassVar[tuple[Table, ...]] = ()
     notes: ClassVar[tuple[str, ...]] = ()

@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from brainrit.pipeline.core import Context, StageNotRun, StageResult, Table
+from brainrit.pipeline.core import Context, StageNotRun, StageResult, Table, stage_result
 from brainrit.pipeline.stage_ebrt import EbrtResult
 from brainrit.pipeline.stage_images import PatientImagesResult, comparison_metrics
 from brainrit.pipeline.stage_rit_outcomes import RitOutcomesResult
@@ -53,7 +52,7 @@ COLUMNS = (
 )
 
 
-@dataclass(frozen=True, kw_only=True)
+@stage_result
 class ComparisonResult(StageResult):
     """Outcomes of every arm of the scenario side by side, on one basis.
 

@@ -15,7 +15,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from brainrit.pipeline.core import Context, StageResult, Table, memory_field
+from brainrit.pipeline.core import Context, StageResult, Table, memory_field, stage_result
 from brainrit.pipeline.stage_kinetics import KineticsStageResult
 
 __all__ = ["DoseByClass", "DosimetryResult"]
@@ -49,7 +49,7 @@ class DoseByClass:
         return self.alpha + self.electron
 
 
-@dataclass(frozen=True, kw_only=True)
+@stage_result
 class DosimetryResult(StageResult):
     """Mean absorbed dose per region by radiation class (MIRD self-dose, local absorption).
 

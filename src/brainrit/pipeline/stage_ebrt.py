@@ -11,13 +11,12 @@ clonogen model, hippocampal cognition), so that every arm, RIT included, is judg
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from brainrit.cache import memoize
-from brainrit.pipeline.core import Context, StageNotRun, StageResult, Table, memory_field
+from brainrit.pipeline.core import Context, StageNotRun, StageResult, Table, memory_field, stage_result
 from brainrit.pipeline.stage_images import PatientImagesResult
 
 if TYPE_CHECKING:
@@ -121,7 +120,7 @@ def entry_lesion_tcp(lesion_tcp: Mapping[str, float], entries: Sequence[str]) ->
     return out
 
 
-@dataclass(frozen=True, kw_only=True)
+@stage_result
 class EbrtResult(StageResult):
     """External-beam arms on the species' phantom: outcomes per arm.
 

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from brainrit.pipeline.core import Context, StageNotRun, StageResult, Table, memory_field
+from brainrit.pipeline.core import Context, StageNotRun, StageResult, Table, memory_field, stage_result
 
 if TYPE_CHECKING:
     from brainrit.dosimetry.voxel.patient import PatientDose, PatientTIA
@@ -77,7 +77,7 @@ class StructureImageDose:
     D2_Gy: float
 
 
-@dataclass(frozen=True, kw_only=True)
+@stage_result
 class PatientImagesResult(StageResult):
     """Patient TIA, voxel dose, DVHs and outcomes from quantitative images.
 

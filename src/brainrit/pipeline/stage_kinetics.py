@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from brainrit.pipeline.core import Context, StageResult, Table, memory_field
+from brainrit.pipeline.core import Context, StageResult, Table, memory_field, stage_result
 
 if TYPE_CHECKING:  # science packages are imported when a stage runs, not when the pipeline is imported
     from brainrit.kinetics import KineticModel, KineticsResult
@@ -15,7 +14,7 @@ if TYPE_CHECKING:  # science packages are imported when a stage runs, not when t
 __all__ = ["KineticsStageResult"]
 
 
-@dataclass(frozen=True, kw_only=True)
+@stage_result
 class KineticsStageResult(StageResult):
     """Time-integrated activity per region and chain member for the administered activity.
 

@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from brainrit.dosimetry.perivascular import UM3_PER_G, vessel_decays_per_um
-from brainrit.pipeline.core import Context, StageResult, Table
+from brainrit.pipeline.core import Context, StageResult, Table, stage_result
 from brainrit.pipeline.stage_kinetics import KineticsStageResult
 
 __all__ = ["DoseBand", "DoseProfile", "HitStatistics", "MicroResult"]
@@ -79,7 +79,7 @@ class HitStatistics:
     rows: tuple[Mapping[str, Any], ...]
 
 
-@dataclass(frozen=True, kw_only=True)
+@stage_result
 class MicroResult(StageResult):
     """Perivascular micro-dosimetry: nucleus dose versus distance from VCAM-1-labelled capillaries.
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from brainrit.pipeline.core import Context, StageResult, Table
+from brainrit.pipeline.core import Context, StageResult, Table, stage_result
 
 __all__ = ["RadionuclideResult"]
 
 
-@dataclass(frozen=True, kw_only=True)
+@stage_result
 class RadionuclideResult(StageResult):
     """The scenario's radionuclide as summarised by :func:`brainrit.nuclides.nuclide_summary`.
 

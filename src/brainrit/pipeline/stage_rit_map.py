@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from brainrit.cache import memoize
-from brainrit.pipeline.core import Context, StageNotRun, StageResult, Table, memory_field
+from brainrit.pipeline.core import Context, StageNotRun, StageResult, Table, memory_field, stage_result
 from brainrit.pipeline.stage_ebrt import EbrtResult, build_phantom
 from brainrit.pipeline.stage_images import PatientImagesResult, rit_dose_map_from_patient
 from brainrit.pipeline.stage_kinetics import KineticsStageResult
@@ -50,7 +50,7 @@ class StructureDose:
     D2_rbe_weighted_Gy: float
 
 
-@dataclass(frozen=True, kw_only=True)
+@stage_result
 class RitDoseMapResult(StageResult):
     """RIT dose map on the phantom (voxel S-value kernels) and per-structure doses.
 

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from brainrit.pipeline.core import Context, StageResult, Table, memory_field
+from brainrit.pipeline.core import Context, StageResult, Table, memory_field, stage_result
 from brainrit.pipeline.stage_dosimetry import DoseByClass, DosimetryResult
 
 if TYPE_CHECKING:
@@ -195,7 +195,7 @@ class RitOutcomeModel:
         return float(rb.ntcp_lkb([self.brain_eqd2_Gy(scale)], [1.0], self.td50_Gy, self.m, self.n))
 
 
-@dataclass(frozen=True, kw_only=True)
+@stage_result
 class RitOutcomesResult(StageResult):
     """RIT outcomes at the administered activity, their curves versus activity and the optimum.
 

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from brainrit.pipeline.core import Context, StageResult, Table, memory_field, to_jsonable
+from brainrit.pipeline.core import Context, StageResult, Table, memory_field, stage_result, to_jsonable
 from brainrit.pipeline.stage_dosimetry import DosimetryResult
 from brainrit.pipeline.stage_ebrt import EbrtResult
 from brainrit.pipeline.stage_kinetics import KineticsStageResult
@@ -39,7 +39,7 @@ __all__ = ["TherapeuticWindowResult"]
 N_TIMES = 41
 
 
-@dataclass(frozen=True, kw_only=True)
+@stage_result
 class TherapeuticWindowResult(StageResult):
     """Outcome of RIT, WBRT and SRS versus the day they are given (Monte Carlo over virtual patients).
 
