@@ -67,8 +67,12 @@ class DosimetryResult(StageResult):
         Mean energy per decay of each kinetic member by group (alpha, electron, photon), MeV.
     times_h : ndarray
         Times of the dose-rate history, h (in memory only).
+    dose_per_MBq : mapping of str to mapping
+        Per injected MBq (all injections together), the way MIRDcalc and OLINDA report organ doses:
+        ``alpha_Gy_per_MBq``, ``electron_Gy_per_MBq``, ``total_Gy_per_MBq`` and ``rbe_weighted_Gy_per_MBq``
+        (Gy(RBE)/MBq) per region.
     dose_rate_Gy_per_h : mapping of str to DoseByClass
-        Dose-rate history per region for ONE injection, Gy/h (in memory only).
+        Dose-rate history per region for the whole course (every injection), Gy/h (in memory only).
 
     Examples
     --------
@@ -84,6 +88,7 @@ class DosimetryResult(StageResult):
     rbe_alpha: float
     rbe_weighted_dose_Gy: Mapping[str, float]
     energy_per_decay_MeV: Mapping[str, Mapping[str, float]]
+    dose_per_MBq: Mapping[str, Mapping[str, float]]
     times_h: np.ndarray = memory_field()
     dose_rate_Gy_per_h: Mapping[str, DoseByClass] = memory_field()
 
@@ -92,7 +97,7 @@ def run(ctx: Context) -> DosimetryResult:
     """Mean absorbed dose per region (Gy) by class from the kinetics stage's decays."""
     kin = ctx.require(KineticsStageResult)
     result = kin.solution
-    n_inj = kin.injections
+    n_inj = kin.injections  # the solution is the whole course (every injection)
     energies = {m: energy_by_group_MeV(m) for m in result.members}
     regions = [r for r in result.region_mass_g if r != "plasma"]
     dose: dict[str, dict[str, float]] = {}
@@ -103,13 +108,22 @@ def run(ctx: Context) -> DosimetryResult:
         rate[region] = {}
         for group in ("alpha", "electron"):
             d = sum(result.tia_Bq_s[(region, m)] * energies[m][group] for m in result.members)
-            dose[region][group] = float(d * MEV_TO_J / mass_kg * n_inj)
+            dose[region][group] = float(d * MEV_TO_J / mass_kg)
             r = sum(np.asarray(result.activity_Bq[(region, m)]) * energies[m][group] for m in result.members)
-            rate[region][group] = r * MEV_TO_J / mass_kg * 3600.0  # Gy/h for one injection
+            rate[region][group] = r * MEV_TO_J / mass_kg * 3600.0  # Gy/h, whole course
     rbe = ctx.scenario.radiobiology.rbe_alpha
     injected_MBq = (
         ctx.scenario.injected_activity_MBq * n_inj
     )  # all injections: the doses above are per course
+    per_mbq = {
+        r: {
+            "alpha_Gy_per_MBq": d["alpha"] / injected_MBq,
+            "electron_Gy_per_MBq": d["electron"] / injected_MBq,
+            "total_Gy_per_MBq": (d["alpha"] + d["electron"]) / injected_MBq,
+            "rbe_weighted_Gy_per_MBq": (rbe * d["alpha"] + d["electron"]) / injected_MBq,
+        }
+        for r, d in dose.items()
+    }
     rows = tuple(
         (
             region,
@@ -126,7 +140,7 @@ def run(ctx: Context) -> DosimetryResult:
         "dose locally), so the α + electron column is not a total including photons. Electron dose to "
         "lesions smaller than ≈3 mm is an upper bound (²¹²Bi β⁻ range).",
         f"Per injected MBq: divided by the total injected activity, {injected_MBq:.4g} MBq; RBE-weighted "
-        "with RBE_α below.",
+        "with RBE_α below (no α RBE is established for these organs).",
         f"RBE-weighted dose uses RBE_α = {rbe:g} (scenario radiobiology.rbe_alpha).",
     )
     return DosimetryResult(
@@ -135,6 +149,7 @@ def run(ctx: Context) -> DosimetryResult:
         rbe_alpha=rbe,
         rbe_weighted_dose_Gy={r: rbe * d["alpha"] + d["electron"] for r, d in dose.items()},
         energy_per_decay_MeV=energies,
+        dose_per_MBq=per_mbq,
         tables=(
             Table(
                 "region_dose",

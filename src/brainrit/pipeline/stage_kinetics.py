@@ -26,7 +26,9 @@ class KineticsStageResult(StageResult):
     injected_activity_MBq : float
         Activity per injection, MBq.
     injections : int
-        Number of injections (superposed).
+        Number of injections (cycles).
+    interval_h : float
+        Time between injections, h (0 for one injection).
     members : tuple of str
         Kinetic chain members.
     region_mass_g : mapping
@@ -40,7 +42,7 @@ class KineticsStageResult(StageResult):
     tia_Bq_s : tuple of mapping
         Records ``{region, member, tia_Bq_s, decays_per_g}`` (all injections).
     solution : brainrit.kinetics.KineticsResult
-        The solver's result for ONE injection (in memory only).
+        The solver's result for the whole course, every injection included (in memory only).
     model : brainrit.kinetics.KineticModel
         The (fitted) model solved (in memory only).
 
@@ -55,6 +57,7 @@ class KineticsStageResult(StageResult):
 
     injected_activity_MBq: float
     injections: int
+    interval_h: float
     members: tuple[str, ...]
     region_mass_g: Mapping[str, float]
     decays_per_g: Mapping[str, float]
@@ -68,8 +71,9 @@ class KineticsStageResult(StageResult):
 def run(ctx: Context) -> KineticsStageResult:
     """Solve the reference compartment model of :mod:`brainrit.kinetics` for the administered activity.
 
-    Repeated injections are superposed (the linear-kinetics approximation: each injection's decays
-    add); this is stated in the stage notes.
+    Repeated injections (``administration.injections`` every ``administration.interval_h``) are solved as
+    one course (:func:`brainrit.kinetics.solve` with ``cycles``): superposed for linear binding, solved
+    sequentially for saturable binding (antibody of earlier cycles still occupies antigen).
     """
     sc = ctx.scenario
     from brainrit.kinetics import default_model, solve
@@ -90,14 +94,13 @@ def run(ctx: Context) -> KineticsStageResult:
         csv = sc.kinetics.biodistribution_csv
         model, fit_notes, fit_data = _fit(model, csv, sc.kinetics.fit_parameters, ctx.seed)
     activity = sc.injected_activity_MBq
-    result = solve(model, activity, t_end_h=sc.kinetics.t_end_h)
     n_inj = sc.administration.injections
+    interval = sc.administration.interval_h if n_inj > 1 else 0.0
+    result = solve(model, activity, t_end_h=sc.kinetics.t_end_h, cycles=n_inj, interval_h=interval)
     rows = []
     for row in result.to_table():
-        rows.append((row["region"], row["member"], row["TIA_Bq_s"] * n_inj, row["decays_per_g"] * n_inj))
-    per_g = {
-        region: result.decays_per_g(region) * n_inj for region in result.region_mass_g if region != "plasma"
-    }
+        rows.append((row["region"], row["member"], row["TIA_Bq_s"], row["decays_per_g"]))
+    per_g = {region: result.decays_per_g(region) for region in result.region_mass_g if region != "plasma"}
     ratio = result.ratio("metastasis", "brain")
     notes = [
         f"Injected activity {activity:.4g} MBq × {n_inj} injection(s); "
@@ -105,7 +108,10 @@ def run(ctx: Context) -> KineticsStageResult:
         "Decays per gram sum every chain member (²¹²Pb, ²¹²Bi, ²¹²Po, ²⁰⁸Tl for ²¹²Pb).",
     ]
     if n_inj > 1:
-        notes.append("Repeated injections superposed (linear kinetics assumed).")
+        notes.append(
+            f"{n_inj} injections {interval:g} h apart solved as one course "
+            + ("(sequentially: saturable binding)." if model.saturable else "(superposed: linear binding).")
+        )
     notes.extend(fit_notes)
     table = Table(
         "tia",
@@ -116,6 +122,7 @@ def run(ctx: Context) -> KineticsStageResult:
     return KineticsStageResult(
         injected_activity_MBq=activity,
         injections=n_inj,
+        interval_h=interval,
         members=tuple(result.members),
         region_mass_g=dict(result.region_mass_g),
         decays_per_g=per_g,

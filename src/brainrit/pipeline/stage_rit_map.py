@@ -133,7 +133,6 @@ def run(ctx: Context) -> RitDoseMapResult:
     ebrt = ctx.get(EbrtResult)  # the same phantom (seeded lesions) when the external-beam stage ran
     phantom = ebrt.voxel_phantom if ebrt is not None else build_phantom(ctx)
     result = kin.solution
-    n_inj = kin.injections
     voxel_mm = tuple(float(v) for v in phantom.voxel_mm)
     from brainrit.physics import get_material
 
@@ -145,7 +144,7 @@ def run(ctx: Context) -> RitDoseMapResult:
     alpha = np.zeros(phantom.shape)
     low = np.zeros(phantom.shape)
     for member in result.members:
-        per_g = {region: result.decays_per_g(region, member) * voxel_g * n_inj for region in _REGIONS}
+        per_g = {region: result.decays_per_g(region, member) * voxel_g for region in _REGIONS}  # whole course
         if not any(per_g.values()):
             continue
         for region, unit in _unit_region_dose(phantom, member, half).items():
