@@ -16,12 +16,21 @@ Model (stated in the report):
   α-specific RBE is known for cognition: an assumption).
 * Brain necrosis: LKB (Burman 1991) on the uniform healthy-brain dose converted to EQD2 with RBE_α.
 * Hippocampus: uniform brain EQD2 compared with the Gondi D40% threshold (7.3 Gy EQD2).
-* Doses scale linearly with injected activity (tracer-level kinetics), which gives the TCP and NTCP
-  curves versus activity and the activity that maximises P+ under the scenario's NTCP limit.
+* Doses scale linearly with injected activity (the antibody mass, which sets saturation, is held fixed),
+  which gives the TCP and NTCP curves versus activity.
+* Tumour repopulation during the course: clonogens multiply by ``2^{T/T_pot}`` where ``T`` is the last
+  time the RBE-weighted tumour dose rate exceeds ``K = ln2/(α T_pot)`` (Dale 1996, Phys Med Biol
+  41:1871; Fowler 1989) and ``T_pot`` is the initial doubling time of the disease-course growth model
+  (an upper bound on T_pot: volume doubling includes cell loss).
+* Activity optimum: the activity (all injections together) that maximises P+ without exceeding any organ
+  limit of the scenario's ``[limits]`` (:func:`brainrit.radiobiology.optimise_activity`: red marrow,
+  kidney BED of the kidneys' own dose-rate history, brain-necrosis NTCP, hippocampal EQD2), every dose
+  RBE-weighted with ``radiobiology.rbe_alpha`` — no α RBE is established for these organs.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -33,7 +42,7 @@ from brainrit.pipeline.core import Context, StageResult, Table, memory_field, st
 from brainrit.pipeline.stage_dosimetry import DoseByClass, DosimetryResult
 
 if TYPE_CHECKING:
-    from brainrit.radiobiology import ActivityOptimum, CognitionModel, PopulationTCP
+    from brainrit.radiobiology import ActivityPlan, CognitionModel, PopulationTCP
 
 
 __all__ = ["RitOutcomeModel", "RitOutcomesResult"]
@@ -118,6 +127,17 @@ class RitOutcomeModel:
     td50_Gy: float
     m: float
     n: float
+    potential_doubling_time_h: float = math.inf
+    times_h: tuple[float, ...] = ()
+    tumour_rbe_dose_rate_Gy_per_h: tuple[float, ...] = ()
+
+    def repopulation_time_h(self, scale: float) -> float:
+        """Last time the RBE-weighted tumour dose rate exceeds ``ln2/(α T_pot)`` at ``scale``, h."""
+        if not math.isfinite(self.potential_doubling_time_h) or not self.times_h:
+            return 0.0
+        k = math.log(2.0) / (self.tcp_model.alpha_mean_per_Gy * self.potential_doubling_time_h)
+        above = np.nonzero(np.asarray(self.tumour_rbe_dose_rate_Gy_per_h) * scale > k)[0]
+        return float(self.times_h[above[-1]]) if above.size else 0.0
 
     def alpha_survival(self, scale: float) -> float:
         """Microdosimetric α-particle surviving fraction of a tumour cell at ``scale``."""
@@ -146,9 +166,24 @@ class RitOutcomeModel:
     def _tcp_of(self, groups: list[int], scale: float, *, one: bool = False) -> float | None:
         if not groups:
             return None
-        s_a, bed = self.alpha_survival(scale), self.low_let_bed_Gy(scale)
+        s_a, bed = self.alpha_survival(scale) * self.repopulation_factor(scale), self.low_let_bed_Gy(scale)
         n = [self.clonogens_per_lesion[i] * s_a * (1 if one else self.lesion_counts[i]) for i in groups]
         return self.tcp_model.tcp_joint([bed] * len(n), n)
+
+    def repopulation_factor(self, scale: float) -> float:
+        """Clonogens multiply by ``2^{T/T_pot}`` over the repopulation time at ``scale`` (Fowler 1989)."""
+        import brainrit.radiobiology as rb
+
+        t = self.repopulation_time_h(scale)
+        if t <= 0:
+            return 1.0
+        t_pot = self.potential_doubling_time_h
+        return float(rb.repopulation_survival_factor(t, potential_doubling_time_h=t_pot))
+
+    def tcp_hidden(self, scale: float) -> float:
+        """TCP of the lesions contrast MRI does not see (all lesions if every lesion is visible)."""
+        c = self.tcp_classes(scale)
+        return float(c["micrometastases"] if c["micrometastases"] is not None else c["all"])
 
     def tcp(self, scale: float) -> tuple[float, tuple[float, ...]]:
         """TCP of all lesions (one α per patient) and TCP of one lesion of each group at ``scale``."""
@@ -228,8 +263,25 @@ class RitOutcomesResult(StageResult):
         Mean single-event specific energy of the nucleus, Gy.
     activity_scan_MBq, tcp_curve, ntcp_curve : tuple of float
         TCP and NTCP versus injected activity.
-    optimum : brainrit.radiobiology.ActivityOptimum
-        Activity maximising P+ under the NTCP limit.
+    optimum : mapping
+        Activity (all injections, MBq) maximising P+ within every organ limit: ``activity_MBq``,
+        ``p_plus``, ``limited_by`` (``brain``, ``marrow``, ``kidneys``, ``cognition`` or ``scan range``),
+        ``organ_rbe_Gy`` (organ → Gy(RBE)), and ``tcp``, ``ntcp``, ``kidney_bed_Gy``,
+        ``hippocampus_eqd2_Gy``, ``max_activity_MBq`` (limit → highest activity it allows).
+    activity_for_micrometastasis_tcp_0p5_MBq : float or None
+        Activity at which the TCP of the hidden lesions reaches 0.5 within the limits (None if none does).
+    micrometastasis_tcp_0p5_reason : str
+        Why it is None ("" otherwise).
+    micrometastasis_tcp_0p5_unconstrained_MBq : float or None
+        Where the TCP would reach 0.5 ignoring the limits.
+    micrometastasis_tcp_0p5_organ_rbe_Gy : mapping
+        Organ doses (Gy(RBE)) at that activity (within the limits, else unconstrained).
+    limits : mapping
+        The organ limits used (``brainrit.radiobiology.OrganLimits`` fields).
+    repopulation_time_h : float
+        Time over which tumour repopulation was counted at the administered activity, h.
+    plan : brainrit.radiobiology.ActivityPlan
+        The optimiser's result (in memory only).
     model : RitOutcomeModel
         The outcome model, to evaluate other activities (in memory only).
 
@@ -261,7 +313,14 @@ class RitOutcomesResult(StageResult):
     activity_scan_MBq: tuple[float, ...]
     tcp_curve: tuple[float, ...]
     ntcp_curve: tuple[float, ...]
-    optimum: ActivityOptimum
+    optimum: Mapping[str, object]
+    activity_for_micrometastasis_tcp_0p5_MBq: float | None
+    micrometastasis_tcp_0p5_reason: str
+    micrometastasis_tcp_0p5_unconstrained_MBq: float | None
+    micrometastasis_tcp_0p5_organ_rbe_Gy: Mapping[str, float]
+    limits: Mapping[str, object]
+    repopulation_time_h: float
+    plan: ActivityPlan = memory_field()
     model: RitOutcomeModel = memory_field()
 
 
@@ -305,6 +364,16 @@ def run(ctx: Context) -> RitOutcomesResult:
         td50_Gy=lkb["td50_Gy"],
         m=lkb["m"],
         n=lkb["n"],
+        potential_doubling_time_h=_potential_doubling_time_h(sc),
+        times_h=tuple(np.asarray(times, dtype=float).tolist()),
+        tumour_rbe_dose_rate_Gy_per_h=tuple(
+            (
+                rbio.rbe_alpha * np.asarray(rates["metastasis"].alpha)
+                + np.asarray(rates["metastasis"].electron)
+            )
+            .astype(float)
+            .tolist()
+        ),
     )
 
     tcp0, per_lesion = model.tcp(1.0)
@@ -317,11 +386,27 @@ def run(ctx: Context) -> RitOutcomesResult:
     activities = a0 * scales
     tcp_curve = np.array([model.tcp(s)[0] for s in scales])
     ntcp_curve = np.array([model.ntcp(s) for s in scales])
-    optimum = rb.activity_for_max_p_plus(
-        activities,
-        lambda a: model.tcp(a / a0)[0],
-        lambda a: model.ntcp(a / a0),
-        rbio.ntcp_limit,
+    limits = sc.limits.to_organ_limits(brain_ntcp_default=rbio.ntcp_limit)
+    organ_doses = {
+        organ: rb.OrganDose(
+            alpha_Gy_per_MBq=dos.dose_Gy[organ].alpha / a0,
+            electron_Gy_per_MBq=dos.dose_Gy[organ].electron / a0,
+            g_factor=_g(rb, times, rates[organ].electron, limits.kidney_repair_half_time_h)
+            if organ == "kidneys"
+            else 1.0,
+        )
+        for organ in ("marrow", "kidneys")
+        if organ in dos.dose_Gy
+    }
+    plan = rb.optimise_activity(
+        (float(activities[0]), float(activities[-1])),
+        tcp=lambda a: model.tcp(a / a0)[0],
+        brain_ntcp=lambda a: model.ntcp(a / a0),
+        hippocampus_eqd2_Gy=lambda a: model.brain_eqd2_Gy(a / a0),
+        organ_doses=organ_doses,
+        limits=limits,
+        rbe_alpha=rbio.rbe_alpha,
+        tcp_micrometastasis=lambda a: model.tcp_hidden(a / a0),
     )
     lesion_rows = tuple(
         (
@@ -343,6 +428,17 @@ def run(ctx: Context) -> RitOutcomesResult:
         f"for a {2 * sc.microgeometry.nucleus_radius_um:g} µm nucleus.",
         "Hippocampal dose = healthy-brain dose (RIT irradiates the brain uniformly at organ scale).",
         "Mean lesion dose assumes every lesion takes up the metastasis concentration of the kinetics model.",
+        f"Optimum {plan.activity_MBq:.4g} MBq (all injections), limited by {plan.limited_by}: "
+        + ", ".join(f"{o} {v:.3g} Gy(RBE)" for o, v in plan.organ_rbe_Gy.items())
+        + (f", kidney BED {plan.kidney_bed_Gy:.3g} Gy" if plan.kidney_bed_Gy is not None else "")
+        + f"; RBE_α = {rbio.rbe_alpha:g} for every organ (no α RBE is established for these organs).",
+        (
+            f"Micrometastasis TCP 0.5 at {plan.tcp_0p5_activity_MBq:.4g} MBq."
+            if plan.tcp_0p5_activity_MBq is not None
+            else f"Micrometastasis TCP 0.5 out of reach: {plan.tcp_0p5_reason}."
+        ),
+        f"Tumour repopulation counted over {model.repopulation_time_h(1.0):.3g} h "
+        f"(T_pot = {model.potential_doubling_time_h:.4g} h).",
     )
     return RitOutcomesResult(
         injected_activity_MBq=a0,
@@ -364,7 +460,14 @@ def run(ctx: Context) -> RitOutcomesResult:
         activity_scan_MBq=tuple(activities.tolist()),
         tcp_curve=tuple(tcp_curve.tolist()),
         ntcp_curve=tuple(ntcp_curve.tolist()),
-        optimum=optimum,
+        optimum=plan.as_dict(),
+        activity_for_micrometastasis_tcp_0p5_MBq=plan.tcp_0p5_activity_MBq,
+        micrometastasis_tcp_0p5_reason=plan.tcp_0p5_reason,
+        micrometastasis_tcp_0p5_unconstrained_MBq=plan.tcp_0p5_unconstrained_MBq,
+        micrometastasis_tcp_0p5_organ_rbe_Gy=dict(plan.tcp_0p5_organ_rbe_Gy),
+        limits={**dataclasses.asdict(limits), "kidney_bed_limit_Gy": limits.kidney_bed_limit_Gy},
+        repopulation_time_h=model.repopulation_time_h(1.0),
+        plan=plan,
         model=model,
         tables=(
             Table(
@@ -385,6 +488,16 @@ def run(ctx: Context) -> RitOutcomesResult:
         ),
         notes=notes,
     )
+
+
+def _potential_doubling_time_h(sc) -> float:
+    """Initial doubling time of the scenario's disease-course growth model, h."""
+    from brainrit.disease import growth_preset
+
+    if sc.disease.doubling_time_d is not None:
+        return sc.disease.doubling_time_d * 24.0
+    preset = "MDA-231-Br" if sc.study.species == "mouse" else sc.disease.primary
+    return growth_preset(preset).doubling_time_d * 24.0
 
 
 def _g(rb, times_h, rate, repair_half_time_h) -> float:

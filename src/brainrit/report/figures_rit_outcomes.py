@@ -19,8 +19,8 @@ def draw(result: RitOutcomesResult, scenario: Any) -> tuple[Figure, ...]:
             np.asarray(result.tcp_curve),
             np.asarray(result.ntcp_curve),
             result.injected_activity_MBq,
-            result.optimum,
-            scenario.radiobiology.ntcp_limit,
+            result.plan,
+            result.limits["brain_necrosis_ntcp"],
         ),
     )
 
@@ -34,7 +34,8 @@ def _curve_figure(activities, tcp, ntcp, a0, optimum, limit) -> Figure:
     ax.axhline(limit, color="#d62728", linestyle=":", linewidth=0.8)
     edge = False
     if math.isfinite(optimum.activity_MBq):
-        ax.plot([optimum.activity_MBq], [optimum.p_plus], "o", color="#2ca02c", label="optimum (max P+)")
+        ax.plot([optimum.activity_MBq], [optimum.p_plus], "o", color="#2ca02c",
+                label=f"optimum within the limits ({optimum.limited_by})")  # fmt: skip
         edge = (
             optimum.activity_MBq >= activities.max() * 0.999
             or optimum.activity_MBq <= activities.min() * 1.001
@@ -52,13 +53,18 @@ def _curve_figure(activities, tcp, ntcp, a0, optimum, limit) -> Figure:
     if notes:
         ax.text(0.02, 0.96, "\n".join(notes), transform=ax.transAxes, va="top", fontsize=10,
                 bbox={"facecolor": "white", "edgecolor": "0.7", "alpha": 0.9})  # fmt: skip
+    for name, a in optimum.max_activity_MBq.items():
+        if math.isfinite(a) and activities[0] <= a <= activities[-1]:
+            ax.axvline(a, color="0.3", linestyle="--", linewidth=0.7)
+            ax.text(a, 0.5, f" {name} limit", rotation=90, va="center", fontsize=8)
     ax.set_xlabel("injected activity (MBq)")
     ax.set_ylabel("probability")
     ax.set_ylim(-0.02, 1.02)
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)  # beside the axes, not on curves
     caption = (
-        "TCP of all lesions, brain-necrosis NTCP (LKB) and P+ = TCP·(1 − NTCP); dotted line: NTCP limit."
+        "TCP of all lesions, brain-necrosis NTCP (LKB) and P+ = TCP·(1 − NTCP); dotted line: NTCP limit; "
+        "dashed: the highest activity each organ limit allows."
     )
     if notes:
         caption += " Note: " + "; ".join(notes) + "."

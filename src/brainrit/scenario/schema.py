@@ -22,6 +22,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from brainrit.scenario.images_schema import ImagesSection
+from brainrit.scenario.limits_schema import LimitsSection
 from brainrit.scenario.outcome_models import OutcomeModelsSection
 from brainrit.scenario.sweep_schema import SweepSection
 
@@ -311,6 +312,9 @@ class Scenario(_Section):
     radiobiology: Radiobiology = Field(default_factory=Radiobiology)
     arms: list[Arm] = Field(default_factory=list, description="Treatment arms compared in the report.")
     disease: Disease = Field(default_factory=Disease, description="Course of disease (therapeutic window).")
+    limits: LimitsSection = Field(
+        default_factory=LimitsSection, description="Organ-at-risk limits of the RIT optimum."
+    )
     outputs: Outputs = Field(default_factory=Outputs)
     images: ImagesSection | None = Field(None, description="Patient images: brainrit.scenario.images_schema.")
     sweep: SweepSection | None = Field(
