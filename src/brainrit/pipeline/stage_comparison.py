@@ -60,8 +60,9 @@ class ComparisonResult(StageResult):
     ----------
     arms : mapping of str to mapping
         Arm name → :data:`ARM_KEYS` → value (a probability, None where undefined; ``lesion TCP`` maps each
-        lesion entry to the TCP of one of its lesions). Arms whose stage did not run are absent (and named
-        in the notes).
+        lesion entry to the TCP of one of its lesions); for the mouse also ``burden vs untreated``
+        (metastatic burden at the read-out day relative to untreated) and ``growth delay (d)``. Arms whose
+        stage did not run are absent (and named in the notes).
     best_p_plus : str or None
         The arm with the highest P+, None when every arm's P+ is below 10⁻³.
     best_by_class : mapping of str to str
@@ -190,9 +191,80 @@ def run(ctx: Context) -> ComparisonResult:
     missing = [a.name for a in sc.arms if a.name not in metrics]
     if missing:
         notes.append("Arms without outcomes (their stage did not run): " + ", ".join(missing) + ".")
+    tables = [table]
+    if sc.study.species == "mouse" and rit_out is not None:
+        burden_table, burden_notes = _burden(ctx, metrics)
+        tables.append(burden_table)
+        notes.extend(burden_notes)
     return ComparisonResult(
-        arms=metrics, best_p_plus=best, best_by_class=by_class, tables=(table,), notes=tuple(notes)
+        arms=metrics, best_p_plus=best, best_by_class=by_class, tables=tuple(tables), notes=tuple(notes)
     )
+
+
+def _burden(ctx: Context, metrics: dict[str, dict[str, float | None]]) -> tuple[Table, list[str]]:
+    """Metastatic burden relative to untreated and growth delay per arm at the study's read-out day
+    (:func:`brainrit.disease.metastatic_burden`; treatment day 21, read-out day 40 as in Corroyer-Dulmont
+    et al. 2020), added to ``metrics[arm]`` as ``burden vs untreated`` and ``growth delay (d)``."""
+    import numpy as np
+
+    import brainrit.disease as dz
+    from brainrit.disease.window import _rit_survival
+    from brainrit.pipeline.stage_window import disease_setup
+
+    sc = ctx.scenario
+    setup = disease_setup(ctx)
+    tr, rb = setup.treatments, sc.radiobiology
+    cal = rb.outcome_models.models()  # the calibrated mean α and α/β, as the window's WBRT
+    t_r = min(dz.window.MOUSE_HORIZON_D, setup.course.horizon_d)
+    rows, skipped = [], []
+    for arm in sc.arms:
+        if arm.name not in metrics:
+            continue
+        if arm.type == "rit" and arm.activity_scale == 1.0:
+            n = tr.rit_cycles
+
+            def surv(st, n=n):
+                return _rit_survival(tr.rit, st["vcam1"], st["spheroid"]) ** n
+
+        elif arm.type in ("wbrt", "ha-wbrt", "wbrt+srs"):
+            d, f = (
+                (arm.wbrt_dose_Gy, arm.wbrt_fractions)
+                if arm.type == "wbrt+srs"
+                else (arm.dose_Gy, arm.n_fractions)
+            )
+            s_w = dz.wbrt_outcome(
+                d, f, alpha_per_Gy=cal.tcp.alpha_mean_per_Gy, alpha_beta_Gy=cal.tcp.alpha_beta_Gy,
+                alpha_beta_brain_Gy=rb.alpha_beta_brain_Gy,
+            ).survival  # fmt: skip
+
+            def surv(st, s_w=s_w):
+                return np.full(st["cells"].shape, s_w)
+
+        else:
+            skipped.append(arm.name)
+            continue
+        b = dz.metastatic_burden(
+            setup.course, setup.patients, surv, treatment_day_d=dz.MOUSE_TREATMENT_DAY_D, readout_day_d=t_r
+        )
+        metrics[arm.name]["burden vs untreated"] = b.relative_burden
+        metrics[arm.name]["growth delay (d)"] = b.growth_delay_d
+        rows.append((arm.name, b.relative_burden, b.growth_delay_d))
+    notes = [
+        f"Metastatic burden (tumour cells of all lesions, {setup.patients.n_patients} virtual mice) at day "
+        f"{t_r:g} after treatment at day {dz.MOUSE_TREATMENT_DAY_D:g}, relative to untreated, and the growth "
+        "delay; RIT cycles taken as given together. Corroyer-Dulmont et al. 2020 found a lower burden after "
+        "212Pb-anti-VCAM-1 than after external beam; see docs/models.md (Metastatic burden) for where the "
+        "model differs."
+    ]
+    if skipped:
+        notes.append("No burden endpoint for: " + ", ".join(skipped) + " (SRS arms, scaled RIT arms).")
+    table = Table(
+        "burden",
+        "Metastatic burden relative to untreated at the read-out day",
+        ("arm", "burden vs untreated", "growth delay (d)"),
+        tuple(rows),
+    )
+    return table, notes
 
 
 def _num(x) -> float:

@@ -13,14 +13,16 @@ equilibrium). Circulating activity in the lumen is counted with the ``lumen`` so
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
 
 from brainrit.dosimetry.perivascular import UM3_PER_G, vessel_decays_per_um
 from brainrit.pipeline.core import Context, StageResult, Table, stage_result
+from brainrit.pipeline.stage_dosimetry import DosimetryResult
 from brainrit.pipeline.stage_kinetics import KineticsStageResult
 
 __all__ = ["DoseBand", "DoseProfile", "HitStatistics", "MicroResult"]
@@ -98,6 +100,12 @@ class MicroResult(StageResult):
         Mean dose per distance band around one vessel.
     monte_carlo : HitStatistics or None
         α hit statistics of the cuff; None when no parent activity is bound on the vessels (not in JSON).
+    perivascular_cuff : mapping of str to float
+        One perivascular dose at the administered activity (Gy): ``monte_carlo_vessel_alpha_Gy`` (and
+        ``monte_carlo_decays``), ``analytic_vessel_alpha_Gy_same_cells`` (same decays and cells),
+        ``analytic_cuff_mean_vessel_alpha_Gy`` (area-weighted, infinite vessel), ``background_alpha_Gy``
+        (healthy-brain α dose) and ``perivascular_alpha_Gy`` (cuff mean + background, as the window uses);
+        empty when the Monte Carlo did not run.
 
     Examples
     --------
@@ -117,6 +125,7 @@ class MicroResult(StageResult):
     lattice_mean_electron_dose_Gy: float
     bands: tuple[DoseBand, ...]
     monte_carlo: HitStatistics | None = None
+    perivascular_cuff: Mapping[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """results.json data; ``monte_carlo`` only when the hit statistics were computed."""
@@ -135,7 +144,6 @@ def run(ctx: Context) -> MicroResult:
     sc = ctx.scenario
     g = sc.microgeometry
     result = kin.solution
-    n_inj = kin.injections
     delta = g.intercapillary_distance_um
     r_min = g.capillary_lumen_radius_um + g.endothelium_thickness_um + g.nucleus_radius_um
     geo = {
@@ -145,13 +153,12 @@ def run(ctx: Context) -> MicroResult:
         "material": g.material,
         "chain": False,
     }
-    bound = {m: v * n_inj for m, v in vessel_decays_per_um(result, "metastasis", "bound", delta).items()}
-    blood = {m: v * n_inj for m, v in vessel_decays_per_um(result, "metastasis", "blood", delta).items()}
+    bound = vessel_decays_per_um(result, "metastasis", "bound", delta)
+    blood = vessel_decays_per_um(result, "metastasis", "blood", delta)
     free_per_um3 = {
         m: float(result.compartment_tia_Bq_s.get(("metastasis", "free", m), 0.0))
         / result.region_mass_g["metastasis"]
         / UM3_PER_G
-        * n_inj
         for m in result.members
     }
     groups = ("alpha", "electron", "photon")
@@ -236,6 +243,7 @@ def run(ctx: Context) -> MicroResult:
         lattice_mean_electron_dose_Gy=lat_mean_e,
         bands=tuple(DoseBand(*row) for row in band_rows),
         monte_carlo=mc["data"] if mc is not None else None,
+        perivascular_cuff=mc["cuff"] if mc is not None else {},
         tables=tuple(tables),
         notes=tuple(notes),
     )
@@ -286,8 +294,12 @@ def _hit_statistics(ctx: Context, bound: dict[str, float], r_min: float) -> dict
         seed=sc.study.seed,  # the cuff's cell packing is anatomy, as the phantom (stage_ebrt.build_phantom)
     )
     geometry = md.MicroGeometry(cells, capillaries=(cap,), material=g.material)
-    # Daughters retained on the vessel: bound decays of each member relative to the parent's.
-    retained = {m: min(1.0, n / per_um) for m, n in bound.items() if m != parent and n > 0}
+    # Daughters retained on the vessel: conditional on their parent having decayed there (the walker
+    # applies the branching fractions itself).
+    from brainrit.dosimetry.perivascular import conditional_retention, cuff_alpha_dose
+    from brainrit.dosimetry.vascular import dose_at_points
+
+    retained = conditional_retention(parent, bound)
     source = md.Source("endothelial_surface", nuclide=parent, retained=retained)
     scale = np.geomspace(*sc.outputs.activity_scan_range, 5)
     a0 = sc.injected_activity_MBq * sc.administration.injections
@@ -325,13 +337,49 @@ def _hit_statistics(ctx: Context, bound: dict[str, float], r_min: float) -> dict
             for r in rows
         ),
     )
+    # One perivascular dose: the same decays through the analytic model, on the same cells and as the
+    # area-weighted cuff mean the therapeutic window uses, plus the healthy-brain background.
+    analytic_cells = 0.0
+    for m, n in bound.items():
+        if n > 0:
+            d = dose_at_points(
+                m, cells.centres_um, [cap], source="surface", nucleus_radius_um=g.nucleus_radius_um,
+                material=g.material, chain=False,
+            )  # fmt: skip
+            analytic_cells += n * float(np.mean(d.by_group()["alpha"]))
+    cuff = cuff_alpha_dose(
+        bound, lumen_radius_um=g.capillary_lumen_radius_um, wall_thickness_um=g.endothelium_thickness_um,
+        nucleus_radius_um=g.nucleus_radius_um, cuff_thickness_um=g.cuff_thickness_um, material=g.material,
+    )  # fmt: skip
+    near = min(
+        rows, key=lambda r: abs(math.log(r["activity_MBq"] / a0)) if r["activity_MBq"] > 0 else math.inf
+    )
+    mc_at_a0 = near["mean_z_Gy"] * a0 / near["activity_MBq"]
+    dos = ctx.get(DosimetryResult)
+    background = float(dos.dose_Gy["brain"].alpha) if dos is not None else 0.0
+    cuff_data = {
+        "monte_carlo_vessel_alpha_Gy": mc_at_a0,
+        "monte_carlo_decays": float(near["n_decays"]),
+        "analytic_vessel_alpha_Gy_same_cells": analytic_cells,
+        "analytic_cuff_mean_vessel_alpha_Gy": cuff.vessel_alpha_Gy,
+        "background_alpha_Gy": background,
+        "perivascular_alpha_Gy": cuff.vessel_alpha_Gy + background,
+    }
     notes = [
         "Monte Carlo: straight CSDA α tracks (ASTAR) from the luminal surface; electrons added as the "
-        "analytic mean dose; daughters retained on the vessel in the proportion of the kinetics'"
-        " bound decays.",
+        "analytic mean dose; daughters retained on the vessel with the conditional retention of the "
+        "kinetics' bound decays (brainrit.dosimetry.perivascular.conditional_retention).",
+        f"One perivascular dose at the administered activity: vessel-bound α {mc_at_a0:.3g} Gy (Monte Carlo, "
+        f"{near['n_decays']:.0f} decays on the {CAPILLARY_LENGTH_UM:g} µm capillary: Poisson noise "
+        f"≈ {100 / math.sqrt(max(near['n_decays'], 1)):.0f} %) vs {analytic_cells:.3g} Gy (analytic, "
+        f"same cells and decays); area-weighted cuff mean {cuff.vessel_alpha_Gy:.3g} Gy (infinite vessel; "
+        f"what the window uses) + healthy-brain α background {background:.3g} Gy = "
+        f"{cuff.vessel_alpha_Gy + background:.3g} Gy. The lumen's circulating activity is part of that "
+        "background (brain blood pool), and the "
+        "metastasis-region uniform dose is not added to a cuff.",
         f"Cell-by-cell TCP of the cuff uses survival exp(−z/z₀) with z₀ = {sc.radiobiology.z0_Gy:g} Gy.",
     ]
     data = HitStatistics(
         n_cells=len(cells.centres_um), capillary_length_um=CAPILLARY_LENGTH_UM, rows=tuple(rows)
     )
-    return {"data": data, "table": table, "notes": notes}
+    return {"data": data, "table": table, "notes": notes, "cuff": cuff_data}

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -34,7 +34,7 @@ from brainrit.pipeline.stage_rit_outcomes import RitOutcomesResult
 if TYPE_CHECKING:
     from brainrit.disease import DiseaseCourse, RITDose, Treatments, VirtualPatients, WindowResult
 
-__all__ = ["TherapeuticWindowResult"]
+__all__ = ["DiseaseSetup", "TherapeuticWindowResult", "disease_setup"]
 
 N_TIMES = 41
 
@@ -70,6 +70,10 @@ class TherapeuticWindowResult(StageResult):
     wbrt_ntcp : float
         Brain-necrosis NTCP of the WBRT regimen.
     wbrt_ntcp_source : str
+    rit_cycles, rit_interval_d : int, float
+        RIT administrations and the days between them.
+    cognition_source : str
+        Where the cognition probabilities of WBRT and RIT come from.
         Where that NTCP comes from.
     window : brainrit.disease.WindowResult
         The curves per policy; in results.json as its ``as_dict()`` under ``window``.
@@ -102,6 +106,9 @@ class TherapeuticWindowResult(StageResult):
     wbrt_regimen: Mapping[str, Any]
     wbrt_ntcp: float
     wbrt_ntcp_source: str
+    rit_cycles: int
+    rit_interval_d: float
+    cognition_source: str
     window: WindowResult = memory_field()
     rit_dose: RITDose = memory_field()
     course: DiseaseCourse = memory_field()
@@ -157,18 +164,66 @@ def vessel_alpha_fraction(kin: KineticsStageResult, dos: DosimetryResult) -> flo
     return on_vessel / total if total > 0 else 1.0
 
 
-def run(ctx: Context) -> TherapeuticWindowResult:
-    """Therapeutic-window curves of every policy from the upstream doses and the disease course."""
+@dataclass(frozen=True)
+class DiseaseSetup:
+    """What the window (and the comparison's burden endpoint) needs: per-cycle RIT cell survival, WBRT and
+    SRS models, the disease course, the treatments with RIT cycles and cognition, and the virtual
+    patients (drawn from the scenario seed's window stream).
+
+    Examples
+    --------
+    >>> from brainrit.pipeline.runner import run_scenario
+    >>> from brainrit.scenario import builtin_scenario
+    >>> r = run_scenario(builtin_scenario("mouse-vcam1-pb212"), stages=["radionuclide", "kinetics",
+    ...                  "dosimetry", "rit_outcomes", "window"])
+    >>> r.stages["window"].treatments.rit_cycles
+    1
+    """
+
+    rit: RITDose
+    wbrt_name: str
+    wbrt_dose_Gy: float
+    wbrt_fractions: int
+    wbrt_ntcp_source: str
+    cognition_source: str
+    vessel_fraction: float
+    course: DiseaseCourse
+    treatments: Treatments
+    patients: VirtualPatients
+
+
+def disease_setup(ctx: Context) -> DiseaseSetup:
+    """Build the RIT survival (one cycle), WBRT/SRS models, course, treatments and patients of ``ctx``.
+
+    RIT per cycle: the course's mean doses divided by the number of injections (exact for linear kinetics;
+    for saturable binding the cycles differ and this is their mean). The perivascular cuff receives the
+    antigen-bound decays per µm of vessel of one cycle plus the healthy-brain α dose
+    (:mod:`brainrit.dosimetry.perivascular`). Cognition: the external-beam stage's "P cognitive (V55)" of
+    the WBRT arm and the same Okoukoni V55 model for RIT (V55 = 100 % if the hippocampal EQD2 ≥ 55 Gy);
+    0 when the external-beam stage did not run (said in the notes).
+
+    Examples
+    --------
+    >>> from brainrit.pipeline.core import Context
+    >>> from brainrit.pipeline.runner import run_scenario
+    >>> from brainrit.scenario import builtin_scenario
+    >>> sc = builtin_scenario("mouse-vcam1-pb212")
+    >>> r = run_scenario(sc, stages=["radionuclide", "kinetics", "dosimetry", "rit_outcomes"])
+    >>> ctx = Context(sc, r.seed, results=dict(r.stages))
+    >>> disease_setup(ctx).course.horizon_d
+    40.0
+    """
     kin = ctx.require(KineticsStageResult)
     dos = ctx.require(DosimetryResult)
     rit_out = ctx.require(RitOutcomesResult)
     import brainrit.disease as dz
-    from brainrit.radiobiology import probability
+    from brainrit.dosimetry.perivascular import vessel_decays_per_um
 
     sc = ctx.scenario
     rb = sc.radiobiology
     mg = sc.microgeometry
     species = sc.study.species
+    n_cyc = kin.injections
     met = dos.dose_Gy["metastasis"]
     brain = dos.dose_Gy["brain"]
     z1 = float(rit_out.z1_Gy)
@@ -180,14 +235,15 @@ def run(ctx: Context) -> TherapeuticWindowResult:
     common = dict(
         z1_Gy=z1, z0_Gy=rb.z0_Gy, alpha_per_Gy=alpha, alpha_beta_Gy=ab, ntcp=ntcp_rit, g_factor=g_t,
     )  # fmt: skip
-    notes: list[str] = []
     f_vessel = vessel_alpha_fraction(kin, dos)
+    bound = vessel_decays_per_um(kin.solution, "metastasis", "bound", mg.intercapillary_distance_um)
     rit = dz.rit_dose_from_vascular(
-        sc.radiopharmaceutical.nuclide, met.alpha, met.electron, brain.alpha, brain.electron,
+        sc.radiopharmaceutical.nuclide, met.alpha / n_cyc, met.electron / n_cyc, brain.alpha / n_cyc,
+        brain.electron / n_cyc,
         lumen_radius_um=mg.capillary_lumen_radius_um, wall_thickness_um=mg.endothelium_thickness_um,
         nucleus_radius_um=mg.nucleus_radius_um, cuff_thickness_um=mg.cuff_thickness_um,
         intercapillary_distance_um=mg.intercapillary_distance_um, material=mg.material,
-        vessel_fraction=f_vessel, **common,
+        vessel_fraction=f_vessel, cuff_decays_per_um={m: v / n_cyc for m, v in bound.items()}, **common,
     )  # fmt: skip
     wbrt_D, wbrt_n, wbrt_name = _wbrt_regimen(sc)
     wbrt = dz.wbrt_outcome(
@@ -201,6 +257,19 @@ def run(ctx: Context) -> TherapeuticWindowResult:
     if isinstance(ntcp_arm, float):
         wbrt = replace(wbrt, ntcp=ntcp_arm)
         wbrt_ntcp_source = f"external-beam stage, arm {wbrt_name!r} (phantom dose distribution)"
+    cog_arm = arm_out.get("P cognitive") if arm_out is not None else None
+    if cog_arm is not None and math.isfinite(float(cog_arm)):
+        wbrt_cog = float(cog_arm)
+        rit_cog = float(rit_out.p_cognitive)
+        cognition_source = (
+            f"calibrated cognition model: WBRT from the external-beam stage (arm {wbrt_name!r}), RIT from "
+            f"the RIT-outcome stage (hippocampal EQD2 {float(rit_out.hippocampus_d40_eqd2_Gy):.3g} Gy)"
+        )
+    else:
+        wbrt_cog, rit_cog = 0.0, float(rit_out.p_cognitive)
+        cognition_source = (
+            "RIT from the RIT-outcome stage; WBRT not modelled (the external-beam stage did not run): 0"
+        )
     srs = dz.SRSModel(alpha, ab, _gradient_index(sc))
     n_lesions = sum(les.count for les in sc.lesions) or None
     ds = sc.disease
@@ -217,10 +286,32 @@ def run(ctx: Context) -> TherapeuticWindowResult:
         growth_cv=ds.growth_cv,
     )
     clonogen_fraction = om.clonogenic_fraction
-    tr = dz.Treatments(rit, wbrt, srs, clonogen_fraction)
-    times = np.linspace(course.seeding.start_d, course.horizon_d, N_TIMES)
+    tr = dz.Treatments(
+        rit, wbrt, srs, clonogen_fraction, rit_cycles=n_cyc, rit_interval_d=kin.interval_h / 24.0,
+        wbrt_cognition=wbrt_cog, rit_cognition=rit_cog,
+    )  # fmt: skip
     seq = np.random.SeedSequence([ctx.seed, 10])  # stage-specific stream of the scenario seed
     patients = dz.sample_patients(course, ds.n_patients, seq)
+    return DiseaseSetup(
+        rit, wbrt_name, wbrt_D, wbrt_n, wbrt_ntcp_source, cognition_source, f_vessel, course, tr, patients
+    )
+
+
+def run(ctx: Context) -> TherapeuticWindowResult:
+    """Therapeutic-window curves of every policy from the upstream doses and the disease course."""
+    import brainrit.disease as dz
+    from brainrit.radiobiology import probability
+
+    sc = ctx.scenario
+    species = sc.study.species
+    ds = sc.disease
+    setup = disease_setup(ctx)
+    rit, tr, course, patients = setup.rit, setup.treatments, setup.course, setup.patients
+    wbrt, f_vessel = tr.wbrt, setup.vessel_fraction
+    wbrt_D, wbrt_n, wbrt_name = setup.wbrt_dose_Gy, setup.wbrt_fractions, setup.wbrt_name
+    wbrt_ntcp_source = setup.wbrt_ntcp_source
+    notes: list[str] = []
+    times = np.linspace(course.seeding.start_d, course.horizon_d, N_TIMES)
     w = dz.therapeutic_window(course, tr, times, patients=patients)
 
     rows = []
@@ -245,8 +336,15 @@ def run(ctx: Context) -> TherapeuticWindowResult:
         + ", ".join(f"{k} {v:.3g} Gy" for k, v in rit.mean_alpha_dose_Gy.items())
         + "; cells with no α hit expected: "
         + ", ".join(f"{k} {v:.2g}" for k, v in rit.unhit_fraction.items())
-        + f". {100 * f_vessel:.3g} % of the metastasis α energy comes from activity on its vessels "
-        "(distributed by the vessel geometry), the rest is added uniformly.",
+        + f". Spheroid: {100 * f_vessel:.3g} % of the metastasis α energy comes from activity on its "
+        "vessels (distributed by the vessel lattice), the rest is added uniformly. Perivascular cuff: its "
+        "capillary's antigen-bound decays plus the healthy-brain α dose (the Monte Carlo's decays).",
+        f"RIT in {tr.rit_cycles} cycle(s)"
+        + (f" {tr.rit_interval_d:.3g} days apart" if tr.rit_cycles > 1 else "")
+        + "; 'RIT at VCAM-1 detection' starts the course when VCAM-1 MRI first sees a lesion of the "
+        f"patient. VCAM-1 MRI sees a patient's first lesion a median {w.lead_time_d['median']:.3g} days "
+        "before contrast MRI.",
+        f"Cognition: {setup.cognition_source}.",
         f"{ds.n_patients} virtual patients (seed {ctx.seed}), {course.seeding.expected_count:g} lesions "
         f"expected per patient, seeded on days {course.seeding.start_d:g}–{course.seeding.end_d:g}; "
         f"outcome at day {course.horizon_d:.4g}. Lesions seeded after a treatment count as uncontrolled.",
@@ -270,7 +368,7 @@ def run(ctx: Context) -> TherapeuticWindowResult:
         horizon_d=course.horizon_d,
         modalities_n50_cells={k: m.n50_cells for k, m in course.modalities.items()},
         median_detection_day_from_seeding=det,
-        clonogen_fraction=clonogen_fraction,
+        clonogen_fraction=tr.clonogen_fraction,
         rit_dose_source=rit.source,
         rit_vessel_alpha_fraction=f_vessel,
         rit_cell_survival={
@@ -283,6 +381,9 @@ def run(ctx: Context) -> TherapeuticWindowResult:
         wbrt_regimen={"name": wbrt_name, "dose_Gy": wbrt_D, "n_fractions": wbrt_n},
         wbrt_ntcp=wbrt.ntcp,
         wbrt_ntcp_source=wbrt_ntcp_source,
+        rit_cycles=tr.rit_cycles,
+        rit_interval_d=tr.rit_interval_d,
+        cognition_source=setup.cognition_source,
         window=w,
         rit_dose=rit,
         course=course,
