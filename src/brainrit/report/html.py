@@ -157,6 +157,10 @@ def render_report(result: Any) -> str:
     lead_keys, evidence_keys = section_order(result.stages)
     lead = [_section(result.stages[k], result.scenario) for k in lead_keys]
     evidence = [_section(result.stages[k], result.scenario) for k in evidence_keys]
+    from brainrit.report.key_results import COLUMNS as KEY_COLUMNS
+    from brainrit.report.key_results import key_results
+
+    key = key_results(result)
     sc = result.scenario
     template = env.get_template("report.html.j2")
     return template.render(
@@ -173,6 +177,9 @@ def render_report(result: Any) -> str:
         scenario_json=json.dumps(sc.model_dump(mode="json"), indent=2, ensure_ascii=False),
         provenance_json=json.dumps(to_jsonable(provenance_dict(result)), indent=2, ensure_ascii=False),
         validation=_validation_summary(),
+        key=key,
+        key_columns=KEY_COLUMNS,
+        key_figure_b64=base64.b64encode(key.figure.png).decode("ascii") if key.figure is not None else None,
     )
 
 
