@@ -69,6 +69,16 @@ def _groups(model: Any, scale: float) -> tuple[float | None, float | None, float
     return vis, hid, (1.0 if vis is None else vis) * (1.0 if hid is None else hid)
 
 
+def _regimen(arm: Any) -> str:
+    """The arm's dose in words (RTOG 90-05 by diameter when an SRS arm gives no dose)."""
+    d, n = getattr(arm, "dose_Gy", None), getattr(arm, "n_fractions", None)
+    if arm.type == "wbrt+srs":
+        return f"WBRT {arm.wbrt_dose_Gy:g} Gy/{arm.wbrt_fractions} fx + SRS"
+    if d is None:
+        return "RTOG 90-05 dose by diameter" if arm.type == "srs" else arm.type.upper()
+    return f"{d:g} Gy/{n} fx" if n is not None else f"{d:g} Gy"
+
+
 def _pct(p: float | None) -> str:
     if p is None:
         return "– (no such lesions)"
@@ -150,11 +160,7 @@ def key_results(result: Any) -> KeyResults:
             if arm.type == "rit" or arm.name not in comp.arms:
                 continue
             m = comp.arms[arm.name]
-            dose = (
-                f"{arm.dose_Gy:g} Gy/{arm.n_fractions} fx"
-                if hasattr(arm, "dose_Gy") and hasattr(arm, "n_fractions")
-                else arm.type.upper()
-            )
+            dose = _regimen(arm)
             treated, all_ = m.get("TCP"), m.get("TCP all lesions")
             rows.append(
                 (arm.name, dose, treated, None, all_, m.get("NTCP necrosis"), m.get("hippocampi D40 EQD2"),
