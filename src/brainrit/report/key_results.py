@@ -58,15 +58,9 @@ def _ok(result: Any, key: str) -> Any:
 
 def _groups(model: Any, scale: float) -> tuple[float | None, float | None, float]:
     """TCP of the visible lesions, of the hidden ones (None if the scenario has none) and of all, at
-    ``scale`` × the administered activity."""
-    _, per = model.tcp(scale)
-    vis = hid = None
-    for p, n, v in zip(per, model.lesion_counts, model.visible or (True,) * len(per), strict=True):
-        if v:
-            vis = (1.0 if vis is None else vis) * p**n
-        else:
-            hid = (1.0 if hid is None else hid) * p**n
-    return vis, hid, (1.0 if vis is None else vis) * (1.0 if hid is None else hid)
+    ``scale`` × the administered activity (the RIT-outcome model's classes)."""
+    c = model.tcp_classes(scale)
+    return c["visible"], c["micrometastases"], float(c["all"])
 
 
 def _regimen(arm: Any) -> str:
