@@ -54,7 +54,7 @@ def test_activity_per_kg_uses_body_mass():
             BASE.replace('"mouse"', '"rat"'),
             r"study\.species: must be 'mouse' or 'human', got 'rat' \(line 4\)",
         ),
-        (BASE.replace("0.5", '"lots"'), r"administration\.activity_MBq: must be a valid number"),
+        (BASE.replace("0.5", '"lots"'), r"administration\.activity_MBq: must be a number"),
         (BASE + '[radiopharmaceutical]\nnuclide = "Pb-2122"\n', r"radiopharmaceutical\.nuclide: .*Pb-2122"),
         (
             BASE + "[[arms]]\nname = 'a'\ntype = 'wbrt'\n[[arms]]\nname = 'b'\ntype = 'wbrt'\ndose_Gy = -3\n",
@@ -107,7 +107,7 @@ def test_activity_accepts_exactly_positive_finite(x):
         "0.5",
         repr(x) if x == x and abs(x) != float("inf") else ("nan" if x != x else ("inf" if x > 0 else "-inf")),
     )
-    if x > 0 and x != float("inf"):
+    if 0 < x <= 1e5:  # MAX_ACTIVITY_MBQ
         assert loads(text).administration.activity_MBq == x
     else:
         with pytest.raises(ScenarioError, match=r"administration\.activity_MBq"):

@@ -45,9 +45,9 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator
 
 __all__ = ["DESIGNS", "DISTRIBUTIONS", "DistributionSpec", "SweepSection", "parse_distribution", "parse_vary"]
 
@@ -216,15 +216,17 @@ class SweepSection(BaseModel):
         description="random (Monte Carlo), lhs (Latin hypercube; McKay 1979), sobol (Saltelli 2010 "
         "A/B/AB design, N(d+2) runs), grid (full factorial), oat (one at a time).",
     )
-    samples: int = Field(
+    samples: Annotated[int, Strict()] = Field(
         64,
         ge=1,
         le=10_000_000,
         description="Samples (random, lhs); base samples N (sobol: N(d+2) runs); levels per "
         "non-grid parameter (grid, oat).",
     )
-    seed: int | None = Field(None, ge=0, description="Base seed of the sweep (default: study.seed).")
-    chunk_size: int | None = Field(
+    seed: Annotated[int, Strict()] | None = Field(
+        None, ge=0, le=2**63 - 1, description="Base seed of the sweep (default: study.seed)."
+    )
+    chunk_size: Annotated[int, Strict()] | None = Field(
         None, ge=1, le=100_000, description="Samples per Dask task (default: chosen from the sample count)."
     )
     stages: list[str] | None = Field(
@@ -235,7 +237,9 @@ class SweepSection(BaseModel):
         description="Outcome columns stage.path (e.g. rit_outcomes.p_plus; a prefix selects every "
         "scalar below it); default: the brainrit.sweep default list.",
     )
-    workers: int | None = Field(None, ge=1, le=1024, description="Local Dask workers (default: CPU count).")
+    workers: Annotated[int, Strict()] | None = Field(
+        None, ge=1, le=1024, description="Local Dask workers (default: CPU count)."
+    )
     scheduler: str | None = Field(
         None, description="Address of an existing Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: local)."
     )
