@@ -28,6 +28,7 @@ from brainrit.errors import InputError
 
 __all__ = [
     "array_finite",
+    "broadcastable",
     "choice",
     "close_matches",
     "finite",
@@ -282,3 +283,22 @@ def voxel_spacing_mm(voxel_mm: Any, ndim: int = 3, field: str = "voxel_mm") -> t
     if arr.shape != (ndim,) or not np.all(np.isfinite(arr)) or np.any(arr <= 0):
         raise InputError(field, voxel_mm, allowed)
     return tuple(float(v) for v in arr)
+
+
+def broadcastable(**arrays: Any) -> tuple[int, ...]:
+    """The common broadcast shape of named arrays; raise naming them and their shapes if there is none.
+
+    Examples
+    --------
+    >>> broadcastable(dose_Gy=np.ones(3), volume_cm3=2.0)
+    (3,)
+    >>> broadcastable(dose_Gy=np.ones(3), n_fractions=np.ones(2))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    brainrit.errors.InputError: dose_Gy: must be arrays of one shape or scalars, got 'shapes ...'
+    """
+    try:
+        return tuple(np.broadcast_shapes(*(np.shape(a) for a in arrays.values())))
+    except ValueError:
+        shapes = ", ".join(f"{k} {np.shape(a)}" for k, a in arrays.items())
+        raise InputError(next(iter(arrays)), f"shapes {shapes}", "arrays of one shape or scalars") from None

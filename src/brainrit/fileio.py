@@ -14,6 +14,11 @@ Three rules hold for everything brainrit writes:
 Text cells of a CSV file that a spreadsheet would execute as a formula (starting with ``=``, ``+``,
 ``-``, ``@``, a tab or a carriage return) are prefixed with ``'`` (OWASP, "CSV Injection").
 
+For the file readers: :func:`header_numbers` reads a numeric header attribute (DICOM) as finite
+numbers or raises :class:`~brainrit.errors.DataError` naming the file and the attribute;
+:func:`check_voxel_budget` refuses an image whose header declares more voxels than
+:data:`MAX_IMAGE_VOXELS` before its pixel data are read; :func:`finite_image` refuses NaN/inf data.
+
 Examples
 --------
 >>> import tempfile, pathlib
@@ -41,18 +46,22 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from brainrit.errors import OutputError
+from brainrit.errors import DataError, OutputError
 
 __all__ = [
     "MARKER_NAME",
+    "MAX_IMAGE_VOXELS",
     "atomic_write",
     "atomic_write_bytes",
     "atomic_write_text",
     "check_output_folder",
+    "check_voxel_budget",
     "cleanup_stale",
     "csv_safe_cell",
     "csv_safe_row",
     "discard_staging_folder",
+    "finite_image",
+    "header_numbers",
     "make_staging_folder",
     "publish_output_folder",
 ]
@@ -62,6 +71,8 @@ MARKER_NAME = ".brainrit-output"
 _MARKER_KIND = "brainrit output folder"
 _NAME_MAX_FALLBACK = 255
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Largest image a reader accepts, voxels (1.2 GB as float64; a 512 x 512 x 500 CT has 1.3e8).
+MAX_IMAGE_VOXELS = 150_000_000
 
 
 # ----------------------------------------------------------------------------------------- names
@@ -533,3 +544,105 @@ def cleanup_stale(target: str | os.PathLike[str]) -> list[Path]:
         if _remove_listed(folder, marker):
             removed.append(folder)
     return removed
+
+
+# ------------------------------------------------------------------------------------- readers
+
+
+def _short(value: Any, limit: int = 40) -> str:
+    text = " ".join(repr(value).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def header_numbers(
+    ds: Any,
+    keyword: str,
+    *,
+    where: str,
+    count: int | None = None,
+    positive: bool = False,
+    default: Iterable[float] | float | None = None,
+) -> Any:
+    """Attribute ``keyword`` of a DICOM dataset as a float ndarray of finite numbers.
+
+    Raises :class:`~brainrit.errors.DataError` ``"{where}: {keyword} ..."`` when it is missing (and
+    no ``default``), not numeric (a malformed DS), not ``count`` values, not finite, or not > 0
+    with ``positive``.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> ds = {"PixelSpacing": ["0.5", "0.5"]}
+    >>> header_numbers(ds, "PixelSpacing", where="rd.dcm", count=2, positive=True).tolist()
+    [0.5, 0.5]
+    >>> header_numbers({"PixelSpacing": ["0.5", "abc"]}, "PixelSpacing", where="rd.dcm")
+    Traceback (most recent call last):
+    ...
+    brainrit.errors.DataError: rd.dcm: PixelSpacing must be numbers, got ['0.5', 'abc']
+    """
+    import numpy as np
+
+    try:
+        raw = ds[keyword] if keyword in ds else None
+        raw = getattr(raw, "value", raw)
+    except Exception as exc:  # pydicom raises on some malformed elements
+        raise DataError(f"{where}: {keyword} cannot be read ({type(exc).__name__})") from None
+    if raw is None or (isinstance(raw, str | bytes) and not str(raw).strip()):
+        if default is None:
+            raise DataError(f"{where}: {keyword} is missing")
+        return np.atleast_1d(np.asarray(default, dtype=float))
+    items = [raw] if isinstance(raw, str | bytes | int | float) else list(raw)
+    try:
+        values = np.asarray([float(v) for v in items], dtype=float)
+    except (TypeError, ValueError):
+        raise DataError(f"{where}: {keyword} must be numbers, got {_short(items)}") from None
+    if count is not None and values.size != count:
+        raise DataError(f"{where}: {keyword} must have {count} values, got {values.size}")
+    if not np.all(np.isfinite(values)):
+        raise DataError(f"{where}: {keyword} must be finite numbers, got {_short(values.tolist())}")
+    if positive and np.any(values <= 0):
+        raise DataError(f"{where}: {keyword} must be > 0, got {_short(values.tolist())}")
+    return values
+
+
+def check_voxel_budget(shape: Iterable[int], *, where: str, limit: int = MAX_IMAGE_VOXELS) -> None:
+    """Refuse an image whose declared shape exceeds ``limit`` voxels (call before reading pixels).
+
+    Examples
+    --------
+    >>> check_voxel_budget((1000, 1000, 1000), where="big.nii.gz")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    brainrit.errors.DataError: big.nii.gz: the header declares 1000 x 1000 x 1000 = 1e+09 voxels ...
+    """
+    dims = [int(n) for n in shape]
+    if any(n < 1 for n in dims):
+        raise DataError(f"{where}: the header declares an empty or negative shape {tuple(dims)}")
+    n = math.prod(dims)
+    if n > limit:
+        raise DataError(
+            f"{where}: the header declares {' x '.join(map(str, dims))} = {n:.3g} voxels (would need "
+            f"{8 * n / 1e9:.1f} GB as float64); at most {limit:,} are read"
+        )
+
+
+def finite_image(data: Any, *, where: str, what: str = "image") -> None:
+    """Refuse image data with NaN or infinite values, giving their count and the first index.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> finite_image(np.array([[1.0, np.nan]]), where="x.nii")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    brainrit.errors.DataError: x.nii: the image holds 1 NaN or infinite value(s) (first at index (0, 1)); ...
+    """
+    import numpy as np
+
+    bad = ~np.isfinite(data)
+    if np.any(bad):
+        first = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise DataError(
+            f"{where}: the {what} holds {int(bad.sum())} NaN or infinite value(s) (first at index {first}); "
+            "only finite values are accepted"
+        )

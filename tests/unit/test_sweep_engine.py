@@ -102,7 +102,7 @@ def test_invalid_and_failed_samples_are_kept_and_counted(client, sc, tmp_path):
     run_sweep(sc, plan, out, client=client, evaluate=Ishigami(fail_above=1.0), outcomes=["ishigami.y"])
     _, table = read_results(out)
     status = np.asarray(table.column("status").to_pylist())
-    neg = plan.values[:, 0] <= 0
+    neg = plan.values[:, 0] < 1.0  # rbe_alpha must be >= 1 (scenario schema)
     assert np.all(status[neg] == "invalid")
     assert set(status[~neg]) <= {"ok", "failed"} and "failed" in status
     y = table.column("ishigami.y").to_numpy()

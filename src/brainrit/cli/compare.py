@@ -45,6 +45,7 @@ def compare_nuclides_cmd(
     from brainrit.dosimetry.perivascular import per_injected_activity
     from brainrit.dosimetry.vascular import compare_nuclides
 
+    _check_outputs(csv_path, plot_path)
     rows = compare_nuclides(
         nuclides or None,
         source=source,
@@ -143,47 +144,26 @@ def _print(rows) -> None:
     Console().print(t)
 
 
-def _atomic_target(path: str):
-    import os
-    import tempfile
-    from pathlib import Path
-
-    from brainrit.errors import OutputError
-
-    p = Path(path)
-    folder = p.parent if str(p.parent) else Path(".")
-    if not folder.is_dir():
-        raise OutputError(f"--csv/--plot: folder {str(folder)!r} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{p.name}.", suffix=p.suffix)
-    os.close(fd)
-    return p, Path(tmp)
-
-
 def _write_csv(rows, path: str, injected=None) -> None:
     import csv
-    import os
+    import io
 
-    p, tmp = _atomic_target(path)
-    try:
-        with tmp.open("w", newline="", encoding="utf-8") as fh:
-            fh.write(
-                "# brainrit compare-nuclides: mean nucleus dose, Gy per decay per um of labelled capillary\n"
-            )
-            w = csv.writer(fh)
-            extra = ("injected_alpha_Gy", "injected_total_Gy") if injected else ()
-            w.writerow(_COLUMNS + extra)
-            for r in rows:
-                values = [
-                    getattr(r, c) if isinstance(getattr(r, c), str) else f"{getattr(r, c):.6e}"
-                    for c in _COLUMNS
-                ]
-                if injected:
-                    d = injected.get((r.nuclide, r.band), {"alpha_Gy": 0.0, "total_Gy": 0.0})
-                    values += [f"{d['alpha_Gy']:.6e}", f"{d['total_Gy']:.6e}"]
-                w.writerow(values)
-        os.replace(tmp, p)
-    finally:
-        tmp.unlink(missing_ok=True)
+    from brainrit.fileio import atomic_write_text, csv_safe_row
+
+    buf = io.StringIO()
+    buf.write("# brainrit compare-nuclides: mean nucleus dose, Gy per decay per um of labelled capillary\n")
+    w = csv.writer(buf)
+    extra = ("injected_alpha_Gy", "injected_total_Gy") if injected else ()
+    w.writerow(_COLUMNS + extra)
+    for r in rows:
+        values = [
+            getattr(r, c) if isinstance(getattr(r, c), str) else f"{getattr(r, c):.6e}" for c in _COLUMNS
+        ]
+        if injected:
+            d = injected.get((r.nuclide, r.band), {"alpha_Gy": 0.0, "total_Gy": 0.0})
+            values += [f"{d['alpha_Gy']:.6e}", f"{d['total_Gy']:.6e}"]
+        w.writerow(csv_safe_row(values))
+    atomic_write_text(path, buf.getvalue(), what="--csv")
 
 
 def _band_label(band: str) -> str:
@@ -193,18 +173,53 @@ def _band_label(band: str) -> str:
 
 
 def _plot(rows, path: str) -> None:
-    import os
-
     import matplotlib.pyplot as plt
 
+    from brainrit.fileio import atomic_write
+
+    fmt = _plot_format(path)
     fig = plot_figure(rows)
-    p, tmp = _atomic_target(path)
     try:
-        fig.savefig(tmp, format=p.suffix.lstrip(".") or "png", dpi=120)
-        os.replace(tmp, p)
+        atomic_write(path, lambda tmp: fig.savefig(tmp, format=fmt, dpi=120), what="--plot")
     finally:
         plt.close(fig)
-        tmp.unlink(missing_ok=True)
+
+
+def _plot_format(path: str) -> str:
+    """The matplotlib format of ``path`` from its suffix (png when none); OutputError if unsupported."""
+    from pathlib import Path
+
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    from brainrit.errors import OutputError
+
+    fmt = Path(path).suffix.lstrip(".").lower() or "png"
+    supported = FigureCanvasBase.get_supported_filetypes()
+    if fmt not in supported:
+        allowed = ", ".join(f".{k}" for k in sorted(supported))
+        raise OutputError(f"--plot: unknown image format {fmt!r} of {path!r}; use one of {allowed}")
+    return fmt
+
+
+def _check_outputs(csv_path: str | None, plot_path: str | None) -> None:
+    """Fail before the computation if an output file cannot be written."""
+    from pathlib import Path
+
+    from brainrit.errors import OutputError
+
+    for what, path in (("--csv", csv_path), ("--plot", plot_path)):
+        if not path:
+            continue
+        p = Path(path)
+        folder = p.parent if str(p.parent) else Path(".")
+        if not folder.is_dir():
+            raise OutputError(f"{what}: folder {str(folder)!r} does not exist")
+        if len(p.name.encode()) > 255:
+            raise OutputError(f"{what}: file name is {len(p.name.encode())} bytes; at most 255 are allowed")
+        if p.is_dir():
+            raise OutputError(f"{what}: {path!r} is a folder, not a file")
+    if plot_path:
+        _plot_format(plot_path)
 
 
 def plot_figure(rows):

@@ -83,7 +83,9 @@ def run_command(
     out: Path = typer.Option(
         ..., "--out", "-o", help="Output folder (created; must not exist unless --force)."
     ),
-    seed: int | None = typer.Option(None, "--seed", help="Override the scenario's seed."),
+    seed: int | None = typer.Option(
+        None, "--seed", min=0, max=2**63 - 1, help="Override the scenario's seed (an integer >= 0)."
+    ),
     force: bool = typer.Option(False, "--force", help="Replace an existing output folder."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress bars or summary."),
     as_json: bool = typer.Option(False, "--json", help="Print results.json to stdout."),

@@ -32,6 +32,7 @@ def sweep_command(
         None,
         "--samples",
         "-n",
+        min=1,
         help="Samples (random, lhs); base samples N for sobol (N(d+2) runs); "
         "levels per parameter (grid, oat).",
     ),
@@ -39,10 +40,14 @@ def sweep_command(
         None, "--design", help="random, lhs, sobol, grid or oat (default lhs)."
     ),
     scheduler: str | None = typer.Option(
-        None, "--scheduler", help="Address of an existing Dask scheduler (default: a local cluster)."
+        None,
+        "--scheduler",
+        help="Address of an existing Dask scheduler (default: a local cluster). Use only a scheduler and "
+        "workers you control: Dask moves tasks and results with pickle, so whoever runs them can run "
+        "code in this process and read your scenario.",
     ),
     workers: int | None = typer.Option(
-        None, "--workers", "-w", help="Local Dask workers (default: CPU count)."
+        None, "--workers", "-w", min=1, max=1024, help="Local Dask workers (default: CPU count)."
     ),
     resume: bool = typer.Option(
         False, "--resume", help="Continue the sweep in --out; finished chunks are kept."
@@ -55,15 +60,23 @@ def sweep_command(
         "--outcome",
         help="Outcome column or prefix stage.path (repeatable; default: the standard list).",
     ),
-    seed: int | None = typer.Option(None, "--seed", help="Base seed (default: sweep.seed, then study.seed)."),
-    chunk_size: int | None = typer.Option(None, "--chunk-size", help="Samples per Dask task."),
+    seed: int | None = typer.Option(
+        None, "--seed", min=0, max=2**63 - 1, help="Base seed (default: sweep.seed, then study.seed)."
+    ),
+    chunk_size: int | None = typer.Option(
+        None, "--chunk-size", min=1, max=100_000, help="Samples per Dask task."
+    ),
     primary: str | None = typer.Option(None, "--primary", help="Outcome of the tornado plot."),
     timeout_s: float = typer.Option(10.0, "--timeout", help="Seconds to wait for --scheduler."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress bar or summary."),
     as_json: bool = typer.Option(False, "--json", help="Print summary.json to stdout."),
 ) -> None:
     """Run a scenario over sampled parameters; write Parquet parts, summary.json, percentiles.csv and
-    sweep_report.html (tornado plot, sensitivity indices)."""
+    sweep_report.html (tornado plot, sensitivity indices).
+
+    Exits with status 1 when samples were invalid or failed (the count is printed; the outputs hold
+    the rest). A --scheduler must be trusted: Dask exchanges pickled data with it.
+    """
     from brainrit.scenario import load
     from brainrit.scenario.sweep_schema import SweepSection
     from brainrit.sweep.analysis import write_reports
@@ -99,12 +112,13 @@ def sweep_command(
             out,
             outcomes=outcome or section.outcomes,
             stages=_split(stages) or section.stages,
-            chunk_size=chunk_size or section.chunk_size,
+            chunk_size=chunk_size if chunk_size is not None else section.chunk_size,
             resume=resume,
             scheduler=scheduler or section.scheduler,
-            workers=workers or section.workers,
+            workers=workers if workers is not None else section.workers,
             connect_timeout_s=timeout_s,
             progress=not quiet and not as_json,
+            on_chunk=None if quiet or as_json else _Estimate(plan.n_runs),
         )
     except KeyboardInterrupt:
         from brainrit.errors import BrainritError
@@ -119,6 +133,49 @@ def sweep_command(
         typer.echo(json.dumps(summary, indent=1, ensure_ascii=False, default=str))
     elif not quiet:
         _print_summary(result, summary)
+    st = summary["status"]
+    if st["invalid"] or st["failed"]:
+        typer.echo(
+            f"error: {st['invalid'] + st['failed']} of {summary['n_done']} samples did not give results "
+            f"({st['invalid']} invalid, {st['failed']} failed; see summary.json errors)",
+            err=True,
+        )
+        raise typer.Exit(1)
+
+
+class _Estimate:
+    """After the first chunk of a multi-chunk sweep, print the estimated time of the whole sweep."""
+
+    def __init__(self, n_runs: int) -> None:
+        import time
+
+        self.n_runs = n_runs
+        self.t0 = time.perf_counter()
+        self.printed = False
+
+    def __call__(self, chunk: int, done: int, total: int) -> None:
+        import time
+
+        if self.printed or total <= 1 or done >= total:
+            return
+        self.printed = True
+        elapsed = time.perf_counter() - self.t0
+        left = elapsed / done * (total - done)
+        typer.echo(
+            f"sweep: {done} of {total} chunks in {_duration(elapsed)}; about {_duration(left)} to go "
+            f"for {self.n_runs:,} runs (estimate from the first chunk)",
+            err=True,
+        )
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 172_800:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86_400:.1f} days"
 
 
 def _print_summary(result, summary) -> None:

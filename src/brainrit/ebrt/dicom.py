@@ -44,7 +44,8 @@ import numpy as np
 
 from brainrit.checks import array_finite, choice
 from brainrit.ebrt.arms import Arm, ArmComponent
-from brainrit.errors import DataError, InputError, OutputError
+from brainrit.errors import BrainritError, DataError, InputError, OutputError
+from brainrit.fileio import check_voxel_budget, finite_image, header_numbers
 from brainrit.phantoms.geometry import check_grid
 
 __all__ = [
@@ -98,17 +99,17 @@ def _read(path: str | os.PathLike[str], modality: Sequence[str], stop_before_pix
         raise InputError("path", str(path), "an existing DICOM file")
     try:
         ds = pydicom.dcmread(p, stop_before_pixels=stop_before_pixels)
-    except (InvalidDicomError, OSError, ValueError, EOFError) as exc:
-        raise DataError(f"{p}: not a readable DICOM file ({exc})") from None
-    mod = str(getattr(ds, "Modality", ""))
+        mod = str(getattr(ds, "Modality", ""))
+    except (InvalidDicomError, OSError, ValueError, EOFError, KeyError, TypeError, AttributeError) as exc:
+        raise DataError(f"{p}: not a readable DICOM file ({type(exc).__name__}: {str(exc)[:120]})") from None
     if mod not in modality:
         raise DataError(f"{p}: Modality {mod!r} is not supported here; expected one of {list(modality)}")
     return ds
 
 
 def _axial(ds: Any, where: str) -> None:
-    iop = np.asarray(getattr(ds, "ImageOrientationPatient", []), dtype=float)
-    if iop.shape != (6,) or not np.allclose(iop, _AXIAL, atol=1e-4):
+    iop = header_numbers(ds, "ImageOrientationPatient", where=where, count=6)
+    if not np.allclose(iop, _AXIAL, atol=1e-4):
         raise DataError(
             f"{where}: ImageOrientationPatient {iop.tolist()} is not supported; only axial grids "
             f"(1, 0, 0, 0, 1, 0) can be imported"
@@ -125,26 +126,53 @@ def _uniform(values: np.ndarray, where: str) -> float:
 
 
 def read_rtdose(path: str | os.PathLike[str]) -> DoseGrid:
-    """Read an RTDOSE file; dose in Gy on its own grid (axes x, y, z, ascending)."""
+    """Read an RTDOSE file; dose in Gy on its own grid (axes x, y, z, ascending).
+
+    Raises :class:`~brainrit.errors.DataError` naming the file for a missing or malformed geometry
+    (PixelSpacing, ImagePositionPatient, GridFrameOffsetVector), a DoseGridScaling that is not a
+    finite number > 0, truncated pixel data, an image larger than
+    :data:`brainrit.fileio.MAX_IMAGE_VOXELS` (checked before the pixels are read), or doses that
+    are negative or not finite.
+    """
+    try:
+        return _read_rtdose(path)
+    except BrainritError:
+        raise
+    except Exception as exc:  # malformed elements that pydicom only parses on access
+        raise DataError(
+            f"{path}: not a readable RTDOSE file ({type(exc).__name__}: {str(exc)[:120]})"
+        ) from None
+
+
+def _read_rtdose(path: str | os.PathLike[str]) -> DoseGrid:
     ds = _read(path, ("RTDOSE",))
     _axial(ds, str(path))
     units = str(getattr(ds, "DoseUnits", "")).upper()
     if units != "GY":
         raise DataError(f"{path}: DoseUnits {units!r} is not supported (only 'GY')")
+    where = str(path)
+    try:
+        frames = int(getattr(ds, "NumberOfFrames", 1) or 1)
+        check_voxel_budget((int(ds.Rows), int(ds.Columns), frames), where=where)
+    except (AttributeError, TypeError, ValueError):
+        raise DataError(f"{path}: Rows, Columns or NumberOfFrames is missing or not a whole number") from None
+    scaling = float(
+        header_numbers(ds, "DoseGridScaling", where=where, count=1, positive=True, default=1.0)[0]
+    )
+    ipp = header_numbers(ds, "ImagePositionPatient", where=where, count=3)
+    dy, dx = (float(v) for v in header_numbers(ds, "PixelSpacing", where=where, count=2, positive=True))
     try:
         raw = ds.pixel_array.astype(float)
-    except Exception as exc:  # pydicom raises various errors for missing/compressed pixel data
-        raise DataError(f"{path}: cannot decode the dose pixel data ({exc})") from None
-    frames = int(getattr(ds, "NumberOfFrames", 1) or 1)
+    except Exception as exc:  # pydicom raises various errors for missing/compressed/truncated pixel data
+        raise DataError(
+            f"{path}: cannot decode the dose pixel data ({type(exc).__name__}: {str(exc)[:120]})"
+        ) from None
     if raw.ndim == 2:
         raw = raw[None]
     if raw.shape[0] != frames:
         raise DataError(f"{path}: NumberOfFrames {frames} does not match the pixel data {raw.shape}")
-    scaling = float(getattr(ds, "DoseGridScaling", 1.0))
-    ipp = np.asarray(ds.ImagePositionPatient, dtype=float)
-    dy, dx = (float(v) for v in ds.PixelSpacing)
     if frames > 1:
-        offsets = np.asarray(ds.GridFrameOffsetVector, dtype=float)
+        offsets = header_numbers(ds, "GridFrameOffsetVector", where=where)
         if offsets.size != frames:
             raise DataError(f"{path}: GridFrameOffsetVector has {offsets.size} values for {frames} frames")
         if abs(offsets[0]) > 1e-6:
@@ -153,8 +181,11 @@ def read_rtdose(path: str | os.PathLike[str]) -> DoseGrid:
             offsets = offsets - ipp[2]
         dz = _uniform(offsets, str(path))
     else:
-        dz = float(getattr(ds, "SliceThickness", 0) or 1.0)
+        dz = float(header_numbers(ds, "SliceThickness", where=where, count=1, default=1.0)[0]) or 1.0
     dose = np.transpose(raw, (2, 1, 0)) * scaling  # (frames, rows, cols) -> (x, y, z)
+    finite_image(dose, where=where, what="dose")
+    if np.any(dose < 0):
+        raise DataError(f"{path}: the dose holds negative values (min {float(dose.min()):.4g} Gy)")
     z0 = ipp[2]
     if dz < 0:
         dose = dose[:, :, ::-1]
@@ -183,22 +214,37 @@ def read_reference_geometry(
         _axial(ds, str(p))
         slices.append(ds)
     first = slices[0]
-    rows, cols = int(first.Rows), int(first.Columns)
-    spacing = tuple(float(v) for v in first.PixelSpacing)
+    try:
+        rows, cols = int(first.Rows), int(first.Columns)
+        for ds in slices[1:]:
+            int(ds.Rows), int(ds.Columns)
+    except (AttributeError, TypeError, ValueError):
+        raise DataError("reference series: Rows or Columns is missing or not a whole number") from None
+    spacing = tuple(
+        float(v) for v in header_numbers(first, "PixelSpacing", where=str(files[0]), count=2, positive=True)
+    )
     for_uid = str(getattr(first, "FrameOfReferenceUID", ""))
-    for ds in slices[1:]:
+    for p, ds in zip(files[1:], slices[1:], strict=True):
         if (int(ds.Rows), int(ds.Columns)) != (rows, cols) or tuple(
-            float(v) for v in ds.PixelSpacing
+            float(v) for v in header_numbers(ds, "PixelSpacing", where=str(p), count=2, positive=True)
         ) != spacing:
             raise DataError("reference series: slices differ in Rows/Columns/PixelSpacing")
         if str(getattr(ds, "FrameOfReferenceUID", "")) != for_uid:
             raise DataError("reference series: slices belong to different frames of reference")
-    pos = np.array([np.asarray(ds.ImagePositionPatient, dtype=float) for ds in slices])
+    pos = np.array(
+        [
+            header_numbers(ds, "ImagePositionPatient", where=str(p), count=3)
+            for p, ds in zip(files, slices, strict=True)
+        ]
+    )
     order = np.argsort(pos[:, 2])
     pos = pos[order]
     if not np.allclose(pos[:, :2], pos[0, :2], atol=1e-3):
         raise DataError("reference series: slices are not aligned in x, y (tilted or shifted stack)")
-    dz = _uniform(pos[:, 2], "reference series") if len(slices) > 1 else float(first.SliceThickness)
+    if len(slices) > 1:
+        dz = _uniform(pos[:, 2], "reference series")
+    else:
+        dz = float(header_numbers(first, "SliceThickness", where=str(files[0]), count=1, positive=True)[0])
     shape = (cols, rows, len(slices))
     voxel = (spacing[1], spacing[0], dz)
     return shape, voxel, (float(pos[0, 0]), float(pos[0, 1]), float(pos[0, 2])), for_uid
@@ -221,12 +267,24 @@ def read_rtstruct(
     Raises
     ------
     DataError
-        Non-axial or unsupported contours, or a contour outside the grid.
+        Non-axial or unsupported contours, a contour outside the grid, malformed ContourData (empty,
+        NaN, not x/y/z triples), a contour of an undefined ROI, or a requested ROI without contours.
     """
-    from matplotlib.path import Path as PolyPath
-
     shp, vox, org = check_grid(shape, voxel_mm, origin_mm)
     ds = _read(path, ("RTSTRUCT",))
+    try:
+        return _rasterise(ds, path, shp, vox, org, names)
+    except BrainritError:
+        raise
+    except Exception as exc:  # malformed sequences that pydicom only parses on access
+        raise DataError(f"{path}: not a readable RTSTRUCT ({type(exc).__name__}: {str(exc)[:120]})") from None
+
+
+def _rasterise(
+    ds: Any, path: Any, shp: Any, vox: Any, org: Any, names: Iterable[str] | None
+) -> dict[str, np.ndarray]:
+    from matplotlib.path import Path as PolyPath
+
     roi_names = {int(r.ROINumber): str(r.ROIName) for r in getattr(ds, "StructureSetROISequence", [])}
     wanted = (
         set(roi_names.values()) if names is None else {choice("roi", n, roi_names.values()) for n in names}
@@ -235,8 +293,14 @@ def read_rtstruct(
     xs = org[0] + vox[0] * np.arange(shp[0])
     ys = org[1] + vox[1] * np.arange(shp[1])
     for roi in getattr(ds, "ROIContourSequence", []):
-        name = roi_names.get(int(roi.ReferencedROINumber))
-        if name is None or name not in wanted:
+        number = int(roi.ReferencedROINumber)
+        name = roi_names.get(number)
+        if name is None:
+            raise DataError(
+                f"{path}: ROIContourSequence refers to ROI number {number}, which StructureSetROISequence "
+                f"does not define (defined: {sorted(roi_names)})"
+            )
+        if name not in wanted:
             continue
         mask = np.zeros(shp, dtype=bool)
         for c in getattr(roi, "ContourSequence", []):
@@ -245,7 +309,7 @@ def read_rtstruct(
                 continue
             if kind != "CLOSED_PLANAR":
                 raise DataError(f"{path}: ROI {name!r} has a {kind} contour; only CLOSED_PLANAR is supported")
-            pts = np.asarray(c.ContourData, dtype=float).reshape(-1, 3)
+            pts = _contour_points(c, path, name)
             if np.ptp(pts[:, 2]) > 0.01:
                 raise DataError(
                     f"{path}: ROI {name!r} has a non-axial contour (z varies by {np.ptp(pts[:, 2]):.3g} mm)"
@@ -269,9 +333,23 @@ def read_rtstruct(
             mask[lo[0] : hi[0], lo[1] : hi[1], k] ^= inside.reshape(gx.shape)
         masks[name] = mask
     missing = wanted - set(masks)
+    if names is not None and missing:
+        raise DataError(f"{path}: ROI {sorted(missing)[0]!r} has no contours (an empty structure)")
     for name in sorted(missing):
         masks[name] = np.zeros(shp, dtype=bool)
     return masks
+
+
+def _contour_points(c: Any, path: Any, name: str) -> np.ndarray:
+    """ContourData of one contour as finite (n, 3) points, n >= 3; DataError naming the file and ROI."""
+    where = f"{path}: ROI {name!r}"
+    values = header_numbers(c, "ContourData", where=where)
+    if values.size % 3:
+        raise DataError(f"{where}: ContourData has {values.size} numbers, not a multiple of 3 (x, y, z)")
+    pts = values.reshape(-1, 3)
+    if len(pts) < 3:
+        raise DataError(f"{where}: a CLOSED_PLANAR contour needs at least 3 points, got {len(pts)}")
+    return pts
 
 
 def import_rt(

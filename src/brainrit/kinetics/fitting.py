@@ -60,6 +60,9 @@ PLASMA_DENSITY_G_PER_ML = 1.025  # ICRP 89 [K]
 # ----------------------------------------------------------------------------------------------------
 # biodistribution data
 
+#: Largest biodistribution CSV read, bytes (a study table has tens to hundreds of rows).
+MAX_CSV_BYTES = 10_000_000
+
 
 @dataclass(frozen=True)
 class BiodistributionData:
@@ -107,6 +110,8 @@ def biodistribution_data(
             raise InputError(name, arr.shape, f"a 1-D sequence of length {len(organs)} (one per organ row)")
     if not organs:
         raise InputError("organ", organs, "at least one row")
+    if not np.any(y > 0):
+        raise InputError("percent_id_per_g", "all zero", "at least one uptake value > 0 (nothing to fit)")
     return BiodistributionData(organs, t, y, s, nn)
 
 
@@ -121,12 +126,18 @@ def read_biodistribution_csv(path: str | Path) -> BiodistributionData:
     >>> read_biodistribution_csv(p).organ
     ('blood', 'liver')
     """
+    p = Path(path)
     try:
-        lines = [
-            ln for ln in Path(path).read_text(encoding="utf-8").splitlines() if ln.strip() and ln[0] != "#"
-        ]
+        if p.stat().st_size > MAX_CSV_BYTES:
+            raise InputError("path", str(p), f"a CSV file of at most {MAX_CSV_BYTES:,} bytes")
+        text = p.read_bytes().decode("utf-8-sig")  # a UTF-8 byte-order mark (Excel) is accepted
     except OSError:
         raise InputError("path", str(path), "a readable CSV file") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            "path", str(path), "a UTF-8 text file", f"byte {exc.start} is not UTF-8; save the CSV as UTF-8"
+        ) from None
+    lines = [ln for ln in text.splitlines() if ln.strip() and ln.lstrip()[0] != "#"]
     rows = list(csv.reader(lines))
     if len(rows) < 2:
         raise InputError("path", str(path), "a CSV with a header and at least one data row")

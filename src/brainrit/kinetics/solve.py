@@ -336,6 +336,19 @@ def _x0(asm: Assembled) -> np.ndarray:
     return x0
 
 
+def _clip_roundoff(a: np.ndarray, atol: float, *, axis: int = -2, rel: float = 1e-9) -> np.ndarray:
+    """Set to 0 the tiny negative amounts that ODE / matrix-exponential round-off leaves.
+
+    Amounts of atoms cannot be negative. A negative value is round-off when it is smaller in size than
+    ``rel`` times the peak of its own state variable (over ``axis``, time by default) plus ten times
+    the solver's absolute tolerance; such values are set to 0. Larger negatives are left alone, so
+    that a genuine solver failure still shows downstream.
+    """
+    peak = np.max(np.abs(a), axis=axis, keepdims=True) if a.size else np.zeros_like(a)
+    tiny = (a < 0.0) & (a >= -(rel * peak + 10.0 * atol))
+    return np.where(tiny, 0.0, a) if np.any(tiny) else a
+
+
 def _run(
     models: Sequence[KineticModel],
     times: np.ndarray,
@@ -345,8 +358,10 @@ def _run(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     asms = [m.assembled for m in models]
     if models[0].saturable:
-        return _saturable(asms, times, _x0(asms[0]), rtol, atol, starts)
+        xs, ys, y_inf = _saturable(asms, times, _x0(asms[0]), rtol, atol, starts)
+        return _clip_roundoff(xs, atol), _clip_roundoff(ys, atol), _clip_roundoff(y_inf, atol, axis=-1)
     xs, ys, y_inf = _linear(asms, times, _x0(asms[0]))
+    xs, ys, y_inf = _clip_roundoff(xs, atol), _clip_roundoff(ys, atol), _clip_roundoff(y_inf, atol, axis=-1)
     if len(starts) == 1:
         return xs, ys, y_inf
     # linear kinetics: injections superpose (each shifted by its start index)

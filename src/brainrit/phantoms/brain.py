@@ -399,7 +399,9 @@ def micrometastases(
     for s in _EXCLUSIVE:
         forbidden = forbidden | phantom.masks[s]
     for les in phantom.lesions:
-        forbidden |= phantom.masks[f"lesion_{les.name}"]
+        mask = phantom.masks.get(f"lesion_{les.name}")  # sub-voxel lesions have no mask
+        if mask is not None:
+            forbidden |= mask
         i = _index(phantom, les.centre_mm)
         if i is not None:
             forbidden[i] = True

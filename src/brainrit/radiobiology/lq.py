@@ -26,6 +26,7 @@ from numpy.typing import ArrayLike
 
 from brainrit.checks import (
     array_finite,
+    broadcastable,
     non_negative,
     non_negative_array,
     positive,
@@ -157,6 +158,7 @@ def bed_fractionated(
     D = non_negative_array("total_dose_Gy", total_dose_Gy)
     n = whole_numbers("n_fractions", n_fractions)
     ab = _ab(alpha_beta_Gy)
+    broadcastable(total_dose_Gy=D, n_fractions=n, alpha_beta_Gy=ab)
     bed = D * (1.0 + (D / n) / ab)
     rep = (overall_time_days, kickoff_days, potential_doubling_days, alpha_per_Gy)
     if any(v is not None for v in rep):
@@ -213,6 +215,7 @@ def eqd2(total_dose_Gy: ArrayLike, n_fractions: ArrayLike, alpha_beta_Gy: ArrayL
     D = non_negative_array("total_dose_Gy", total_dose_Gy)
     n = whole_numbers("n_fractions", n_fractions)
     ab = _ab(alpha_beta_Gy)
+    broadcastable(total_dose_Gy=D, n_fractions=n, alpha_beta_Gy=ab)
     return as_output(D * (D / n + ab) / (2.0 + ab))
 
 

@@ -23,6 +23,7 @@ from numpy.typing import ArrayLike
 
 from brainrit.checks import (
     array_finite,
+    broadcastable,
     non_negative,
     non_negative_array,
     positive,
@@ -185,6 +186,8 @@ def eud_tumour(dose_Gy: ArrayLike, alpha_per_Gy: float, volume_fraction: ArrayLi
     42.302
     """
     d = non_negative_array("dose_Gy", dose_Gy).ravel()
+    if d.size == 0:
+        raise InputError("dose_Gy", [], "a non-empty array of doses (Gy)")
     a = positive("alpha_per_Gy", alpha_per_Gy)
     if volume_fraction is None:
         v = np.full(d.shape, 1.0 / d.size)
@@ -405,10 +408,10 @@ def tcp_population(
     from brainrit.radiobiology.lq import bed_fractionated
 
     bed = bed_fractionated(dose_Gy, n_fractions, alpha_beta_Gy)
-    n0 = non_negative_array("clonogen_density_per_cm3", clonogen_density_per_cm3) * non_negative_array(
-        "volume_cm3", volume_cm3
-    )
-    return tcp_population_bed(bed, alpha_mean_per_Gy, alpha_sd_per_Gy, n0)
+    rho = non_negative_array("clonogen_density_per_cm3", clonogen_density_per_cm3)
+    vol = non_negative_array("volume_cm3", volume_cm3)
+    broadcastable(dose_Gy=bed, clonogen_density_per_cm3=rho, volume_cm3=vol)
+    return tcp_population_bed(bed, alpha_mean_per_Gy, alpha_sd_per_Gy, rho * vol)
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -14,11 +14,11 @@ Examples
 >>> from brainrit.scenario.schema import Scenario
 >>> s = Scenario.model_validate({"study": {"name": "x", "species": "human"},
 ...     "administration": {"activity_MBq": 1000.0},
-...     "lesions": [{"name": "m", "diameter_mm": 3.0, "count": 2000}]})
+...     "lesions": [{"name": "m", "diameter_mm": 3.0, "count": 600}]})
 >>> for loc, msg in resource_problems(s):
 ...     print(msg)  # doctest: +NORMALIZE_WHITESPACE
-lesions: 2000 lesions of diameter >= 1 mm (the human phantom's voxel) each need a mask of
-4,633,737 voxels: would need 9.3 GB (limit 2.1 GB); use fewer lesions or a smaller diameter
+lesions: 600 lesions of diameter >= 1 mm (the human phantom's voxel) each need a mask of
+4,633,737 voxels: would need 2.8 GB (limit 2.1 GB); use fewer lesions or a smaller diameter
 """
 
 from __future__ import annotations

@@ -93,6 +93,7 @@ def load(path: str | Path) -> Scenario:
         if not csv_path.is_file():
             where = _line_suffix(text, ["kinetics", "biodistribution_csv"])
             raise ScenarioError(f"kinetics.biodistribution_csv: file not found: {str(csv_path)!r}{where}")
+        _check_csv(csv_path, text)
         kin = scenario.kinetics.model_copy(update={"biodistribution_csv": str(csv_path.resolve())})
         scenario = scenario.model_copy(update={"kinetics": kin})
     if scenario.images is not None:  # image paths relative to the scenario file
@@ -159,6 +160,18 @@ def _preflight(scenario: Scenario, text: str) -> list[str]:
                 f"{ref:.4g}, got {value:g}{_line_suffix(text, ['kinetics', 'parameters', key])}"
             )
     return problems
+
+
+def _check_csv(csv_path: Path, text: str) -> None:
+    """Read the biodistribution CSV now, so that its problems name the scenario field and the file."""
+    from brainrit.errors import BrainritError
+    from brainrit.kinetics.fitting import read_biodistribution_csv
+
+    try:
+        read_biodistribution_csv(csv_path)
+    except BrainritError as exc:
+        where = _line_suffix(text, ["kinetics", "biodistribution_csv"])
+        raise ScenarioError(f"kinetics.biodistribution_csv: {str(csv_path)!r}: {exc}{where}") from None
 
 
 def _scenario_field(exc: Any, scenario: Scenario) -> tuple[str, list[Any]]:

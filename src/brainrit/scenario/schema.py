@@ -280,9 +280,9 @@ class Radiobiology(_Section):
     alpha_tumour_per_Gy: PositiveFloat = Field(
         0.3,
         ge=0.001,
-        le=5.0,
-        description="Photon α of metastasis cells, 1/Gy (#2; 0.001–5 /Gy: measured tumour-cell α span "
-        "about 0.01–1 /Gy).",
+        le=10.0,
+        description="Photon α of metastasis cells, 1/Gy (#2; 0.001–10 /Gy: even lymphocytes, the most "
+        "radiosensitive cells, have α ≈ 1–2 /Gy).",
     )
     clonogen_density_per_cm3: PositiveFloat = Field(
         1e7, le=1e10, description="Clonogen density, 1/cm³ (#4; at most the cell-packing limit, 1e10/cm³)."

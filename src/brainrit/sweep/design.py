@@ -473,9 +473,9 @@ def make_plan(parameters: Iterable[Parameter], design: str, samples: int, *, bas
         values = _columns(params, np.vstack(blocks))
         seed_index = np.tile(np.arange(samples), d + 2)
     elif design == "grid":
+        _check_runs(math.prod(len(p.dist.values) if p.dist.kind == "grid" else samples for p in params))
         levels = [_levels(p, (np.arange(samples) + 0.5) / samples) for p in params]
         n = math.prod(len(v) for v in levels)
-        _check_runs(n)
         mesh = np.meshgrid(*levels, indexing="ij")
         values = np.column_stack([m.ravel() for m in mesh])
         seed_index = np.arange(n)
@@ -484,6 +484,7 @@ def make_plan(parameters: Iterable[Parameter], design: str, samples: int, *, bas
             raise InputError(
                 "--samples", samples, "an integer >= 2 for the oat design (levels per parameter)"
             )
+        _check_runs(1 + sum(len(p.dist.values) if p.dist.kind == "grid" else samples for p in params))
         q = np.linspace(0.05, 0.95, samples)
         base = np.array([p.baseline for p in params])
         rows = [base]
@@ -520,8 +521,14 @@ def _columns(params: tuple[Parameter, ...], u: np.ndarray) -> np.ndarray:
 
 
 def _check_runs(n: int) -> None:
+    """Refuse a design of more than :data:`MAX_RUNS` runs before anything is allocated."""
     if n > MAX_RUNS:
-        raise InputError("--samples", n, f"a design of at most {MAX_RUNS:,} runs")
+        raise InputError(
+            "--samples",
+            f"{n:.3g} runs",
+            f"a design of at most {MAX_RUNS:,} runs",
+            "lower --samples or use fewer grid levels",
+        )
 
 
 def validation_message(exc: ValidationError) -> str:

@@ -16,6 +16,10 @@ How it works
   worker in separate processes. The pipeline stages are Python-level code that holds the GIL
   (pydantic validation, ODE right-hand sides, small numpy arrays), so threads would queue on the GIL;
   processes give real parallelism on a 2-core laptop at the cost of importing brainrit once per worker.
+* Security: Dask sends tasks and results between client, scheduler and workers with pickle, so a
+  scheduler or worker can run arbitrary code in this process and read the scenario. Connect only to a
+  scheduler you (or your institution) run, on a network you trust; the default local cluster listens
+  on 127.0.0.1 only.
 
 A sample whose values the schema rejects (e.g. a negative dose drawn from a wide normal) or whose
 pipeline raises is kept with ``status`` ``invalid`` or ``failed``, its ``error`` message and NaN

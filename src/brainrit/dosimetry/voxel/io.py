@@ -35,8 +35,8 @@ from typing import Any
 
 import numpy as np
 
-from brainrit.errors import InputError
-from brainrit.fileio import atomic_write
+from brainrit.errors import BrainritError, DataError, InputError
+from brainrit.fileio import atomic_write, finite_image
 
 __all__ = [
     "VoxelImage",
@@ -110,20 +110,53 @@ class VoxelImage:
 
 
 def load_nifti(path: str | os.PathLike[str]) -> VoxelImage:
-    """Read a 3-D NIfTI image (scaling applied, float64) and its affine (sform/qform as nibabel chooses)."""
+    """Read a 3-D NIfTI image (scaling applied, float64) and its affine (sform/qform as nibabel chooses).
+
+    The image size is checked from the header before the pixel data are read
+    (:data:`brainrit.fileio.MAX_IMAGE_VOXELS`); truncated files and NaN/infinite values raise
+    :class:`~brainrit.errors.DataError` naming the file.
+    """
     import nibabel as nib
+
+    from brainrit.fileio import check_voxel_budget
 
     p = Path(path)
     if not p.is_file():
         raise InputError("path", str(p), "an existing NIfTI file (.nii or .nii.gz)")
     try:
         img = nib.load(str(p))
+        shape = img.header.get_data_shape()
     except Exception as exc:  # nibabel raises several types for bad files
-        raise InputError("path", str(p), f"a readable NIfTI file ({exc})") from None
-    data = np.asarray(img.get_fdata(dtype=np.float64))
+        raise InputError("path", str(p), f"a readable NIfTI file ({_reason(exc)})") from None
+    check_voxel_budget(shape, where=str(p))
+    if (len(shape) == 4 and shape[3] != 1) or not 3 <= len(shape) <= 4:
+        raise DataError(f"{p}: a 3-D image is needed, the header declares shape {tuple(shape)}")
+    try:
+        data = np.asarray(img.get_fdata(dtype=np.float64))
+        affine = np.asarray(img.affine, dtype=float)
+    except Exception as exc:  # truncated data, bad scaling, unknown datatype
+        raise DataError(f"{p}: cannot read the image data ({_reason(exc)})") from None
     if data.ndim == 4 and data.shape[3] == 1:
         data = data[..., 0]
-    return VoxelImage(data, img.affine)
+    finite_image(data, where=str(p))
+    if affine.shape != (4, 4) or not np.all(np.isfinite(affine)):
+        raise DataError(f"{p}: the header's affine (sform/qform) is not a finite 4x4 matrix")
+    return _named(p, lambda: VoxelImage(data, affine))
+
+
+def _reason(exc: BaseException, limit: int = 120) -> str:
+    """``Type: message`` of an exception from a third-party reader, on one short line."""
+    text = " ".join(str(exc).split())
+    text = text if len(text) <= limit else text[: limit - 3] + "..."
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _named(path: Any, build: Any) -> Any:
+    """Run ``build()``; an :class:`InputError` it raises is re-raised naming the file ``path``."""
+    try:
+        return build()
+    except InputError as exc:
+        raise InputError(f"{path}: {exc.field}", exc.value, exc.allowed, exc.hint) from None
 
 
 def save_nifti(
@@ -179,20 +212,30 @@ def _frame_geometry(ds: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
     NM multi-frame (SPECT) files keep them in ``DetectorInformationSequence[0]``.
     """
+    from brainrit.fileio import header_numbers
+
+    where = str(getattr(ds, "filename", "") or "DICOM")
     src = ds
     if "ImageOrientationPatient" not in ds and "DetectorInformationSequence" in ds:
         src = ds.DetectorInformationSequence[0]
     if "ImageOrientationPatient" not in src or "ImagePositionPatient" not in src:
         raise InputError("ImagePositionPatient", "missing", "DICOM geometry (position and orientation)")
-    iop = np.asarray([float(x) for x in src.ImageOrientationPatient])
-    ipp = np.asarray([float(x) for x in src.ImagePositionPatient])
-    return ipp, iop[:3], iop[3:]
+    iop = header_numbers(src, "ImageOrientationPatient", where=where, count=6)
+    ipp = header_numbers(src, "ImagePositionPatient", where=where, count=3)
+    row, col = iop[:3], iop[3:]
+    unit = np.isclose(np.linalg.norm(row), 1.0, atol=1e-3) and np.isclose(np.linalg.norm(col), 1.0, atol=1e-3)
+    if not unit:
+        raise DataError(f"{where}: ImageOrientationPatient {iop.tolist()} is not two unit vectors")
+    return ipp, row, col
 
 
 def _affine_lps(
     ipp: np.ndarray, row: np.ndarray, col: np.ndarray, slice_vec: np.ndarray, ds: Any
 ) -> np.ndarray:
-    dr, dc = (float(x) for x in ds.PixelSpacing)  # spacing between rows, between columns
+    from brainrit.fileio import header_numbers
+
+    where = str(getattr(ds, "filename", "") or "DICOM")
+    dr, dc = header_numbers(ds, "PixelSpacing", where=where, count=2, positive=True)
     a = np.eye(4)
     a[:3, 0] = row * dc  # i (column index) moves along the row direction
     a[:3, 1] = col * dr  # j (row index) moves along the column direction
@@ -236,40 +279,72 @@ def load_dicom(path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) 
     datasets = [d for d in datasets if "PixelData" in d]
     if not datasets:
         raise InputError("path", str(path), "DICOM file(s) with pixel data")
-    if len(datasets) == 1:
-        return _load_multiframe(datasets[0])
-    return _load_series(datasets)
+    where = str(files[0]) if len(datasets) == 1 else f"DICOM series in {str(path)!r}"
+    try:
+        image = _named(
+            where, lambda: _load_multiframe(datasets[0]) if len(datasets) == 1 else _load_series(datasets)
+        )
+    except BrainritError:
+        raise
+    except Exception as exc:  # pydicom: truncated or undecodable pixel data, malformed elements
+        raise DataError(f"{where}: cannot read the image ({_reason(exc)})") from None
+    finite_image(image.data, where=where)
+    return image
+
+
+def _pixels(ds: Any) -> np.ndarray:
+    """The pixel array, after checking the declared size against the voxel budget."""
+    from brainrit.fileio import check_voxel_budget
+
+    where = str(getattr(ds, "filename", "") or "DICOM")
+    try:
+        shape = (int(ds.Rows), int(ds.Columns), int(getattr(ds, "NumberOfFrames", 1) or 1))
+    except (AttributeError, TypeError, ValueError):
+        raise DataError(
+            f"{where}: Rows, Columns or NumberOfFrames is missing or not a whole number"
+        ) from None
+    check_voxel_budget(shape, where=where)
+    return np.asarray(ds.pixel_array)
 
 
 def _scale(ds: Any, pixels: np.ndarray) -> np.ndarray:
+    from brainrit.fileio import header_numbers
+
+    where = str(getattr(ds, "filename", "") or "DICOM")
     data = pixels.astype(np.float64)
     if "DoseGridScaling" in ds:
-        data *= float(ds.DoseGridScaling)
-    slope = float(getattr(ds, "RescaleSlope", 1.0) or 1.0)
-    intercept = float(getattr(ds, "RescaleIntercept", 0.0) or 0.0)
+        data *= header_numbers(ds, "DoseGridScaling", where=where, count=1, positive=True)[0]
+    slope = header_numbers(ds, "RescaleSlope", where=where, count=1, default=1.0)[0] or 1.0
+    intercept = header_numbers(ds, "RescaleIntercept", where=where, count=1, default=0.0)[0]
     return data * slope + intercept
 
 
 def _load_multiframe(ds: Any) -> VoxelImage:
-    pixels = np.asarray(ds.pixel_array)
+    from brainrit.fileio import header_numbers
+
+    pixels = _pixels(ds)
     if pixels.ndim == 2:
         pixels = pixels[None]
     n = pixels.shape[0]
     ipp, row, col = _frame_geometry(ds)
     normal = np.cross(row, col)
+    where = str(getattr(ds, "filename", "") or "DICOM")
     if "GridFrameOffsetVector" in ds and len(ds.GridFrameOffsetVector) == n:
-        offs = np.asarray([float(x) for x in ds.GridFrameOffsetVector])
+        offs = header_numbers(ds, "GridFrameOffsetVector", where=where, count=n)
         if offs[0] != 0.0:  # relative offsets are defined from the first frame
             offs = offs - offs[0]
     else:
-        dz = float(getattr(ds, "SpacingBetweenSlices", 0) or getattr(ds, "SliceThickness", 0) or 0)
+        spacing = header_numbers(ds, "SpacingBetweenSlices", where=where, count=1, default=0.0)[0]
+        dz = spacing or header_numbers(ds, "SliceThickness", where=where, count=1, default=0.0)[0]
         if n > 1 and dz <= 0:
             raise InputError("SpacingBetweenSlices", dz, "a positive slice spacing in a multi-frame DICOM")
         offs = np.arange(n) * dz
     step = np.diff(offs)
     if n > 1 and (np.any(step == 0) or not np.allclose(step, step[0], rtol=1e-4, atol=1e-4)):
         raise InputError("GridFrameOffsetVector", offs.tolist(), "uniformly spaced, distinct frame offsets")
-    dz = float(step[0]) if n > 1 else float(getattr(ds, "SliceThickness", 1.0) or 1.0)
+    dz = float(step[0]) if n > 1 else header_numbers(ds, "SliceThickness", where=where, default=1.0)[0] or 1.0
+    if not dz > 0 and n == 1:
+        raise DataError(f"{where}: SliceThickness must be > 0, got {dz:g}")
     a = _affine_lps(ipp, row, col, normal * dz, ds)
     data = np.transpose(_scale(ds, pixels), (2, 1, 0))
     return VoxelImage(data, _LPS @ a)
@@ -295,7 +370,10 @@ def _load_series(datasets: list[Any]) -> VoxelImage:
             "ImagePositionPatient", pos.tolist(), "distinct, uniformly spaced slices of one series"
         )
     sorted_ds = [datasets[i] for i in order]
-    stack = np.stack([_scale(d, np.asarray(d.pixel_array)) for d in sorted_ds])
+    from brainrit.fileio import check_voxel_budget
+
+    check_voxel_budget((int(datasets[0].Rows), int(datasets[0].Columns), len(datasets)), where="DICOM series")
+    stack = np.stack([_scale(d, _pixels(d)) for d in sorted_ds])
     first = _frame_geometry(sorted_ds[0])[0]
     a = _affine_lps(first, row, col, normal * float(step[0]), sorted_ds[0])
     return VoxelImage(np.transpose(stack, (2, 1, 0)), _LPS @ a)
