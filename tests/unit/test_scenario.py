@@ -88,6 +88,9 @@ def test_missing_file_and_missing_csv(tmp_path):
     ):
         load(p)
     (tmp_path / "bio.csv").write_text("organ,time_h,percent_ID_per_g,sd,n\n")
+    with pytest.raises(ScenarioError, match=r"kinetics\.biodistribution_csv: .*at least one data row"):
+        load(p)  # the CSV is read when the scenario is loaded, not seconds into the run
+    (tmp_path / "bio.csv").write_text("organ,time_h,percent_ID_per_g,sd,n\nblood,1,30.5,3.1,4\n")
     assert load(p).kinetics.biodistribution_csv.endswith("bio.csv")
 
 
