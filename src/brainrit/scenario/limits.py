@@ -49,6 +49,12 @@ def resource_problems(scenario: Scenario) -> list[tuple[list[Any], str]]:
     """Requests of ``scenario`` that exceed a resource limit: ``(location, message)`` pairs.
 
     The location is a path into the scenario (``["lesions", 0, "count"]``) for the line number.
+
+    Examples
+    --------
+    >>> from brainrit.scenario import builtin_scenario
+    >>> resource_problems(builtin_scenario("human-early-bm"))
+    []
     """
     problems: list[tuple[list[Any], str]] = []
     species = scenario.study.species

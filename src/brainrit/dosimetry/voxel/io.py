@@ -329,7 +329,7 @@ def _load_multiframe(ds: Any) -> VoxelImage:
     ipp, row, col = _frame_geometry(ds)
     normal = np.cross(row, col)
     where = str(getattr(ds, "filename", "") or "DICOM")
-    if "GridFrameOffsetVector" in ds and len(ds.GridFrameOffsetVector) == n:
+    if "GridFrameOffsetVector" in ds:
         offs = header_numbers(ds, "GridFrameOffsetVector", where=where, count=n)
         if offs[0] != 0.0:  # relative offsets are defined from the first frame
             offs = offs - offs[0]
