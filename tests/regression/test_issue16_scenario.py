@@ -137,7 +137,7 @@ def test_every_number_is_finite_and_bounded_in_the_schema():
     from pydantic import BaseModel
     from pydantic.fields import FieldInfo
 
-    from brainrit.scenario import schema, sweep_schema
+    from brainrit.scenario import outcome_models, schema, sweep_schema
 
     def leaves(ann, meta):
         if typing.get_origin(ann) is typing.Annotated:
@@ -151,7 +151,7 @@ def test_every_number_is_finite_and_bounded_in_the_schema():
             yield ann, meta
 
     bad = []
-    models = [*vars(schema).values(), *vars(sweep_schema).values()]
+    models = [*vars(schema).values(), *vars(sweep_schema).values(), *vars(outcome_models).values()]
     for model in [m for m in models if isinstance(m, type) and issubclass(m, BaseModel)]:
         for name, field in model.model_fields.items():
             for base, meta in leaves(field.annotation, list(field.metadata)):

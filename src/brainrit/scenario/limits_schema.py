@@ -25,11 +25,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, Strict
 
 __all__ = ["LimitsSection"]
 
-_Pos = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+_Pos = Annotated[float, Strict(), Field(gt=0, allow_inf_nan=False)]  # no bool or "2.5" -> number
 
 
 class LimitsSection(BaseModel):

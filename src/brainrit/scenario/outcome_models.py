@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, Strict
 
 if TYPE_CHECKING:
     from brainrit.radiobiology.outcome_models import CalibratedModels, ClonogenModel
@@ -46,7 +46,7 @@ def _library(name: str) -> float:
     return float(parameters("clonogens_brain_metastasis")[name])
 
 
-_Finite = Annotated[float, Field(allow_inf_nan=False)]
+_Finite = Annotated[float, Strict(), Field(allow_inf_nan=False)]  # no bool or "2.5" -> number
 
 
 class OutcomeModelsSection(BaseModel):
