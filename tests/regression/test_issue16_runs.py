@@ -41,8 +41,8 @@ def test_finding_3_real_nuclides_run(nuclide):
     r = run_scenario(_with_nuclide(nuclide), figures=False, progress=False, stages=STAGES)
     for key in STAGES:
         assert r.stages[key].status == "ok", (key, r.stages[key].message)
-    rit = r.stages["rit_outcomes"].data
-    assert 0.0 <= rit["tcp_all_lesions"] <= 1.0 and np.isfinite(rit["ntcp_brain_necrosis"])
+    rit = r.stages["rit_outcomes"]
+    assert 0.0 <= rit.tcp_all_lesions <= 1.0 and np.isfinite(rit.ntcp_brain_necrosis)
 
 
 def test_finding_3_kinetics_amounts_are_never_negative():
