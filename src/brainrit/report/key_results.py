@@ -206,16 +206,16 @@ def key_results(result: Any) -> KeyResults:
 def _figure(rows: tuple[tuple[Any, ...], ...] | list, limits: dict) -> Figure:
     import numpy as np
 
-    fig, ax = new_figure(2, width_in=9.0, height_in=3.6)
+    fig, ax = new_figure(2, width_in=9.0, height_in=max(4.0, 0.7 * len(rows) + 2.0))
     names = [r[0] for r in rows]
     y = np.arange(len(rows))
     for k, (col, colour) in enumerate(((2, "#1f77b4"), (3, "#9467bd"), (4, "#2ca02c"))):
         vals = [r[col] if isinstance(r[col], float) and math.isfinite(r[col]) else 0.0 for r in rows]
         ax[0].barh(y + (k - 1) * 0.27, vals, height=0.26, color=colour, label=COLUMNS[col])
-    ax[0].set_yticks(y, names, fontsize=7)
+    ax[0].set_yticks(y, names, fontsize=10)
     ax[0].set_xlim(0, 1)
     ax[0].set_xlabel("probability of control")
-    ax[0].legend(fontsize=6, loc="lower right")
+    ax[0].legend(fontsize=9, loc="lower center", bbox_to_anchor=(0.5, 1.01), frameon=False)  # not on bars
     ax[0].invert_yaxis()
     lim = {5: limits.get("brain_necrosis_ntcp", 0.05), 7: limits.get("kidney_bed_limit_Gy", 28.0),
            8: limits.get("marrow_rbe_Gy", 2.0)}  # fmt: skip
@@ -228,7 +228,7 @@ def _figure(rows: tuple[tuple[Any, ...], ...] | list, limits: dict) -> Figure:
     ax[1].axvline(1.0, color="0.2", linestyle="--", linewidth=0.8)
     ax[1].set_yticks(y, [""] * len(rows))
     ax[1].set_xlabel("fraction of the organ limit")
-    ax[1].legend(fontsize=6, loc="lower right")
+    ax[1].legend(fontsize=9, loc="lower center", bbox_to_anchor=(0.5, 1.01), frameon=False)
     ax[1].invert_yaxis()
     return Figure(
         "key_results",
