@@ -6,7 +6,9 @@
 * Saturable binding: the antibody amounts (which set the free antigen), the atoms and their integrals are
   solved together as one stiff ODE with scipy's BDF and an analytic sparse Jacobian; many parameter sets are
   stacked into one block-diagonal system (vectorised). After ``t_end_h`` the binding rates are frozen and the
-  tail is integrated analytically (-M⁻¹x(t_end)).
+  tail is integrated analytically (-M⁻¹x(t_end)). For time-integrated activities of many sets
+  (:func:`solve_batch`) only the antibody amounts are integrated: atoms on antibody are the antibody amounts
+  times the carrier-retained decay chain, and released atoms follow linearly (exact, :func:`_saturable_tia`).
 
 Mass balance holds by construction (both methods preserve linear invariants): for each tracked member,
 atoms in the body + decayed + excreted = atoms produced (injected for the parent), see
@@ -310,51 +312,44 @@ def _chain_matrix(asm: Assembled) -> np.ndarray:
 
 
 class _Carrier:
-    """Stacked carrier system of S saturable models: per set the antibody amounts a (n_c) and the integrals
-    q_m = ∫ β_m(t) a(t) dt for each tracked member m, where β(t) = exp(L t) e_0 is the carrier-retained
-    chain (same for all sets: chain and release are part of the model structure)."""
+    """Right-hand side and Jacobian of the antibody (carrier) amounts a (n_c per set) of S stacked saturable
+    models, and the carrier-retained chain β(t) = exp(L t) e_0 (the same for all sets: chain and release
+    are part of the model structure)."""
 
     def __init__(self, asms: Sequence[Assembled]) -> None:
         a0 = asms[0]
         self.S = S = len(asms)
         self.n_c = n_c = a0.n_c
         self.n_tr = n_tr = len(a0.p_idx)
-        self.nz = nz = n_c * (1 + n_tr)
         self.K = np.stack([a.K_c0 for a in asms])
         self.r_tot = np.stack([a.r_tot_mol for a in asms])
         self.kon = np.array([a.kon_per_mol_h for a in asms])[:, None]
         self.n_inj = np.array([a.n_inj_mol for a in asms])[:, None]
         self.bp = a0.b_pool
         self.L = L = _chain_matrix(a0)
-        # β(t) = Σ_j c_j exp(l_j t) from the eigen-decomposition of L (distinct decay constants, Bateman);
-        # expm(L t) where they nearly coincide
+        # β(t) = Σ_j c_j exp(l_j t) from the eigen-decomposition of L (distinct decay constants: Bateman);
+        # expm(L t) if two nearly coincide
         self.lam_eig, V = np.linalg.eig(L)
         self.c_eig = V * np.linalg.solve(V, np.eye(n_tr)[:, 0])[None, :] if np.linalg.cond(V) < 1e6 else None
-        kmask = np.any(self.K != 0, axis=0)
-        J = np.zeros((nz, nz), dtype=bool)
-        J[:n_c, :n_c] = kmask
+        J = np.any(self.K != 0, axis=0)
         J[0, 0] = True
         J[self.bp, 0] = J[0, self.bp] = J[self.bp, self.bp] = True
-        for m in range(n_tr):
-            J[n_c * (1 + m) + np.arange(n_c), np.arange(n_c)] = True
         rows, cols = np.nonzero(J)
-        pos = -np.ones((nz, nz), dtype=np.int64)
+        pos = -np.ones((n_c, n_c), dtype=np.int64)
         pos[rows, cols] = np.arange(len(rows))
         self.pos_aPP = pos[0, 0]
         self.pos_aBP, self.pos_aPB, self.pos_aBB = pos[self.bp, 0], pos[0, self.bp], pos[self.bp, self.bp]
-        self.pos_q = np.stack([pos[n_c * (1 + m) + np.arange(n_c), np.arange(n_c)] for m in range(n_tr)])
-        V = np.zeros((S, len(rows)))
-        sel = (rows < n_c) & (cols < n_c)
-        V[:, sel] = self.K[:, rows[sel], cols[sel]]
-        self.V_static = V
-        off = (np.arange(S) * nz)[:, None]
+        self.V_static = self.K[:, rows, cols]
+        off = (np.arange(S) * n_c)[:, None]
         self.g_rows = (rows[None, :] + off).ravel()
         self.g_cols = (cols[None, :] + off).ravel()
 
-    def beta(self, t: float) -> np.ndarray:
+    def beta(self, t: np.ndarray) -> np.ndarray:
+        """β at times ``t`` (1-D), shape (n_tr, len(t))."""
+        t = np.atleast_1d(t)
         if self.c_eig is None:
-            return expm(self.L * t)[:, 0]
-        return np.real(self.c_eig @ np.exp(self.lam_eig * t))
+            return np.stack([expm(self.L * ti)[:, 0] for ti in t], axis=1)
+        return np.real(self.c_eig @ np.exp(self.lam_eig[:, None] * t[None, :]))
 
     def _kb(self, a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         r_free = self.r_tot - a[:, self.bp] * self.n_inj
@@ -363,20 +358,15 @@ class _Carrier:
         return kb, g
 
     def rhs(self, t: float, zf: np.ndarray) -> np.ndarray:
-        z = zf.reshape(self.S, self.nz)
-        a = z[:, : self.n_c]
+        a = zf.reshape(self.S, self.n_c)
         kb, _ = self._kb(a)
-        out = np.empty_like(z)
         da = np.matmul(self.K, a[..., None])[..., 0]
         da[:, 0] -= kb.sum(axis=1) * a[:, 0]
         da[:, self.bp] += kb * a[:, :1]
-        out[:, : self.n_c] = da
-        out[:, self.n_c :] = (self.beta(t)[None, :, None] * a[:, None, :]).reshape(self.S, -1)
-        return out.ravel()
+        return da.ravel()
 
     def jac(self, t: float, zf: np.ndarray) -> sparse.csc_matrix:
-        z = zf.reshape(self.S, self.nz)
-        a = z[:, : self.n_c]
+        a = zf.reshape(self.S, self.n_c)
         kb, g = self._kb(a)
         V = self.V_static.copy()
         aP = a[:, :1]
@@ -384,38 +374,36 @@ class _Carrier:
         V[:, self.pos_aBP] += kb
         V[:, self.pos_aPB] += g * aP
         V[:, self.pos_aBB] -= g * aP
-        V[:, self.pos_q] = self.beta(t)[:, None]
-        n = self.S * self.nz
+        n = self.S * self.n_c
         return sparse.csc_matrix((V.ravel(), (self.g_rows, self.g_cols)), shape=(n, n))
 
 
 class _BlockBDF(BDF):
-    """scipy's BDF for S equal blocks, each (u, q) with q pure quadratures (dq/dt depends on u only), so
-    the Newton matrix of a block is [[A_uu, 0], [A_qu, I]]: the small A_uu (``head`` × ``head``) are
-    inverted together with batched dense LAPACK and q follows by substitution (the same linear solves as
-    SuperLU on the whole matrix, which dominated the run time)."""
+    """scipy's BDF for a block-diagonal system of ``blocks`` equal blocks: the Newton matrix I - cJ is
+    inverted block by block with batched dense LAPACK (the same linear solves as SuperLU on the whole
+    sparse matrix, which dominated the run time for blocks of 17)."""
 
-    def __init__(self, fun, t0, y0, t_bound, *, blocks: int, head: int, **options) -> None:
+    def __init__(self, fun, t0, y0, t_bound, *, blocks: int, **options) -> None:
         super().__init__(fun, t0, y0, t_bound, **options)
-        nb, h = int(blocks), int(head)
+        nb = int(blocks)
         size = self.n // nb
 
-        def lu(A: sparse.spmatrix) -> tuple[np.ndarray, np.ndarray]:
+        def lu(A: sparse.spmatrix) -> np.ndarray:
             self.nlu += 1
             coo = sparse.coo_matrix(A)
-            D = np.zeros((nb, size, h))
-            keep = coo.col % size < h
-            r, c = coo.row[keep], coo.col[keep]
-            D[r // size, r % size, c % size] = coo.data[keep]
-            return np.linalg.inv(D[:, :h]), D[:, h:]
+            D = np.zeros((nb, size, size))
+            D[coo.row // size, coo.row % size, coo.col % size] = coo.data
+            return np.linalg.inv(D)
 
-        def solve_lu(LU: tuple[np.ndarray, np.ndarray], b: np.ndarray) -> np.ndarray:
-            inv, A_qu = LU
-            bb = b.reshape(nb, size)
-            u = np.matmul(inv, bb[:, :h, None])
-            return np.concatenate([u[..., 0], bb[:, h:] - np.matmul(A_qu, u)[..., 0]], axis=1).ravel()
+        def solve_lu(inv: np.ndarray, b: np.ndarray) -> np.ndarray:
+            return np.matmul(inv, b.reshape(nb, size, 1)).ravel()
 
         self.lu, self.solve_lu = lu, solve_lu
+
+
+# Gauss-Legendre nodes per BDF step: exact to degree 7, the step's interpolant has degree ≤ 5 and β is smooth
+# on the step (its decay constants × step ≪ 1 where a(t) varies)
+_GAUSS_NODES = 4
 
 
 def _saturable_tia(asms: Sequence[Assembled], t_end: float, rtol: float, atol: float) -> np.ndarray:
@@ -430,12 +418,14 @@ def _saturable_tia(asms: Sequence[Assembled], t_end: float, rtol: float, atol: f
     * free (released) pools are linear and time-invariant, fed only by carrier pools:
       ∫0^∞ x_f = -M_ff⁻¹ M_fc ∫0^∞ x_c.
 
-    After ``t_end`` the binding rates are frozen, as in :func:`_saturable`: ∫_T^∞ x_c = -M_cc(kb_T)⁻¹ x_c(T).
+    So only a(t) (n_c per set) is integrated (BDF, tolerances as for the full system); ∫0^T β_m a dt comes
+    from Gauss-Legendre quadrature of BDF's dense output. After ``t_end`` the binding rates are frozen, as
+    in :func:`_saturable`: ∫_T^∞ x_c = -M_cc(kb_T)⁻¹ x_c(T).
     """
     st = _Carrier(asms)
     S, n_c, n_tr = st.S, st.n_c, st.n_tr
     a0 = asms[0]
-    z = np.zeros((S, st.nz))
+    z = np.zeros((S, n_c))
     z[:, 0] = 1.0
     sol = solve_ivp(
         st.rhs,
@@ -443,22 +433,29 @@ def _saturable_tia(asms: Sequence[Assembled], t_end: float, rtol: float, atol: f
         z.ravel(),
         method=_BlockBDF,
         t_eval=[t_end],
+        dense_output=True,
         jac=st.jac,
         rtol=rtol,
         atol=atol,
         blocks=S,
-        head=n_c,
     )
     if not sol.success:  # pragma: no cover - solver failure
         raise BrainritError(f"kinetics ODE solver failed: {sol.message}")
-    zT = sol.y[:, -1].reshape(S, st.nz)
-    aT, q = zT[:, :n_c], zT[:, n_c:].reshape(S, n_tr, n_c)
+    aT = sol.y[:, -1].reshape(S, n_c)
+    # q[s, m] = ∫0^T β_m(t) a_s(t) dt: Gauss-Legendre on each step of BDF's interpolating polynomial
+    xg, wg = np.polynomial.legendre.leggauss(_GAUSS_NODES)
+    q = np.zeros((S, n_tr, n_c))
+    ts = sol.sol.ts
+    for i, interp in enumerate(sol.sol.interpolants):
+        half = 0.5 * (ts[i + 1] - ts[i])
+        tn = 0.5 * (ts[i] + ts[i + 1]) + half * xg
+        q += np.einsum("scg,mg->smc", interp(tn).reshape(S, n_c, -1), st.beta(tn) * (half * wg))
     kb_end = st._kb(aT)[0]
     n_p = a0.n_c + a0.n_f
     ci = (np.arange(n_tr)[:, None] * n_p + np.arange(n_c)[None, :]).ravel()
     fi = np.setdiff1d(np.arange(a0.n_x), ci)
     M_end = np.stack([a.linear_matrix(kb_end[s]) for s, a in enumerate(asms)])
-    xcT = (st.beta(t_end)[None, :, None] * aT[:, None, :]).reshape(S, -1)
+    xcT = (st.beta(t_end)[None, :, 0, None] * aT[:, None, :]).reshape(S, -1)
     y_c = q.reshape(S, -1) + np.linalg.solve(-M_end[:, ci][:, :, ci], xcT[..., None])[..., 0]
     rhs_f = np.einsum("sij,sj->si", M_end[:, fi][:, :, ci], y_c)
     y = np.empty((S, a0.n_x))
@@ -674,7 +671,7 @@ def solve_batch(
     n_times: int = 50,
     rtol: float = 1e-6,
     atol: float = 1e-12,
-    chunk_size: int = 50,
+    chunk_size: int | None = None,
     method: str = "reduced",
 ) -> BatchKineticsResult:
     """Solve many parameter sets of one model structure together (vectorised) and return their TIAs.
@@ -682,13 +679,14 @@ def solve_batch(
     All models must share chain, bound regions, release and ``saturable`` (:attr:`KineticModel.structure`).
     Linear models: TIA to infinity by one batched linear solve (-M⁻¹x0, exact); saturable models:
     block-diagonal stiff ODEs of ``chunk_size`` sets at a time (BDF, analytic Jacobian), then the
-    frozen-binding tail. ``method="reduced"`` (default) integrates only the antibody amounts and their
-    decay-weighted integrals (17 + 17 per tracked member states a set, Newton blocks of 17 inverted by
-    batched LAPACK); the atoms follow exactly from them (:func:`_saturable_tia`). ``method="full"``
-    integrates antibody, atoms and atom integrals together (the reference solver, as :func:`solve`).
-    Both agree to ~1e-5 relative at the default tolerances (tests/unit/test_kinetics_batch.py). Chunks of
-    50 keep BDF's error-norm vectors below the length at which OpenBLAS multithreads ``dot``; on a loaded
-    machine those threads spin and slowed a 100-set chunk 5-fold in our measurements (setting
+    frozen-binding tail. ``method="reduced"`` (default) integrates only the antibody amounts (17 states a
+    set, Newton blocks inverted by batched LAPACK) and gets the atoms exactly from them and their
+    decay-weighted integrals (:func:`_saturable_tia`); ``method="full"`` integrates antibody, atoms and atom
+    integrals together (the reference solver, as :func:`solve`). The two agree to ~1e-6 relative at the
+    default tolerances (tests/unit/test_kinetics_batch.py checks 1e-4); the reduced path is ~9× faster.
+    ``chunk_size`` (default 250 reduced, 50 full: ~4,000–6,000 states) keeps BDF's error-norm vectors below
+    the length at which OpenBLAS multithreads ``dot``; on a loaded machine those threads spin and slowed
+    a 100-set full chunk 5-fold and a 1,000-set reduced chunk 10-fold in our measurements (setting
     ``OPENBLAS_NUM_THREADS=1`` avoids it too).
 
     Examples
@@ -720,6 +718,8 @@ def solve_batch(
     asms = [m.assembled for m in models]
     x0 = _x0(asms[0])
     if models[0].saturable:
+        if chunk_size is None:
+            chunk_size = 250 if method == "reduced" else 50
         size = max(1, int(positive("chunk_size", chunk_size)))
         chunks = [asms[i : i + size] for i in range(0, len(asms), size)]
         if method == "reduced":
