@@ -220,6 +220,8 @@ def _cli(args: list[str], scenario: str | None = None) -> Callable[[Path], Any]:
         last = text.splitlines()[-1] if text else ""
         if rc == 2 and "Traceback" not in text and last.lower().startswith("error"):
             raise BrainritError(last)  # one "error: ..." line, or click's usage error ending "Error: ..."
+        if rc == 1 and "samples did not give results" in last and "Traceback" not in text:
+            raise BrainritError(last)  # a sweep with failed samples: exit 1 with the count
         if rc != 0:
             raise RuntimeError(f"exit {rc}: {text[-300:]}")
         return rc
@@ -500,14 +502,19 @@ def _scenario_run(nuclide: str) -> Callable[[Path], Any]:
 
         sc = builtin_scenario("mouse-vcam1-pb212")
         rp = sc.radiopharmaceutical.model_copy(update={"nuclide": nuclide})
+        stages = ["radionuclide", "kinetics", "dosimetry", "rit_outcomes"]
         r = run_scenario(sc.model_copy(update={"radiopharmaceutical": rp}), figures=False, progress=False,
-                         stages=["radionuclide", "kinetics", "dosimetry", "rit_outcomes"])  # fmt: skip
-        bad = {k: s.message for k, s in r.stages.items() if s.status != "ok"}
+                         stages=stages)  # fmt: skip
+        bad = {k: r.stages[k].message for k in stages if r.stages[k].status != "ok"}
         if bad:
             raise RuntimeError(f"stages not ok: {bad}")
         return r
 
     return run
+
+
+TCP = {"n_fractions": 30, "alpha_mean_per_Gy": 0.35, "alpha_sd_per_Gy": 0.08, "alpha_beta_Gy": 10.0,
+       "clonogen_density_per_cm3": 1e7, "volume_cm3": 10.0}  # fmt: skip
 
 
 def function_cases() -> list[Case]:
@@ -519,8 +526,8 @@ def function_cases() -> list[Case]:
         ("radiobiology.eqd2 alpha/beta 0", _call("brainrit.radiobiology.eqd2", 20.0, 5, 0.0)),
         ("radiobiology.eqd2 fractions 0.5", _call("brainrit.radiobiology.eqd2", 20.0, 0.5, 10.0)),
         ("radiobiology.tcp_population shapes",
-         _call("brainrit.radiobiology.tcp_population", [60.0, 60.0, 60.0], 30, 0.35, 0.08, 10.0, [1e7, 1e7], 10.0)),
-        ("radiobiology.tcp_population inf", _call("brainrit.radiobiology.tcp_population", inf, 30, 0.35, 0.08, 10.0, 1e7, 10.0)),
+         _call("brainrit.radiobiology.tcp_population", [60.0, 60.0, 60.0], **{**TCP, "clonogen_density_per_cm3": [1e7, 1e7]})),
+        ("radiobiology.tcp_population inf", _call("brainrit.radiobiology.tcp_population", inf, **TCP)),
         ("radiobiology.survival_lq negative dose", _call("brainrit.radiobiology.survival_lq", -1.0, 0.3, 0.03)),
         ("radiobiology.bed_fractionated nan", _call("brainrit.radiobiology.bed_fractionated", nan, 5, 10.0)),
         ("radiobiology.g_factor negative rate",
