@@ -17,10 +17,9 @@ import numpy as np
 
 from brainrit.pipeline.core import Context, StageResult, Table, memory_field, stage_result
 from brainrit.pipeline.stage_kinetics import KineticsStageResult
+from brainrit.units import MEV_TO_J
 
 __all__ = ["DoseByClass", "DosimetryResult"]
-
-MEV_TO_J = 1.602176634e-13
 
 
 def energy_by_group_MeV(member: str) -> dict[str, float]:

@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from brainrit.dosimetry.perivascular import UM3_PER_G, vessel_decays_per_um
+from brainrit.nuclides import RADIATION_GROUPS
 from brainrit.pipeline.core import Context, StageResult, Table, stage_result
 from brainrit.pipeline.stage_dosimetry import DosimetryResult
 from brainrit.pipeline.stage_kinetics import KineticsStageResult
@@ -161,7 +162,7 @@ def run(ctx: Context) -> MicroResult:
         / UM3_PER_G
         for m in result.members
     }
-    groups = ("alpha", "electron", "photon")
+    groups = tuple(RADIATION_GROUPS)  # alpha, electron, photon
 
     def profile(distances) -> dict[str, np.ndarray]:
         """Dose from the reference vessel alone, by group (Gy)."""
@@ -236,9 +237,7 @@ def run(ctx: Context) -> MicroResult:
         decays_per_um_vessel_blood=blood,
         uniform_free_daughter_dose_Gy=uniform,
         single_vessel_profile=DoseProfile(r_single, single["alpha"], single["electron"], single["photon"]),
-        lattice_profile=DoseProfile(
-            r_lat, *(lattice[k] + uniform[k] for k in ("alpha", "electron", "photon"))
-        ),
+        lattice_profile=DoseProfile(r_lat, *(lattice[k] + uniform[k] for k in RADIATION_GROUPS)),
         lattice_mean_alpha_dose_Gy=lat_mean_alpha,
         lattice_mean_electron_dose_Gy=lat_mean_e,
         bands=tuple(DoseBand(*row) for row in band_rows),
