@@ -530,8 +530,9 @@ def write_reports(out_dir: str | Path, *, primary: str | None = None) -> dict[st
 
     Returns the summary.
     """
+    from brainrit.fileio import atomic_write_bytes as atomic_write
     from brainrit.pipeline.core import to_jsonable
-    from brainrit.sweep.engine import atomic_write, write_json
+    from brainrit.sweep.engine import write_json
 
     out = Path(out_dir)
     summary = analyse(out, primary=primary)

@@ -52,6 +52,7 @@ import numpy as np
 
 from brainrit.checks import close_matches
 from brainrit.errors import BrainritError, InputError, OutputError
+from brainrit.fileio import atomic_write, atomic_write_bytes
 from brainrit.scenario.schema import Scenario
 from brainrit.sweep.design import Parameter, SweepPlan
 
@@ -302,19 +303,11 @@ def _sweep_hash(manifest: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:6]}")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def write_json(path: Path, data: Any) -> None:
     """Write JSON via a temporary file and rename."""
-    atomic_write(path, (json.dumps(data, indent=2, allow_nan=False, ensure_ascii=False) + "\n").encode())
+    atomic_write_bytes(
+        path, (json.dumps(data, indent=2, allow_nan=False, ensure_ascii=False) + "\n").encode()
+    )
 
 
 def part_path(out_dir: Path, chunk: int) -> Path:
@@ -341,13 +334,7 @@ def _write_part(path: Path, table_data: Mapping[str, list[Any]], schema: Any) ->
     import pyarrow.parquet as pq
 
     table = pa.Table.from_pydict(dict(table_data), schema=schema)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:6]}")
-    try:
-        pq.write_table(table, tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    atomic_write(path, lambda tmp: pq.write_table(table, tmp))
 
 
 def _part_complete(path: Path, n_rows: int, sweep_hash: str) -> bool:

@@ -41,7 +41,6 @@ import inspect
 import json
 import linecache
 import math
-import os
 import re
 import sys
 import time
@@ -484,9 +483,9 @@ class _Collector:
         }
         path = Path(self.path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + f".tmp{os.getpid()}")
-        tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
+        from brainrit.fileio import atomic_write_text
+
+        atomic_write_text(path, json.dumps(data, indent=1, ensure_ascii=False))
 
 
 def _crash_message(report: Any) -> str:
