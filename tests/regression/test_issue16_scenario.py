@@ -81,7 +81,7 @@ def test_finding_6_values_rejected_at_load_with_field_and_line(old, new, field):
             '[[lesions]]\nname = "a"\ndiameter_mm = 0.2\nposition_mm = [nan, 0, 0]\n',
             "lesions[0].position_mm[0]",
         ),
-        ('[[lesions]]\nname = "a"\ndiameter_mm = 0.2\ncell_density_per_cm3 = 1e30\n', "cell_density_per_cm3"),
+        ("[radiobiology.outcome_models]\ncell_density_per_cm3 = 1e30\n", "cell_density_per_cm3"),
         ('[[arms]]\nname = "s"\ntype = "srs"\ngradient_index = inf\n', "arms[0].gradient_index"),
         ('[[arms]]\nname = "w"\ntype = "wbrt"\ndose_Gy = 1e6\n', "arms[0].dose_Gy: must be <= 100"),
         ("[radiobiology]\nrbe_alpha = 1e-30\n", "radiobiology.rbe_alpha: must be >= 1"),
@@ -95,7 +95,7 @@ def test_finding_6_impossible_values_rejected(extra, field):
 
 def test_finding_6_all_errors_at_once_one_line_each():
     extra = (
-        "[radiobiology]\nrbe_alpha = 1e-30\nalpha_tumour_per_Gy = 1e9\n"
+        "[radiobiology]\nrbe_alpha = 1e-30\nalpha_beta_brain_Gy = 1e9\n"
         '[[arms]]\nname = "w"\ntype = "wbrt"\ndose_Gy = 1e6\n'
         f"[kinetics]\nparameters = {{ x = [{', '.join(['1.0'] * 500)}] }}\n"
     )

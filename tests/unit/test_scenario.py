@@ -132,3 +132,21 @@ def test_disease_section_reaches_the_window_stage():
     win = r.stages["window"]
     assert win.status == "ok"
     assert any("7 virtual patients" in n for n in win.notes)
+
+
+@pytest.mark.parametrize(
+    ("section", "key", "where"),
+    [
+        ("[radiobiology]", "alpha_tumour_per_Gy = 0.3", "alpha_mean_per_Gy"),
+        ("[radiobiology]", "alpha_beta_tumour_Gy = 10.0", "alpha_beta_Gy"),
+        ("[radiobiology]", "clonogen_density_per_cm3 = 1e7", "clonogenic_fraction"),
+    ],
+)
+def test_keys_moved_to_the_calibrated_models_say_where(section, key, where):
+    """Keys that no longer change any result are errors that name their new place (never silently ignored)."""
+    from brainrit.errors import BrainritError
+    from brainrit.scenario import builtin_text, loads
+
+    text = builtin_text("human-early-bm").replace(section, f"{section}\n{key}", 1)
+    with pytest.raises(BrainritError, match=rf"{key.split()[0]}: no longer a key here; .*{where}"):
+        loads(text)

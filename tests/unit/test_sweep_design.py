@@ -163,7 +163,7 @@ def test_bad_vary_is_an_input_error(sc, vary, match):
 
 
 def test_section_path_suggests_fields(sc):
-    with pytest.raises(InputError, match=r"not a section, .*for example 'radiobiology.alpha_beta_tumour_Gy'"):
+    with pytest.raises(InputError, match=r"not a section, .*for example 'radiobiology.alpha_beta_brain_Gy'"):
         resolve_path(sc, "radiobiology")
     with pytest.raises(InputError, match="name an entry of this table"):
         resolve_path(sc, "kinetics.parameters")

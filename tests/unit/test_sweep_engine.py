@@ -21,7 +21,7 @@ from brainrit.sweep.engine import connect, flatten, part_path, read_results, run
 ISHIGAMI_VARY = [
     "radiobiology.rbe_alpha=uniform(1, 7.283185307179586)",
     "radiobiology.z0_Gy=uniform(1, 7.283185307179586)",
-    "radiobiology.alpha_tumour_per_Gy=uniform(1, 7.283185307179586)",
+    "radiobiology.repair_half_time_brain_h=uniform(1, 7.283185307179586)",
 ]
 
 
@@ -33,7 +33,7 @@ class Ishigami:
 
     def __call__(self, sc, seed):
         r = sc.radiobiology
-        x1, x2, x3 = (v - 1 - math.pi for v in (r.rbe_alpha, r.z0_Gy, r.alpha_tumour_per_Gy))
+        x1, x2, x3 = (v - 1 - math.pi for v in (r.rbe_alpha, r.z0_Gy, r.repair_half_time_brain_h))
         if x1 > self.fail_above:
             raise RuntimeError("model diverged")
         y = math.sin(x1) + 7 * math.sin(x2) ** 2 + 0.1 * x3**4 * math.sin(x1)

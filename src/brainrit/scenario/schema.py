@@ -24,7 +24,7 @@ Examples
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 
@@ -57,6 +57,27 @@ Coordinate = Annotated[float, Strict(), Field(ge=-500, le=500, allow_inf_nan=Fal
 StrictInt = Annotated[int, Strict()]
 StrictBool = Annotated[bool, Strict()]
 Name = Annotated[str, Strict(), Field(min_length=1, max_length=200)]
+
+
+# Keys of earlier versions whose job moved to the calibrated outcome models: rejected with where to go, so
+# that no scenario (or sweep) sets a value that silently changes nothing.
+_MOVED_KEYS = {
+    "alpha_tumour_per_Gy": "tumour control uses the calibrated population model: set "
+    "[radiobiology.outcome_models] alpha_mean_per_Gy (and alpha_sd_per_Gy)",
+    "alpha_beta_tumour_Gy": "set [radiobiology.outcome_models] alpha_beta_Gy",
+    "clonogen_density_per_cm3": "one clonogen model for every stage: set [radiobiology.outcome_models] "
+    "cell_density_per_cm3 and clonogenic_fraction",
+    "cell_density_per_cm3": "one clonogen model for every lesion and stage: set "
+    "[radiobiology.outcome_models] cell_density_per_cm3",
+}
+
+
+def _reject_moved(data: Any, keys: tuple[str, ...]) -> Any:
+    if isinstance(data, dict):
+        found = [k for k in keys if k in data]
+        if found:
+            raise ValueError(f"{found[0]}: no longer a key here; {_MOVED_KEYS[found[0]]}")
+    return data
 
 
 class _Section(BaseModel):
@@ -241,6 +262,11 @@ class MicroGeometrySection(_Section):
 class LesionSection(_Section):
     """A metastasis (or a group of identical ones)."""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _moved(cls, data: Any) -> Any:
+        return _reject_moved(data, ("cell_density_per_cm3",))
+
     name: Name = Field(description="Label shown in tables.")
     diameter_mm: PositiveFloat = Field(
         le=100.0,
@@ -259,33 +285,21 @@ class LesionSection(_Section):
         description="Centre in phantom coordinates, mm (None: placed automatically inside the brain; "
         "each within ±500 mm).",
     )
-    cell_density_per_cm3: PositiveFloat = Field(
-        1e8,
-        le=1e10,
-        description="Tumour-cell density, cells/cm³ (10⁸–10⁹; rule of thumb [K]; at most 1e10/cm³: "
-        "close-packed 5 µm-radius cells give 1.4e9/cm³).",
-    )
     visible: StrictBool = Field(True, description="Seen on contrast MRI (treated by SRS arms) or hidden.")
 
 
 class Radiobiology(_Section):
     """LQ and outcome-model parameters (sources in brainrit/data/radiobiology_parameters.toml)."""
 
-    alpha_beta_tumour_Gy: PositiveFloat = Field(
-        10.0, ge=0.1, le=1000.0, description="α/β of brain metastases, Gy (#1; 0.1–1000 Gy)."
-    )
+    @model_validator(mode="before")
+    @classmethod
+    def _moved(cls, data: Any) -> Any:
+        return _reject_moved(
+            data, ("alpha_tumour_per_Gy", "alpha_beta_tumour_Gy", "clonogen_density_per_cm3")
+        )
+
     alpha_beta_brain_Gy: PositiveFloat = Field(
         2.0, ge=0.1, le=1000.0, description="α/β of normal brain for necrosis, Gy (#6; 0.1–1000 Gy)."
-    )
-    alpha_tumour_per_Gy: PositiveFloat = Field(
-        0.3,
-        ge=0.001,
-        le=10.0,
-        description="Photon α of metastasis cells, 1/Gy (#2; 0.001–10 /Gy: even lymphocytes, the most "
-        "radiosensitive cells, have α ≈ 1–2 /Gy).",
-    )
-    clonogen_density_per_cm3: PositiveFloat = Field(
-        1e7, le=1e10, description="Clonogen density, 1/cm³ (#4; at most the cell-packing limit, 1e10/cm³)."
     )
     repair_half_time_tumour_h: PositiveFloat = Field(
         0.5, le=48.0, description="Tumour repair half-time, h (#10; at most 48 h)."
