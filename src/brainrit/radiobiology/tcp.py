@@ -275,6 +275,17 @@ def tcp_population_bed(
     return as_output(res.reshape(b.shape))
 
 
+def _logsumexp_rows(x: np.ndarray) -> np.ndarray:
+    """``log Σ_j exp(x_ij)`` of each row of a finite 2-D array (shifted by the row maximum).
+
+    The same formula as scipy.special.logsumexp without its per-call array-API overhead (~0.1 ms), which
+    dominated the root-finding of :func:`tcp_population_voxel` (tens of thousands of scalar calls per
+    pipeline run).
+    """
+    m = x.max(axis=1)
+    return np.log(np.exp(x - m[:, None]).sum(axis=1)) + m
+
+
 def tcp_population_voxel(
     bed_Gy: ArrayLike,
     n_clonogens: ArrayLike,
@@ -308,7 +319,7 @@ def tcp_population_voxel(
     True
     """
     from scipy.optimize import brentq
-    from scipy.special import logsumexp, ndtr
+    from scipy.special import ndtr
 
     b = non_negative_array("bed_Gy", bed_Gy)
     nn = non_negative_array("n_clonogens", n_clonogens)
@@ -329,7 +340,7 @@ def tcp_population_voxel(
         out = np.empty(a.size)
         step = max(1, 2_000_000 // b.size)
         for i in range(0, a.size, step):
-            out[i : i + step] = logsumexp(logn[None, :] - a[i : i + step, None] * b[None, :], axis=1)
+            out[i : i + step] = _logsumexp_rows(logn[None, :] - a[i : i + step, None] * b[None, :])
         return out
 
     if sd <= 1e-12 * mean:  # no heterogeneity (also avoids overflow for denormal σ)
