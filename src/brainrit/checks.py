@@ -142,19 +142,19 @@ def array_finite(
         arr = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
         raise InputError(field, values, "an array of finite numbers") from None
-    bounds = []
-    if low is not None:
-        bounds.append(f"{'>' if strict_low else '>='} {low:g}")
-    if high is not None:
-        bounds.append(f"<= {high:g}")
-    u = f" {unit}" if unit else ""
-    allowed = "finite numbers" + (" " + " and ".join(bounds) if bounds else "") + u
     bad = ~np.isfinite(arr)
     if low is not None:
         bad |= (arr <= low) if strict_low else (arr < low)
     if high is not None:
         bad |= arr > high
-    if np.any(bad):
+    if np.any(bad):  # the message is built only on failure: this check runs in hot loops
+        bounds = []
+        if low is not None:
+            bounds.append(f"{'>' if strict_low else '>='} {low:g}")
+        if high is not None:
+            bounds.append(f"<= {high:g}")
+        u = f" {unit}" if unit else ""
+        allowed = "finite numbers" + (" " + " and ".join(bounds) if bounds else "") + u
         idx = tuple(int(i) for i in np.argwhere(bad)[0])
         where = f"{field}[{', '.join(map(str, idx))}]" if arr.ndim else field
         raise InputError(where, arr[idx].item() if arr.ndim else arr.item(), allowed)

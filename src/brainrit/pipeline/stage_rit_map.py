@@ -95,7 +95,9 @@ _REGIONS = ("brain", "metastasis")  # kinetics regions mapped on the phantom
 
 
 @memoize(maxsize=16)
-def _unit_region_dose(phantom: Phantom, member: str, half: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def _unit_region_dose(
+    phantom: Phantom, member: str, half: int
+) -> dict[str, tuple[np.ndarray | None, np.ndarray]]:
     """α and low-LET dose maps (Gy) of one decay per voxel of ``member`` in each mapped region.
 
     The dose map is linear in the time-integrated activity, and the activity is uniform per region, so
@@ -114,7 +116,7 @@ def _unit_region_dose(phantom: Phantom, member: str, half: int) -> dict[str, tup
         if not mask.any():
             continue
         tia = mask.astype(float)
-        a = dose_map(tia, k["alpha"]) if k["alpha"].any() else np.zeros(phantom.shape)
+        a = dose_map(tia, k["alpha"]) if k["alpha"].any() else None  # None: no α from this member
         out[region] = (a, dose_map(tia, k["electron"] + k["photon"]))
     return out
 
@@ -143,14 +145,16 @@ def run(ctx: Context) -> RitDoseMapResult:
     half = max(1, int(np.ceil(KERNEL_REACH_MM[phantom.species] / min(voxel_mm))))
     alpha = np.zeros(phantom.shape)
     low = np.zeros(phantom.shape)
+    tmp = np.empty(phantom.shape)
     for member in result.members:
         per_g = {region: result.decays_per_g(region, member) * voxel_g for region in _REGIONS}  # whole course
         if not any(per_g.values()):
             continue
-        for region, unit in _unit_region_dose(phantom, member, half).items():
-            if per_g[region]:
-                alpha += per_g[region] * unit[0]
-                low += per_g[region] * unit[1]
+        for region, (unit_alpha, unit_low) in _unit_region_dose(phantom, member, half).items():
+            if per_g[region]:  # alpha += c·unit without a temporary grid per term (same arithmetic)
+                if unit_alpha is not None:
+                    alpha += np.multiply(unit_alpha, per_g[region], out=tmp)
+                low += np.multiply(unit_low, per_g[region], out=tmp)
     rbe = sc.radiobiology.rbe_alpha
     weighted = rbe * alpha + low
     structures = {"brain": brain, "hippocampi": phantom.masks["hippocampi"]}
