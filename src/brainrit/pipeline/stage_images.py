@@ -515,7 +515,7 @@ def rit_dose_map_from_patient(ctx: Context, patient: PatientImagesResult) -> Any
     patient's structures exactly as the external-beam arms are.
     """
     from brainrit.dosimetry.voxel.dvh import dvh
-    from brainrit.pipeline.stage_rit_map import RitDoseMapResult, StructureDose
+    from brainrit.pipeline.stage_rit_map import STRUCTURE_COLUMNS, RitDoseMapResult, StructureDose
 
     phantom = patient.voxel_phantom
     rbe = ctx.scenario.radiobiology.rbe_alpha
@@ -551,15 +551,7 @@ def rit_dose_map_from_patient(ctx: Context, patient: PatientImagesResult) -> Any
             Table(
                 "rit_structures",
                 f"RIT dose on the patient's structures (images; RBE-weighted with RBE_α = {rbe:g})",
-                (
-                    "structure",
-                    "volume (cm³)",
-                    "mean α dose (Gy)",
-                    "mean low-LET dose (Gy)",
-                    "mean RBE-weighted (Gy)",
-                    "D98 (Gy)",
-                    "D2 (Gy)",
-                ),
+                STRUCTURE_COLUMNS,
                 tuple(rows),
             ),
         ),

@@ -29,6 +29,17 @@ if TYPE_CHECKING:
 
 __all__ = ["RitDoseMapResult", "StructureDose"]
 
+#: Columns of the per-structure RIT dose table (phantom and patient images alike).
+STRUCTURE_COLUMNS = (
+    "structure",
+    "volume (cm³)",
+    "mean α dose (Gy)",
+    "mean low-LET dose (Gy)",
+    "mean RBE-weighted (Gy)",
+    "D98 (Gy)",
+    "D2 (Gy)",
+)
+
 KERNEL_REACH_MM = {"human": 10.0, "mouse": 1.5}  # electrons of the ²¹²Pb chain: ²⁰⁸Tl β⁻ max ≈ 9 mm
 
 
@@ -179,15 +190,7 @@ def run(ctx: Context) -> RitDoseMapResult:
             Table(
                 "rit_structures",
                 f"RIT dose on the phantom (RBE-weighted with RBE_α = {rbe:g})",
-                (
-                    "structure",
-                    "volume (cm³)",
-                    "mean α dose (Gy)",
-                    "mean low-LET dose (Gy)",
-                    "mean RBE-weighted (Gy)",
-                    "D98 (Gy)",
-                    "D2 (Gy)",
-                ),
+                STRUCTURE_COLUMNS,
                 tuple(rows),
             ),
         ),
