@@ -63,13 +63,8 @@ def hippocampal_doses() -> dict[str, float]:
 
 def fit(date: str | None = None) -> tuple[str, dict]:
     """Run both fits; return the TOML text and the objects for the figure."""
-    from brainrit.radiobiology.outcome_models import (
-        HiddenDisease,
-        default_clonogen_model,
-        fit_cognition,
-        fit_tcp,
-        fitted_toml,
-    )
+    from brainrit.radiobiology.calibration_fit import fit_cognition, fit_tcp, fitted_toml
+    from brainrit.radiobiology.outcome_models import HiddenDisease, default_clonogen_model
 
     clon, hidden = default_clonogen_model(), HiddenDisease.default()
     doses = hippocampal_doses()
@@ -114,11 +109,11 @@ def figure(objs: dict, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from brainrit.radiobiology.calibration_fit import clinical_anchors
     from brainrit.radiobiology.outcome_models import (
         ClonogenModel,
         CognitionModel,
         PopulationTCP,
-        clinical_anchors,
         default_clonogen_model,
     )
 
@@ -190,7 +185,7 @@ def figure(objs: dict, path: Path) -> None:
 
 def markdown(objs: dict) -> str:
     """The parameter and residual tables included by docs/models.md."""
-    from brainrit.radiobiology.outcome_models import clinical_anchors
+    from brainrit.radiobiology.calibration_fit import clinical_anchors
 
     src = {a.id: a for a in clinical_anchors()}
     out = []

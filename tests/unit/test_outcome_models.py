@@ -11,15 +11,13 @@ from hypothesis import strategies as st
 
 from brainrit.errors import BrainritError, InputError
 from brainrit.radiobiology import tcp_population_bed
+from brainrit.radiobiology.calibration_fit import Anchor, anchor_model_value, clinical_anchors
 from brainrit.radiobiology.outcome_models import (
-    Anchor,
     ClonogenModel,
     CognitionModel,
     HiddenDisease,
     PopulationTCP,
-    anchor_model_value,
     calibrated_models,
-    clinical_anchors,
     default_clonogen_model,
     format_probability,
 )

@@ -29,12 +29,8 @@ from pathlib import Path
 
 import pytest
 
-from brainrit.radiobiology.outcome_models import (
-    FITTED_FILE,
-    anchor_model_value,
-    calibrated_models,
-    clinical_anchors,
-)
+from brainrit.radiobiology.calibration_fit import anchor_model_value, clinical_anchors
+from brainrit.radiobiology.outcome_models import FITTED_FILE, calibrated_models
 
 pytest_plugins = ["brainrit.validation.plugin"]
 
@@ -172,7 +168,7 @@ def test_shipped_file_matches_the_anchor_table() -> None:
 
     Source: outcome_models_fitted.toml [meta]. Tolerance: exact.
     """
-    from brainrit.radiobiology.outcome_models import anchors_sha256
+    from brainrit.radiobiology.calibration_fit import anchors_sha256
 
     assert FITTED["meta"]["data_sha256"] == anchors_sha256()
     assert set(FITTED["tcp"]["residuals"]) | set(FITTED["cognition"]["residuals"]) == {

@@ -15,6 +15,7 @@ Examples
 """
 
 from brainrit.radiobiology._validate import DomainWarning
+from brainrit.radiobiology.calibration_fit import clinical_anchors
 from brainrit.radiobiology.cycles import (
     cycle_times_h,
     effective_treatment_time_h,
@@ -72,7 +73,6 @@ from brainrit.radiobiology.outcome_models import (
     PopulationTCP,
     Probability,
     calibrated_models,
-    clinical_anchors,
     default_clonogen_model,
     format_probability,
     probability,
