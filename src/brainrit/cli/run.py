@@ -52,6 +52,7 @@ def _run_and_write(
 
 def _print_summary(result, out: Path) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console()
@@ -67,13 +68,14 @@ def _print_summary(result, out: Path) -> None:
         for _, label in short:
             table.add_column(label, justify="right")
         for name, m in comp.arms.items():
-            table.add_row(name, *(fmt(m.get(k)) for k, _ in short))
+            table.add_row(escape(name), *(fmt(m.get(k)) for k, _ in short))
         console.print(table)
     for st in result.stages.values():
         if st.status != "ok":
-            console.print(f"[yellow]{st.title}: {st.message}[/yellow]")
+            console.print(f"[yellow]{escape(st.title)}: {escape(st.message)}[/yellow]")
     console.print(
-        f"outputs written to [bold]{out}[/bold] (report.html, results.json, summary.csv, provenance.json)"
+        f"outputs written to [bold]{escape(str(out))}[/bold] "
+        "(report.html, results.json, summary.csv, provenance.json)"
     )
 
 
