@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from brainrit.dosimetry import geometry as g
@@ -181,3 +181,65 @@ def test_relaxation_gives_up_with_clear_error():
     c = np.zeros((50, 3))
     with pytest.raises(InputError, match="packing_fraction"):
         g._relax(c, 5.0, lambda x: np.clip(x, -1.0, 1.0), rng, "packing_fraction", 0.5, max_iter=3)
+
+
+def _cuff_start(n, seed, rmin=9.4, rmax=30.0, length=80.0, rc=5.0):
+    rng = np.random.default_rng(seed)
+    phi = rng.uniform(0, 2 * np.pi, n)
+    rho = np.sqrt(rng.uniform(rmin**2, rmax**2, n))
+    return np.stack([rho * np.cos(phi), rho * np.sin(phi), rng.uniform(rc, length - rc, n)], axis=1)
+
+
+@settings(max_examples=15, deadline=None)
+@given(n=st.integers(1, 120), seed=st.integers(0, 2**32 - 1), frac=st.floats(0.1, 0.45))
+def test_compiled_cuff_relaxation_equals_python_reference(n, seed, frac):
+    """The numba cuff relaxation (neighbour lists) gives the kd-tree Python loop's positions, bit for bit."""
+    rc, rmin, length = 5.0, 9.4, 80.0
+    rmax = np.sqrt(rmin**2 + n * 4 / 3 * rc**3 / (frac * length))  # cuff volume for this fraction
+    c = _cuff_start(n, seed, rmin, rmax, length, rc)
+
+    def project(x):
+        return g._cuff_project(x, rc, rmin, rmax, length)
+
+    ref = g._relax(c.copy(), rc, project, np.random.default_rng(1), "packing_fraction", frac)
+    fast = g._relax_cuff(c.copy(), rc, rmin, rmax, length, np.random.default_rng(1), "packing_fraction", frac)
+    np.testing.assert_array_equal(fast, ref)
+    if n > 1:
+        d = np.linalg.norm(fast[:, None] - fast[None], axis=-1)[np.triu_indices(n, 1)]
+        assert d.min() > 2 * rc * (1 - 1e-8)
+
+
+def test_compiled_cuff_relaxation_coincident_centres_use_the_generator():
+    """Pairs at zero distance take a random direction from the caller's generator, as in the reference."""
+    rc, rmin, rmax, length = 4.0, 7.4, 20.0, 60.0
+    c = _cuff_start(30, 3, rmin, rmax, length, rc)
+    c[5] = c[4]
+    c[17] = c[4]
+
+    def project(x):
+        return g._cuff_project(x, rc, rmin, rmax, length)
+
+    ref = g._relax(c.copy(), rc, project, np.random.default_rng(9), "packing_fraction", 0.2)
+    fast = g._relax_cuff(c.copy(), rc, rmin, rmax, length, np.random.default_rng(9), "packing_fraction", 0.2)
+    np.testing.assert_array_equal(fast, ref)
+    other = g._relax_cuff(c.copy(), rc, rmin, rmax, length, np.random.default_rng(10), "pf", 0.2)
+    assert not np.array_equal(other, fast)  # the generator did decide a direction
+    with pytest.raises(InputError, match="packing_fraction"):
+        g._relax_cuff(c.copy(), rc, rmin, rmax, length, np.random.default_rng(9), "packing_fraction", 0.2,
+                      max_iter=2)  # fmt: skip
+
+
+@settings(max_examples=20, deadline=None)
+@given(n=st.integers(2, 300), seed=st.integers(0, 2**32 - 1), r=st.floats(0.5, 20.0))
+def test_cell_list_pairs_equal_kd_tree_pairs(n, seed, r):
+    from scipy.spatial import cKDTree
+
+    from brainrit.dosimetry import _packing
+
+    c = np.random.default_rng(seed).uniform(-30.0, 30.0, (n, 3)) * [1.0, 0.5, 3.0]
+    kd = cKDTree(c).query_pairs(r, output_type="ndarray")
+    kd = kd[np.lexsort((kd[:, 1], kd[:, 0]))]
+    np.testing.assert_array_equal(_packing.pairs_within(c, r), kd.reshape(-1, 2))
+    np.testing.assert_array_equal(
+        _packing.cuff_project(c, 2.0, 5.0, 12.0, 40.0), g._cuff_project(c, 2.0, 5.0, 12.0, 40.0)
+    )

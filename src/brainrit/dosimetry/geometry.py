@@ -447,22 +447,10 @@ def perivascular_cells(
         raise InputError("cuff_thickness_um", cuff_thickness_um, f"small enough for <= {_MAX_CELLS} cells")
     rng = np.random.default_rng(seed)
     rmin, rmax = r0 + rc, r0 + t - rc
-
-    def project(c: np.ndarray) -> np.ndarray:
-        rho = np.hypot(c[:, 0], c[:, 1])
-        target = np.clip(rho, rmin, rmax)
-        s = target / np.maximum(rho, 1e-300)
-        out = c.copy()
-        zero = rho < 1e-12
-        out[:, 0] = np.where(zero, rmin, c[:, 0] * s)
-        out[:, 1] = np.where(zero, 0.0, c[:, 1] * s)
-        out[:, 2] = np.clip(c[:, 2], rc, length - rc)
-        return out
-
     phi = rng.uniform(0, 2 * math.pi, n)
     rho = np.sqrt(rng.uniform(rmin**2, rmax**2, n))
     c = np.stack([rho * np.cos(phi), rho * np.sin(phi), rng.uniform(rc, length - rc, n)], axis=1)
-    c = _relax(c, rc, project, rng, "packing_fraction", pf)
+    c = _relax_cuff(c, rc, rmin, rmax, length, rng, "packing_fraction", pf)
     # local frame (axis along z from the start point) -> world frame
     ez = capillary.axis
     helper = np.array([1.0, 0.0, 0.0]) if abs(ez[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
@@ -471,6 +459,20 @@ def perivascular_cells(
     ey = np.cross(ez, ex)
     world = capillary.start_um + c[:, :1] * ex + c[:, 1:2] * ey + c[:, 2:3] * ez
     return CellPopulation(world, rc, rn)
+
+
+def _cuff_project(c: np.ndarray, rc: float, rmin: float, rmax: float, length: float) -> np.ndarray:
+    """Centres of a cuff (local frame, axis along z from 0 to ``length``) moved radially into
+    ``[rmin, rmax]`` and axially into ``[rc, length − rc]`` (new array)."""
+    rho = np.hypot(c[:, 0], c[:, 1])
+    target = np.clip(rho, rmin, rmax)
+    s = target / np.maximum(rho, 1e-300)
+    out = c.copy()
+    zero = rho < 1e-12
+    out[:, 0] = np.where(zero, rmin, c[:, 0] * s)
+    out[:, 1] = np.where(zero, 0.0, c[:, 1] * s)
+    out[:, 2] = np.clip(c[:, 2], rc, length - rc)
+    return out
 
 
 def _relax(
@@ -501,22 +503,67 @@ def _relax(
         pairs = tree.query_pairs(d - tol, output_type="ndarray")
         if pairs.shape[0] == 0:
             return c
-        i, j = pairs[:, 0], pairs[:, 1]
-        v = c[j] - c[i]
-        if box is not None:
-            v -= box * np.round(v / box)
-        dist = np.linalg.norm(v, axis=1)
-        tiny = dist < 1e-12
-        if np.any(tiny):
-            v[tiny] = rng.normal(size=(int(tiny.sum()), 3))
-            dist[tiny] = np.linalg.norm(v[tiny], axis=1)
-        u = v / dist[:, None]
-        push = 0.5 * (d - dist)[:, None] * 1.02 * u
-        disp = np.zeros_like(c)
-        np.add.at(disp, i, -push)
-        np.add.at(disp, j, push)
-        c = project(c + disp)
+        # the k-d tree's traversal order is not a fixed one: sort, so the sums below are summed in one
+        # order (the compiled cuff relaxation, _packing.relax_cuff, uses the same)
+        pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
+        c = _push_apart(c, pairs, d, project, rng, box)
     raise InputError(field, pf, "a packing fraction this algorithm can reach for these sizes (try lower)")
+
+
+def _push_apart(
+    c: np.ndarray, pairs: np.ndarray, d: float, project, rng: np.random.Generator, box: float | None = None
+) -> np.ndarray:
+    """One relaxation step: each overlapping pair ``(i, j)`` pushed apart by half its overlap × 1.02."""
+    i, j = pairs[:, 0], pairs[:, 1]
+    v = c[j] - c[i]
+    if box is not None:
+        v -= box * np.round(v / box)
+    dist = np.linalg.norm(v, axis=1)
+    tiny = dist < 1e-12
+    if np.any(tiny):
+        v[tiny] = rng.normal(size=(int(tiny.sum()), 3))
+        dist[tiny] = np.linalg.norm(v[tiny], axis=1)
+    u = v / dist[:, None]
+    push = 0.5 * (d - dist)[:, None] * 1.02 * u
+    disp = np.zeros_like(c)
+    np.add.at(disp, i, -push)
+    np.add.at(disp, j, push)
+    return project(c + disp)
+
+
+def _relax_cuff(
+    c: np.ndarray,
+    rc: float,
+    rmin: float,
+    rmax: float,
+    length: float,
+    rng: np.random.Generator,
+    field: str,
+    pf: float,
+    *,
+    max_iter: int = 4000,
+) -> np.ndarray:
+    """:func:`_relax` with the cuff's projection (:func:`_cuff_project`), compiled: the same positions,
+    about 20 times faster (:mod:`brainrit.dosimetry._packing`)."""
+    from brainrit.dosimetry import _packing
+
+    c = _packing.cuff_project(np.ascontiguousarray(c, dtype=np.float64), rc, rmin, rmax, length)
+    if c.shape[0] < 2:
+        return c
+    d = 2.0 * rc
+    it = 0
+    while True:
+        c, it, status = _packing.relax_cuff(c, rc, rmin, rmax, length, it, max_iter)
+        if status == _packing.CONVERGED:
+            return c
+        if status == _packing.MAX_ITER:
+            raise InputError(
+                field, pf, "a packing fraction this algorithm can reach for these sizes (try lower)"
+            )
+        # a pair at zero distance: its direction comes from rng, as in _relax
+        pairs = _packing.pairs_within(c, d - 1e-9 * d)
+        c = _push_apart(c, pairs, d, lambda x: _packing.cuff_project(x, rc, rmin, rmax, length), rng)
+        it += 1
 
 
 # ----------------------------------------------------------------------------------------------
