@@ -38,12 +38,23 @@ def _run_and_write(
     stages: list[str] | None = None,
 ) -> None:
     from brainrit.pipeline import run_scenario
+    from brainrit.report.figure_workers import FigureWorkers
     from brainrit.report.outputs import check_output_dir, results_dict, write_outputs
 
     out = out.expanduser().absolute()
     check_output_dir(out, force=force)  # fail before the long work, not after
-    result = run_scenario(scenario, seed=seed, progress=not quiet and not as_json, stages=stages)
-    written = write_outputs(result, out, force=force, html=scenario.outputs.html)
+    html = scenario.outputs.html
+    # Each stage's figures are drawn in a child process while the next stages compute.
+    with FigureWorkers(scenario, workers=None if html else 0) as drawing:
+        result = run_scenario(
+            scenario,
+            seed=seed,
+            progress=not quiet and not as_json,
+            stages=stages,
+            on_result=drawing.submit if html else None,
+        )
+        figures = drawing.collect() if html else None
+        written = write_outputs(result, out, force=force, html=html, figures=figures)
     if as_json:
         typer.echo(json.dumps(results_dict(result), indent=2, ensure_ascii=False))
     elif not quiet:

@@ -120,6 +120,7 @@ def run_scenario(
     seed: int | None = None,
     progress: bool = False,
     on_stage: Callable[[str, str], None] | None = None,
+    on_result: Callable[[StageResult | StageOutcome], None] | None = None,
     stages: Iterable[str] | None = None,
     figures: bool = True,
 ) -> PipelineResult:
@@ -138,6 +139,10 @@ def run_scenario(
         Show a rich progress bar on stderr, one step per stage.
     on_stage : callable, optional
         Called as ``on_stage(key, title)`` before each stage (for custom progress reporting).
+    on_result : callable, optional
+        Called with each stage's result (or outcome) as soon as the stage has run — the command line
+        draws a stage's figures in another process while the next stages compute
+        (:mod:`brainrit.report.figure_workers`).
     stages : iterable of str, optional
         Run only these stage keys (in pipeline order); the others are reported as skipped.
         Stages depend on earlier ones, so include what they need (e.g. ``kinetics`` for ``dosimetry``);
@@ -184,6 +189,8 @@ def run_scenario(
             elapsed = time.perf_counter() - t0
             timings[key] = elapsed
             ctx.results[key] = _with_time(result, elapsed)
+            if on_result is not None:
+                on_result(ctx.results[key])
             bar.advance()
     return PipelineResult(scenario, ctx.seed, dict(ctx.results), timings, started)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import math
+from collections.abc import Mapping
 from typing import Any
 
 from brainrit import __version__
@@ -113,9 +114,10 @@ def _scenario_rows(st: Any, scenario: Any) -> tuple[Any, ...]:
     return tuple(out)
 
 
-def _section(st: Any, scenario: Any) -> dict[str, Any]:
+def _section(st: Any, scenario: Any, drawn: Mapping[str, tuple[Any, ...]]) -> dict[str, Any]:
     from brainrit.report.figures import stage_figures
 
+    figures = drawn[st.key] if st.key in drawn else stage_figures(st, scenario)
     return {
         "key": st.key,
         "title": st.title,
@@ -131,13 +133,16 @@ def _section(st: Any, scenario: Any) -> dict[str, Any]:
                 "caption": f.caption,
                 "b64": base64.b64encode(f.png).decode("ascii"),
             }
-            for f in stage_figures(st, scenario)
+            for f in figures
         ],
     }
 
 
-def render_report(result: Any) -> str:
+def render_report(result: Any, *, figures: Mapping[str, tuple[Any, ...]] | None = None) -> str:
     """HTML text of the report for a :class:`~brainrit.pipeline.runner.PipelineResult`.
+
+    ``figures`` gives stage figures already drawn (``{stage key: tuple of Figure}``, from
+    :class:`brainrit.report.figure_workers.FigureWorkers`); the stages it lacks are drawn here.
 
     Order: key results and the comparison of arms first, then the evidence (radionuclide, kinetics,
     dosimetry, micro-dosimetry, outcomes, external-beam arms, dose maps, therapeutic window), then the
@@ -155,8 +160,9 @@ def render_report(result: Any) -> str:
     )
     env.filters["fmt"] = fmt
     lead_keys, evidence_keys = section_order(result.stages)
-    lead = [_section(result.stages[k], result.scenario) for k in lead_keys]
-    evidence = [_section(result.stages[k], result.scenario) for k in evidence_keys]
+    drawn = figures or {}
+    lead = [_section(result.stages[k], result.scenario, drawn) for k in lead_keys]
+    evidence = [_section(result.stages[k], result.scenario, drawn) for k in evidence_keys]
     from brainrit.report.key_results import COLUMNS as KEY_COLUMNS
     from brainrit.report.key_results import key_results
 

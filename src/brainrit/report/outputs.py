@@ -20,9 +20,10 @@ import hashlib
 import io
 import json
 import platform
+from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -38,6 +39,9 @@ from brainrit.pipeline.core import to_jsonable
 from brainrit.pipeline.runner import PipelineResult
 from brainrit.pipeline.stage_rit_map import RitDoseMapResult
 from brainrit.report.html import render_report
+
+if TYPE_CHECKING:
+    from brainrit.report.figures import Figure
 
 __all__ = ["RESULTS_SCHEMA_VERSION", "results_dict", "scenario_hash", "to_jsonable", "write_outputs"]
 
@@ -150,7 +154,12 @@ def summary_rows(result: PipelineResult) -> tuple[list[str], list[list[Any]]]:
 
 
 def write_outputs(
-    result: PipelineResult, out_dir: str | Path, *, force: bool = False, html: bool = True
+    result: PipelineResult,
+    out_dir: str | Path,
+    *,
+    force: bool = False,
+    html: bool = True,
+    figures: Mapping[str, tuple[Figure, ...]] | None = None,
 ) -> Path:
     """Write all outputs of ``result`` into ``out_dir`` atomically.
 
@@ -163,6 +172,8 @@ def write_outputs(
         Replace an existing folder.
     html : bool
         Also write report.html.
+    figures : mapping, optional
+        Stage figures already drawn (see :func:`brainrit.report.html.render_report`).
 
     Returns
     -------
@@ -197,7 +208,7 @@ def write_outputs(
         (tmp / "summary.csv").write_text(buf.getvalue(), encoding="utf-8")
         _write_dose_maps(result, tmp)
         if html:
-            (tmp / "report.html").write_text(render_report(result), encoding="utf-8")
+            (tmp / "report.html").write_text(render_report(result, figures=figures), encoding="utf-8")
         out = publish_output_folder(tmp, out, force=force)
     except BaseException:
         discard_staging_folder(tmp)
