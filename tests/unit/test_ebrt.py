@@ -284,3 +284,43 @@ def test_arm_errors() -> None:
         Arm("x", (), (1, 1, 1), (0, 0, 0))
     with pytest.raises(InputError, match="alpha_beta_Gy"):
         Arm("x", (a,), (1, 1, 1), (0, 0, 0)).eqd2_Gy(0.0)
+
+
+def _radial_reference(r, big_r, dp, gi, h):
+    """radial_dose_Gy's law evaluated everywhere and selected with np.where (the original form)."""
+    from brainrit.ebrt.srs import falloff_exponent
+
+    r = np.asarray(r, dtype=float)
+    k = falloff_exponent(gi)
+    outside = dp * (big_r / np.maximum(r, 1e-12)) ** k
+    inside = dp * (h - (h - 1.0) * (r / big_r) ** 2)
+    return np.where(r <= big_r, inside, outside)
+
+
+@pytest.mark.parametrize("gi", [3.0, 2.0**1.5, 2.54, 4.0])  # 2**1.5: exponent 2 (numpy's square path)
+@pytest.mark.parametrize("h", [1.0, 1.25, 2.0])
+def test_radial_dose_in_place_path_equals_the_where_form(gi, h):
+    from brainrit.ebrt.srs import radial_dose_Gy
+
+    rng = np.random.default_rng(3)
+    r = np.concatenate([[0.0, 5.0, np.nextafter(5.0, 6.0), 1e-13], rng.uniform(0, 60, 2000)]).reshape(4, 501)
+    got = radial_dose_Gy(r, 5.0, 18.0, gi, h)
+    assert np.array_equal(got, _radial_reference(r, 5.0, 18.0, gi, h))
+    assert np.array_equal(radial_dose_Gy(2.5, 5.0, 18.0, gi, h), _radial_reference(2.5, 5.0, 18.0, gi, h))
+
+
+def test_ha_wbrt_float32_box_path_equals_the_float64_form():
+    from brainrit.ebrt.wbrt import _smoothstep, ha_wbrt_dose, wbrt_dose
+    from brainrit.phantoms.geometry import ellipsoid_mask, signed_distance_mm
+
+    shape, vox, org = (51, 53, 49), 2.0, (-50.0, -52.0, -48.0)
+    brain = ellipsoid_mask(shape, vox, org, centre_mm=(0, 0, 0), semi_axes_mm=(30, 35, 25))
+    hip = ellipsoid_mask(shape, vox, org, centre_mm=(12, 0, -10), semi_axes_mm=(4, 10, 4))
+    wb = wbrt_dose(brain, vox, org, 30.0)
+    # the original arithmetic: float64 copy of the whole grid, modulated, rounded to float32 at the end
+    s = signed_distance_mm(hip, vox)
+    g = _smoothstep((s - -2.0) / (6.0 - -2.0))
+    base = wb.astype(float)
+    ref = np.where(base > 7.5, 7.5 + (base - 7.5) * g, base).astype(np.float32)
+    for given_wbrt in (wb, wb.astype(float), None):
+        assert np.array_equal(ha_wbrt_dose(brain, hip, vox, org, 30.0, wbrt=given_wbrt), ref)

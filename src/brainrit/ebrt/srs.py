@@ -115,10 +115,18 @@ def radial_dose_Gy(
     dp = positive("prescription_Gy", prescription_Gy)
     k = falloff_exponent(gradient_index)
     h = in_range("max_to_prescription", max_to_prescription, 1.0, 3.0)
-    rr = np.maximum(r, 1e-12)
-    outside = dp * (big_r / rr) ** k
-    inside = dp * (h - (h - 1.0) * (r / big_r) ** 2)
-    return np.where(r <= big_r, inside, outside)
+    if r.ndim == 0:
+        rr = np.maximum(r, 1e-12)
+        return np.where(r <= big_r, dp * (h - (h - 1.0) * (r / big_r) ** 2), dp * (big_r / rr) ** k)
+    # grids: the outside law everywhere, in place (no full-size temporaries), then the few voxels inside
+    out = np.maximum(r, 1e-12)
+    np.divide(big_r, out, out=out)
+    out **= k  # `**`, as before (numpy's fast paths for k = 2, 0.5, ...)
+    np.multiply(dp, out, out=out)
+    inside = r <= big_r
+    ri = r[inside]
+    out[inside] = dp * (h - (h - 1.0) * (ri / big_r) ** 2)
+    return out
 
 
 def srs_dose(
@@ -172,11 +180,18 @@ def srs_dose(
             raise InputError("prescriptions_Gy", prescriptions_Gy, f"{d.size} values (one per target)")
     falloff_exponent(gradient_index)  # validates GI
     x, y, z = (org[a] + vox[a] * np.arange(shp[a]) for a in range(3))
-    dose = np.zeros(shp, dtype=np.float64)
+    dose = None
     for ci, di, dp in zip(c, d, rx, strict=True):
         dx2 = ((x - ci[0]) ** 2)[:, None, None]
         dy2 = ((y - ci[1]) ** 2)[None, :, None]
         dz2 = ((z - ci[2]) ** 2)[None, None, :]
-        r = np.sqrt(dx2 + dy2 + dz2)
-        dose += radial_dose_Gy(r, 0.5 * di, dp, gradient_index, max_to_prescription)
+        r = dx2 + dy2 + dz2
+        np.sqrt(r, out=r)
+        one = radial_dose_Gy(r, 0.5 * di, dp, gradient_index, max_to_prescription)
+        if dose is None:  # 0 + D = D: the first target's dose is the sum so far
+            dose = one
+        else:
+            dose += one
+    if dose is None:
+        return np.zeros(shp, dtype=np.float32)
     return dose.astype(np.float32)

@@ -58,7 +58,13 @@ import numpy as np
 from brainrit.cache import Identity, memoize
 from brainrit.checks import choice, in_range, non_negative, positive
 from brainrit.errors import InputError
-from brainrit.phantoms.geometry import check_grid, check_mask, sample_trilinear, signed_distance_mm
+from brainrit.phantoms.geometry import (
+    check_grid,
+    check_mask,
+    distance_to_mask_mm,
+    sample_trilinear,
+    signed_distance_mm,
+)
 
 __all__ = ["BEAMS", "Beam", "ha_wbrt_dose", "wbrt_dose"]
 
@@ -190,12 +196,10 @@ def _relative_dose(
     limit: float | None,
 ) -> np.ndarray:
     """Dose relative to the prescription at the isocentre (WBRT dose / total dose), float64."""
-    from scipy.ndimage import distance_transform_edt
-
     vox, org = np.asarray(vox_mm), np.asarray(org_mm)
     shp = brain.shape
 
-    head = distance_transform_edt(~brain, sampling=vox) <= scalp + 1e-9
+    head = distance_to_mask_mm(brain, vox_mm) <= scalp + 1e-9
     if head[0].any() or head[-1].any():
         raise InputError(
             "brain_mask", "a brain (plus scalp) touching the grid's x faces", "a grid with room for the head"
@@ -311,9 +315,11 @@ def ha_wbrt_dose(
         raise InputError("rise_end_mm", rise_end_mm, f"a finite number > rise_start_mm ({rise_start_mm})")
     dose_total = positive("total_dose_Gy", total_dose_Gy)
     if wbrt is None:
-        base = wbrt_dose(brain, voxel_mm, origin_mm, dose_total, **wbrt_kwargs).astype(float)  # type: ignore[arg-type]
+        base = wbrt_dose(brain, voxel_mm, origin_mm, dose_total, **wbrt_kwargs)  # type: ignore[arg-type]
     else:
-        base = np.asarray(wbrt, dtype=float)
+        base = np.asarray(wbrt)
+        if base.dtype.kind != "f":
+            base = base.astype(float)
         if base.shape != brain.shape:
             raise InputError("wbrt", f"array of shape {base.shape}", f"an array of shape {brain.shape}")
     _, vox, _ = check_grid(brain.shape, voxel_mm, origin_mm)
@@ -327,7 +333,8 @@ def ha_wbrt_dose(
     s = signed_distance_mm(hip[box], vox)
     g = _smoothstep((s - s_in) / (s_out - s_in))
     d_floor = floor * dose_total
-    out = base.copy()
-    sub = base[box]
+    # float32 out of the box (as the float64 result would round back to), float64 arithmetic inside it
+    out = base.astype(np.float32)
+    sub = base[box].astype(float)
     out[box] = np.where(sub > d_floor, d_floor + (sub - d_floor) * g, sub)
-    return out.astype(np.float32)
+    return out

@@ -50,7 +50,14 @@ import numpy as np
 
 from brainrit.checks import choice, positive
 from brainrit.errors import InputError
-from brainrit.phantoms.geometry import Lesion, check_grid, ellipsoid_mask, sphere_box, voxel_volume_cm3
+from brainrit.phantoms.geometry import (
+    Lesion,
+    check_grid,
+    distance_to_mask_mm,
+    ellipsoid_mask,
+    sphere_box,
+    voxel_volume_cm3,
+)
 
 __all__ = [
     "HUMAN",
@@ -392,8 +399,6 @@ def micrometastases(
         raise InputError("n", n, "an integer >= 0")
     d = positive("diameter_mm", diameter_mm)
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-    from scipy.ndimage import distance_transform_edt
-
     vox = np.asarray(phantom.voxel_mm)
     forbidden = ~phantom.masks["brain"]
     for s in _EXCLUSIVE:
@@ -405,7 +410,7 @@ def micrometastases(
         i = _index(phantom, les.centre_mm)
         if i is not None:
             forbidden[i] = True
-    room = distance_transform_edt(~forbidden, sampling=vox)
+    room = distance_to_mask_mm(forbidden, phantom.voxel_mm)
     need = 0.5 * d + clearance_mm + 0.5 * float(vox.max())
     cand = np.argwhere(room > need)
     out: list[Lesion] = []

@@ -33,6 +33,7 @@ __all__ = [
     "axes_mm",
     "check_grid",
     "check_mask",
+    "distance_to_mask_mm",
     "ellipsoid_mask",
     "sample_trilinear",
     "signed_distance_mm",
@@ -226,6 +227,11 @@ def ellipsoid_mask(
         return out
     x, y, z = (org[ax] + vox[ax] * np.arange(box[ax].start, box[ax].stop) - c[ax] for ax in range(3))
     px, py, pz = np.meshgrid(x, y, z, indexing="ij", sparse=True)
+    if rotation is None:
+        # axis-aligned: coordinate along axis `ax` is p_ax itself (the rotated sum below adds exact zeros
+        # to it), so the terms broadcast from 1-D and only the last addition makes a full-size array
+        out[box] = ((px / a[0]) ** 2 + (py / a[1]) ** 2) + (pz / a[2]) ** 2 <= 1.0
+        return out
     q = 0.0
     for ax in range(3):  # coordinate along ellipsoid axis `ax`
         u = px * rot[0, ax] + py * rot[1, ax] + pz * rot[2, ax]
@@ -284,6 +290,43 @@ def sphere_mask(
     return ellipsoid_mask(shape, voxel_mm, origin_mm, centre_mm=centre_mm, semi_axes_mm=(r, r, r))
 
 
+def distance_to_mask_mm(mask: np.ndarray, voxel_mm: Sequence[float] | float) -> np.ndarray:
+    """Euclidean distance (mm) from each voxel centre to the nearest voxel centre of ``mask``.
+
+    0 on the mask. The same floating-point values as
+    ``scipy.ndimage.distance_transform_edt(~mask, sampling=voxel_mm)``, computed by the separable
+    exact transform of Felzenszwalb and Huttenlocher (Theory of Computing 2012;8:415–428) in a numba
+    kernel, several times faster on a 1 mm head grid (no index arrays).
+
+    Parameters
+    ----------
+    mask : ndarray of bool, 3-D
+        Feature voxels (at least one).
+    voxel_mm : float or (float, float, float)
+        Voxel size (mm).
+
+    Returns
+    -------
+    ndarray of float64, shape of ``mask``
+
+    Examples
+    --------
+    >>> m = np.zeros((5, 5, 5), bool); m[0, 0, 0] = True
+    >>> d = distance_to_mask_mm(m, (1.0, 2.0, 2.0))
+    >>> float(d[0, 0, 0]), float(d[3, 0, 0]), float(d[0, 2, 0]), float(d[3, 2, 0])
+    (0.0, 3.0, 4.0, 5.0)
+    """
+    from brainrit.phantoms._edt import squared_distance
+
+    m = np.asarray(mask)
+    if m.dtype != bool or m.ndim != 3:
+        raise InputError("mask", f"array of {m.dtype} with shape {m.shape}", "a 3-D boolean mask")
+    vox = voxel_spacing_mm(voxel_mm)
+    if not m.any():
+        raise InputError("mask", "an empty mask", "a mask with at least one voxel")
+    return np.sqrt(squared_distance(m, float(vox[0]), float(vox[1]), float(vox[2])))
+
+
 def signed_distance_mm(mask: np.ndarray, voxel_mm: Sequence[float] | float) -> np.ndarray:
     """Signed distance (mm) from each voxel centre to the surface of ``mask``.
 
@@ -297,14 +340,17 @@ def signed_distance_mm(mask: np.ndarray, voxel_mm: Sequence[float] | float) -> n
     >>> float(d[15, 10, 10]), float(d[16, 10, 10])   # last voxel inside, first outside
     (-0.5, 0.5)
     """
-    from scipy.ndimage import distance_transform_edt
-
     m = np.asarray(mask, dtype=bool)
     vox = np.broadcast_to(np.asarray(voxel_mm, dtype=float), (3,))
     if not m.any():
         raise InputError("mask", "an empty mask", "a mask with at least one voxel")
-    outside = distance_transform_edt(~m, sampling=vox)
-    inside = distance_transform_edt(m, sampling=vox)
+    outside = distance_to_mask_mm(m, tuple(vox))
+    if m.all():  # no outside voxel: scipy's transform (as before) for this degenerate case
+        from scipy.ndimage import distance_transform_edt
+
+        inside = distance_transform_edt(m, sampling=vox)
+    else:
+        inside = distance_to_mask_mm(~m, tuple(vox))
     half = 0.5 * float(vox.min())
     return np.where(m, -(inside - half), outside - half)
 
