@@ -207,3 +207,58 @@ def test_dvh_from_images_mismatched_grids():
     ):
         with pytest.raises(InputError):
             dvh_from_images(dose, mask)
+
+
+def _argsort_reference(doses: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted doses and cumulative fractions of the general (arg-sort) path, written out."""
+    total = float(weights.sum())
+    order = np.argsort(-doses, kind="stable")
+    cum = np.minimum(np.cumsum(weights[order]) / total, 1.0)
+    cum[-1] = 1.0
+    return doses[order], cum
+
+
+_DOSES = st.lists(
+    st.one_of(st.sampled_from([0.0, 1.5, 2.0, 30.0]), st.floats(0.0, 80.0, allow_subnormal=False)),
+    min_size=1,
+    max_size=300,
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(_DOSES, st.sampled_from([1.0, 0.001, 0.008, 1e-3 / 27]))
+def test_equal_weight_path_equals_the_argsort_path(values, w):
+    from brainrit.dosimetry.voxel.dvh import _build
+
+    doses = np.asarray(values)
+    weights = np.ones(doses.size) * w
+    h = _build(doses, weights, None)
+    ref_sorted, ref_cum = _argsort_reference(doses, weights)
+    assert np.array_equal(h._sorted_dose_Gy, ref_sorted)
+    assert np.array_equal(h._cum_fraction, ref_cum)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_DOSES, st.floats(0.0, 100.0), st.sampled_from([0.001, 1.0, 0.008]))
+def test_equal_volume_D_equals_the_dvh(values, percent, sample_cm3):
+    from brainrit.dosimetry.voxel.dvh import _equal_volume_D
+
+    doses = np.asarray(values)
+    vox = sample_cm3 ** (1 / 3) * 10.0
+    ref = dvh(doses.reshape(-1, 1, 1), np.ones((doses.size, 1, 1), bool), 1.0).D(percent)
+    if sample_cm3 == 0.001:  # the outcome module's case: 1 mm³ samples
+        assert _equal_volume_D(doses, percent, 0.001) == ref
+    weights_vox = float(np.prod(np.full(3, vox))) / 1000.0
+    ref_any = dvh(doses.reshape(-1, 1, 1), np.ones((doses.size, 1, 1), bool), vox).D(percent)
+    assert _equal_volume_D(doses, percent, weights_vox) == ref_any
+
+
+def test_equal_volume_D_on_a_brain_sized_sample():
+    # a million samples: the cumulative volume's rounding decides the index; both paths must agree
+    from brainrit.dosimetry.voxel.dvh import _equal_volume_D
+
+    rng = np.random.default_rng(5)
+    doses = np.round(rng.gamma(20.0, 1.5, 1_000_003), 3)  # many ties
+    h = dvh(doses.reshape(-1, 1, 1), np.ones((doses.size, 1, 1), bool), 1.0)
+    for p in (0.0, 1e-4, 2.0, 40.0, 50.0, 95.0, 99.9999, 100.0):
+        assert _equal_volume_D(doses, p, 0.001) == h.D(p)

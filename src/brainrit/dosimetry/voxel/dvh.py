@@ -145,9 +145,7 @@ class DVH:
         if p == 0:
             return self.max_Gy
         # samples sorted by descending dose; cumulative volume fraction from the hottest
-        idx = int(np.searchsorted(self._cum_fraction, float(p) / 100.0 * (1.0 - 1e-12), side="left"))
-        idx = min(idx, self._sorted_dose_Gy.size - 1)
-        return float(self._sorted_dose_Gy[idx])
+        return float(self._sorted_dose_Gy[_hottest_index(self._cum_fraction, float(p))])
 
     def V(self, dose_Gy: float) -> float:
         """Fraction of the volume receiving at least ``dose_Gy``."""
@@ -256,10 +254,15 @@ def _build(doses: np.ndarray, weights: np.ndarray, bin_width: float | None) -> D
     edges = bin_width * np.arange(n_bins + 1)
     hist, _ = np.histogram(doses, bins=edges, weights=weights)
     cum = np.cumsum(hist[::-1])[::-1] / total
-    order = np.argsort(-doses, kind="stable")
-    sorted_d = doses[order]
-    cum_frac = np.minimum(np.cumsum(weights[order]) / total, 1.0)
-    cum_frac[-1] = 1.0
+    if np.all(weights == weights[0]):
+        # equal weights (a boolean mask on the dose grid): the cumulative volume does not depend on the
+        # order of the samples, so a sort of the doses replaces the arg-sort (the same numbers, ~3× faster)
+        sorted_d = np.sort(doses)[::-1]
+        cum_frac = _cum_fraction(weights, total)
+    else:
+        order = np.argsort(-doses, kind="stable")
+        sorted_d = doses[order]
+        cum_frac = _cum_fraction(weights[order], total)
     mean = min(max(float(np.dot(doses, weights) / total), float(doses.min())), dmax)
     return DVH(
         dose_Gy=edges[:-1],
@@ -271,6 +274,36 @@ def _build(doses: np.ndarray, weights: np.ndarray, bin_width: float | None) -> D
         _sorted_dose_Gy=sorted_d,
         _cum_fraction=cum_frac,
     )
+
+
+def _cum_fraction(weights: np.ndarray, total: float) -> np.ndarray:
+    """Cumulative volume fraction of samples in the given (descending-dose) order; last entry exactly 1."""
+    cum_frac = np.minimum(np.cumsum(weights) / total, 1.0)
+    cum_frac[-1] = 1.0
+    return cum_frac
+
+
+def _hottest_index(cum_fraction: np.ndarray, percent: float) -> int:
+    """Index (in descending dose order) of the sample that completes the hottest ``percent`` %."""
+    idx = int(np.searchsorted(cum_fraction, percent / 100.0 * (1.0 - 1e-12), side="left"))
+    return min(idx, cum_fraction.size - 1)
+
+
+def _equal_volume_D(doses: np.ndarray, percent: float, sample_cm3: float) -> float:
+    """``D(percent)`` of 1-D dose samples of ``sample_cm3`` each, without sorting them.
+
+    The same number as ``dvh(doses.reshape(-1, 1, 1), mask, voxel).D(percent)`` with an all-true mask
+    and voxels of ``sample_cm3`` (the cumulative volume is rounded the same way), found by a partial
+    sort (``np.partition``, linear time) instead of a full one. ``doses``: finite, >= 0, non-empty;
+    ``percent`` in [0, 100] (not checked: internal).
+    """
+    n = doses.size
+    if percent == 0:
+        return float(doses.max())
+    weights = np.ones(n) * sample_cm3
+    idx = _hottest_index(_cum_fraction(weights, float(weights.sum())), percent)
+    kth = n - 1 - idx  # the idx-th hottest is the kth coldest
+    return float(np.partition(doses, kth)[kth])
 
 
 def _sub_offsets(k: int) -> np.ndarray:
