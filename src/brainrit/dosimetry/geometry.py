@@ -547,7 +547,7 @@ def _relax_cuff(
     about 20 times faster (:mod:`brainrit.dosimetry._packing`)."""
     from brainrit.dosimetry import _packing
 
-    c = _packing.cuff_project(np.ascontiguousarray(c, dtype=np.float64), rc, rmin, rmax, length)
+    c = _cuff_project(np.ascontiguousarray(c, dtype=np.float64), rc, rmin, rmax, length)  # C-ordered copy
     if c.shape[0] < 2:
         return c
     d = 2.0 * rc
