@@ -163,10 +163,21 @@ class RitOutcomeModel:
         d_e = self.metastasis_dose_Gy.electron * scale
         return d_e * (1.0 + self.g_factor_tumour * d_e / self.tcp_model.alpha_beta_Gy)
 
-    def _tcp_of(self, groups: list[int], scale: float, *, one: bool = False) -> float | None:
+    def _survival_and_bed(self, scale: float) -> tuple[float, float]:
+        """α surviving fraction × repopulation factor, and low-LET BED (Gy), at ``scale``."""
+        return self.alpha_survival(scale) * self.repopulation_factor(scale), self.low_let_bed_Gy(scale)
+
+    def _tcp_of(
+        self,
+        groups: list[int],
+        scale: float,
+        *,
+        one: bool = False,
+        survival_bed: tuple[float, float] | None = None,
+    ) -> float | None:
         if not groups:
             return None
-        s_a, bed = self.alpha_survival(scale) * self.repopulation_factor(scale), self.low_let_bed_Gy(scale)
+        s_a, bed = self._survival_and_bed(scale) if survival_bed is None else survival_bed
         n = [self.clonogens_per_lesion[i] * s_a * (1 if one else self.lesion_counts[i]) for i in groups]
         return self.tcp_model.tcp_joint([bed] * len(n), n)
 
@@ -182,23 +193,33 @@ class RitOutcomeModel:
 
     def tcp_hidden(self, scale: float) -> float:
         """TCP of the lesions contrast MRI does not see (all lesions if every lesion is visible)."""
-        c = self.tcp_classes(scale)
-        return float(c["micrometastases"] if c["micrometastases"] is not None else c["all"])
+        hidden = [i for i in range(len(self.clonogens_per_lesion)) if not self.lesion_visible[i]]
+        t = self._tcp_of(hidden, scale)  # the optimiser's constraint: only this class, not all three
+        return float(t if t is not None else self.tcp_total(scale))
+
+    def tcp_total(self, scale: float) -> float:
+        """TCP of all lesions (one α per patient) at ``scale``: ``tcp(scale)[0]``, no per-lesion TCPs."""
+        total = self._tcp_of(list(range(len(self.clonogens_per_lesion))), scale)
+        return 1.0 if total is None else float(total)  # no lesion: nothing to control
 
     def tcp(self, scale: float) -> tuple[float, tuple[float, ...]]:
         """TCP of all lesions (one α per patient) and TCP of one lesion of each group at ``scale``."""
         groups = list(range(len(self.clonogens_per_lesion)))
-        per = tuple(float(self._tcp_of([i], scale, one=True)) for i in groups)  # type: ignore[arg-type]
-        total = self._tcp_of(groups, scale)
+        sb = self._survival_and_bed(scale)
+        per = tuple(float(self._tcp_of([i], scale, one=True, survival_bed=sb)) for i in groups)  # type: ignore[arg-type]
+        total = self._tcp_of(groups, scale, survival_bed=sb)
         return (1.0 if total is None else float(total)), per  # no lesion: nothing to control
 
     def tcp_classes(self, scale: float) -> dict[str, float | None]:
         """TCP of the visible lesions, of the micrometastases and of all lesions (None: empty class)."""
         groups = list(range(len(self.clonogens_per_lesion)))
+        sb = self._survival_and_bed(scale)
+        visible = [i for i in groups if self.lesion_visible[i]]
+        total = self._tcp_of(groups, scale, survival_bed=sb)
         return {
-            "visible": self._tcp_of([i for i in groups if self.lesion_visible[i]], scale),
-            "micrometastases": self._tcp_of([i for i in groups if not self.lesion_visible[i]], scale),
-            "all": self.tcp(scale)[0],
+            "visible": self._tcp_of(visible, scale, survival_bed=sb),
+            "micrometastases": self._tcp_of([i for i in groups if i not in visible], scale, survival_bed=sb),
+            "all": 1.0 if total is None else float(total),
         }
 
     def lesion_tcp(self, scale: float) -> dict[str, float]:
@@ -384,7 +405,7 @@ def run(ctx: Context) -> RitOutcomesResult:
     lo, hi = sc.outputs.activity_scan_range
     scales = np.geomspace(lo, hi, sc.outputs.activity_scan_points)
     activities = a0 * scales
-    tcp_curve = np.array([model.tcp(s)[0] for s in scales])
+    tcp_curve = np.array([model.tcp_total(s) for s in scales])
     ntcp_curve = np.array([model.ntcp(s) for s in scales])
     limits = sc.limits.to_organ_limits(brain_ntcp_default=rbio.ntcp_limit)
     organ_doses = {
@@ -400,7 +421,7 @@ def run(ctx: Context) -> RitOutcomesResult:
     }
     plan = rb.optimise_activity(
         (float(activities[0]), float(activities[-1])),
-        tcp=lambda a: model.tcp(a / a0)[0],
+        tcp=lambda a: model.tcp_total(a / a0),
         brain_ntcp=lambda a: model.ntcp(a / a0),
         hippocampus_eqd2_Gy=lambda a: model.brain_eqd2_Gy(a / a0),
         organ_doses=organ_doses,
