@@ -159,3 +159,41 @@ def test_geometry_engine_against_monte_carlo_point_pairs():
         r = np.linalg.norm(tgt - src, axis=1)
         mc = vox**3 * np.mean(1 / (4 * np.pi * r**2))
         assert energy[h + off[0], h + off[1], h + off[2]] == pytest.approx(mc, rel=0.01)
+
+
+def test_mirrored_directions_cover_the_octant():
+    """φ < π/4 (and φ = π/4 at half weight) plus the x ↔ y mirror image = the full direction grid."""
+    from scipy.spatial import cKDTree
+
+    from brainrit.dosimetry.voxel.kernels import _directions
+
+    for step in (0.3, 0.05, 0.0066):
+        full_d, full_w = _directions(step)
+        half_d, half_w = _directions(step, True)
+        assert 2 * half_w.sum() == pytest.approx(1.0, rel=1e-14)
+        mirrored = np.concatenate([half_d, half_d[:, [1, 0, 2]]])
+        weights = np.concatenate([half_w, half_w])
+        # every direction of the full grid appears with its weight (the diagonal ones twice at half weight)
+        dist, idx = cKDTree(full_d).query(mirrored)
+        assert dist.max() < 1e-12
+        got = np.bincount(idx, weights=weights, minlength=len(full_d))
+        np.testing.assert_allclose(got, full_w, rtol=1e-12)
+
+
+@pytest.mark.parametrize(("vox", "h"), [((1.0, 1.0, 1.0), 6), ((2.0, 2.0, 3.0), (3, 3, 2))])
+def test_mirrored_kernel_equals_full_direction_sum(monkeypatch, vox, h):
+    """The x ↔ y mirror shortcut changes only the summation order: same kernel to 1e-12."""
+    from brainrit.dosimetry.voxel import kernels
+
+    spec = emission_spectrum("Bi-212", chain=False)
+    for comp in ("alpha", "electron", "photon"):
+
+        def profile(r, c=comp):
+            return energy_within_radius_MeV(spec, r, material="brain")[c]
+
+        fast = kernel_from_profile(profile, vox, h, density_g_cm3=1.04)
+        with monkeypatch.context() as m:
+            m.setattr(kernels, "_mirror_xy", lambda vox, h: False)
+            full = kernel_from_profile(profile, vox, h, density_g_cm3=1.04)
+        np.testing.assert_allclose(fast, full, rtol=1e-12, atol=0)
+        np.testing.assert_array_equal(fast, fast.transpose(1, 0, 2))

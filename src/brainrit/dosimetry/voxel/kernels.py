@@ -41,7 +41,9 @@ split in φ ∝ sin θ, weights = exact cell solid angles; the step at the kerne
 radial shells ≤ L/16 wide, log-refined near 0 for short-range particles; each shell's energy sits
 at its energy-weighted mean radius (from 32 sub-shells), which makes the sub-voxel α edge correction
 accurate to second order. ``Σ_n V T_n = 1`` makes the kernel conserve energy exactly: the kernel sum
-× voxel mass equals the energy deposited within the kernel box.
+× voxel mass equals the energy deposited within the kernel box. When the voxel's x and y edges and
+half-widths are equal, the direction grid's x ↔ y mirror symmetry halves the work (the mirrored half
+is added as the transposed octant); the sums then differ from the full grid's only by rounding.
 
 Units: kernels in mGy/(MBq·s) (1 MeV/g per decay = 0.1602176634 mGy/(MBq·s)); the source voxel is
 at the array centre; array axes are x, y, z.
@@ -363,48 +365,71 @@ def alpha_cube_escape_fraction(
 
 @numba.njit(cache=True)
 def _accumulate(r_mid, d_e, dirs, w_dir, inv_l, h, out):  # pragma: no cover - compiled
-    nd = dirs.shape[0]
+    """Splat each (shell, direction) point's energy trilinearly onto the octant grid ``out``.
+
+    ``r_mid`` ascending, ``d_e`` the shells' energies; ``out`` has one more layer than the kernel on
+    each axis (shape ``h + 2``): corners beyond ``h`` land there and are dropped by the caller. Along
+    each direction the points move outward, so the shells that fall in one voxel are summed in
+    registers and added to its eight corners once, and the walk stops at the kernel's edge.
+    """
     hx, hy, hz = h[0], h[1], h[2]
-    for k in range(r_mid.size):
-        e = d_e[k]
-        if e == 0.0:
-            continue
-        r = r_mid[k]
-        for d in range(nd):
-            w0 = e * w_dir[d] / 8.0
-            qx = r * dirs[d, 0] * inv_l[0]
-            qy = r * dirs[d, 1] * inv_l[1]
-            qz = r * dirs[d, 2] * inv_l[2]
-            ix = int(qx)
-            iy = int(qy)
-            iz = int(qz)
-            if ix > hx or iy > hy or iz > hz:
-                continue
+    nk = r_mid.size
+    for d in range(dirs.shape[0]):
+        ux = dirs[d, 0] * inv_l[0]
+        uy = dirs[d, 1] * inv_l[1]
+        uz = dirs[d, 2] * inv_l[2]
+        cx, cy, cz = -1, -1, -1  # the voxel whose corners are being summed
+        s000 = s001 = s010 = s011 = s100 = s101 = s110 = s111 = 0.0
+        qx = qy = qz = 0.0
+        ix = iy = iz = 0
+        for k in range(nk + 1):
+            done = k == nk
+            if not done:
+                r = r_mid[k]
+                qx = r * ux
+                qy = r * uy
+                qz = r * uz
+                ix = int(qx)
+                iy = int(qy)
+                iz = int(qz)
+                done = ix > hx or iy > hy or iz > hz
+            if done or ix != cx or iy != cy or iz != cz:
+                if cx >= 0:  # flush; the plane 0 counts twice (the octant folds the source voxel)
+                    w = w_dir[d] / 8.0
+                    x0 = 2.0 if cx == 0 else 1.0
+                    y0 = 2.0 if cy == 0 else 1.0
+                    z0 = 2.0 if cz == 0 else 1.0
+                    out[cx, cy, cz] += w * x0 * y0 * z0 * s000
+                    out[cx, cy, cz + 1] += w * x0 * y0 * s001
+                    out[cx, cy + 1, cz] += w * x0 * z0 * s010
+                    out[cx, cy + 1, cz + 1] += w * x0 * s011
+                    out[cx + 1, cy, cz] += w * y0 * z0 * s100
+                    out[cx + 1, cy, cz + 1] += w * y0 * s101
+                    out[cx + 1, cy + 1, cz] += w * z0 * s110
+                    out[cx + 1, cy + 1, cz + 1] += w * s111
+                    s000 = s001 = s010 = s011 = s100 = s101 = s110 = s111 = 0.0
+                if done:
+                    break
+                cx, cy, cz = ix, iy, iz
+            e = d_e[k]
             fx = qx - ix
             fy = qy - iy
             fz = qz - iz
-            for a in range(2):
-                nx = ix + a
-                if nx > hx:
-                    continue
-                wx = fx if a == 1 else 1.0 - fx
-                if nx == 0:
-                    wx *= 2.0
-                for b in range(2):
-                    ny = iy + b
-                    if ny > hy:
-                        continue
-                    wy = fy if b == 1 else 1.0 - fy
-                    if ny == 0:
-                        wy *= 2.0
-                    for c in range(2):
-                        nz = iz + c
-                        if nz > hz:
-                            continue
-                        wz = fz if c == 1 else 1.0 - fz
-                        if nz == 0:
-                            wz *= 2.0
-                        out[nx, ny, nz] += w0 * wx * wy * wz
+            a0 = e * (1.0 - fx)
+            a1 = e * fx
+            b00 = a0 * (1.0 - fy)
+            b01 = a0 * fy
+            b10 = a1 * (1.0 - fy)
+            b11 = a1 * fy
+            gz = 1.0 - fz
+            s000 += b00 * gz
+            s001 += b00 * fz
+            s010 += b01 * gz
+            s011 += b01 * fz
+            s100 += b10 * gz
+            s101 += b10 * fz
+            s110 += b11 * gz
+            s111 += b11 * fz
 
 
 def _half_width(value: Any) -> tuple[int, int, int]:
@@ -422,16 +447,21 @@ def _half_width(value: Any) -> tuple[int, int, int]:
     return out[0], out[1], out[2]
 
 
-def _directions(step_rad: float) -> tuple[np.ndarray, np.ndarray]:
+@functools.lru_cache(maxsize=8)
+def _directions(step_rad: float, mirror: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Directions and solid-angle weights (summing to 1) covering the positive octant.
 
     Polar angle θ in equal steps; each θ band is split in φ into ``⌈(π/2) sin θ / step⌉`` cells, so
     the angular resolution is about ``step`` everywhere (no clustering or gaps at the pole); each
     direction's weight is its cell's exact solid angle.
+
+    The cells of a band are symmetric about φ = π/4 (the x ↔ y mirror). With ``mirror`` only the
+    directions with φ < π/4 are returned, and the one on φ = π/4 (odd bands) with half its weight: a
+    sum over them plus its x ↔ y mirror image is the sum over all directions.
     """
     n_theta = max(4, math.ceil((math.pi / 2) / step_rad))
     edges = np.linspace(0.0, math.pi / 2, n_theta + 1)
-    dirs, weights = [], []
+    dirs, weights, keep = [], [], []
     for lo, hi in itertools.pairwise(edges):
         theta = 0.5 * (lo + hi)
         n_phi = max(1, math.ceil((math.pi / 2) * math.sin(theta) / step_rad))
@@ -439,8 +469,22 @@ def _directions(step_rad: float) -> tuple[np.ndarray, np.ndarray]:
         st = math.sin(theta)
         dirs.append(np.stack([st * np.cos(phi), st * np.sin(phi), np.full(n_phi, math.cos(theta))], axis=-1))
         weights.append(np.full(n_phi, (math.cos(lo) - math.cos(hi)) / n_phi))
+        j = 2 * np.arange(n_phi)  # 2 j vs n_phi - 1: below, on or above φ = π/4
+        keep.append(np.where(j < n_phi - 1, 1.0, np.where(j == n_phi - 1, 0.5, 0.0)))
     w = np.concatenate(weights)
-    return np.ascontiguousarray(np.concatenate(dirs)), w / w.sum()
+    d, w = np.concatenate(dirs), w / w.sum()
+    if mirror:
+        factor = np.concatenate(keep)
+        d, w = d[factor > 0], (w * factor)[factor > 0]
+    d = np.ascontiguousarray(d)
+    d.setflags(write=False)  # cached: shared by every kernel of the same grid
+    w.setflags(write=False)
+    return d, w
+
+
+def _mirror_xy(vox: np.ndarray, h: tuple[int, int, int]) -> bool:
+    """Whether the kernel is x ↔ y symmetric (equal x and y edges and half-widths): half the directions."""
+    return bool(vox[0] == vox[1] and h[0] == h[1])
 
 
 def _radial_edges_mm(r_max_mm: float, l_min_mm: float, fine_mm: float = 1e-4) -> np.ndarray:
@@ -498,9 +542,15 @@ def kernel_from_profile(
     r_mid = np.concatenate([[0.0], r_bar])
     d_e = np.concatenate([[cum_f[0]], d_e])
     step = min(0.02, float(vox.min()) / (8.0 * r_max))
-    dirs, w_dir = _directions(step)
-    octant = np.zeros((h[0] + 1, h[1] + 1, h[2] + 1))
-    _accumulate(r_mid, d_e, dirs, w_dir, 1.0 / vox, np.asarray(h, np.int64), octant)
+    mirror = _mirror_xy(vox, h)
+    dirs, w_dir = _directions(step, mirror)
+    shells = np.flatnonzero(d_e != 0.0)
+    shells = shells[np.argsort(r_mid[shells], kind="stable")]  # outward along each direction
+    octant = np.zeros((h[0] + 2, h[1] + 2, h[2] + 2))  # one layer beyond h, dropped: see _accumulate
+    _accumulate(r_mid[shells], d_e[shells], dirs, w_dir, 1.0 / vox, np.asarray(h, np.int64), octant)
+    octant = octant[: h[0] + 1, : h[1] + 1, : h[2] + 1]
+    if mirror:
+        octant = octant + octant.transpose(1, 0, 2)
     mass_g = float(np.prod(vox)) / 1000.0 * rho
     octant *= MEV_PER_G_TO_MGY_PER_MBQ_S / mass_g
     idx = [np.abs(np.arange(-n, n + 1)) for n in h]
