@@ -24,6 +24,7 @@ from brainrit.pipeline.stage_images import PatientImagesResult, rit_dose_map_fro
 from brainrit.pipeline.stage_kinetics import KineticsStageResult
 
 if TYPE_CHECKING:
+    from brainrit.dosimetry.voxel.dosemap import MaskSpectra
     from brainrit.dosimetry.voxel.dvh import DVH
     from brainrit.phantoms import Phantom
 
@@ -105,31 +106,81 @@ class RitDoseMapResult(StageResult):
 _REGIONS = ("brain", "metastasis")  # kinetics regions mapped on the phantom
 
 
-@memoize(maxsize=16)
-def _unit_region_dose(
-    phantom: Phantom, member: str, half: int
-) -> dict[str, tuple[np.ndarray | None, np.ndarray]]:
-    """α and low-LET dose maps (Gy) of one decay per voxel of ``member`` in each mapped region.
+@memoize(maxsize=2)
+def _region_spectra(phantom: Phantom, half: int) -> MaskSpectra:
+    """FFT spectra of the mapped regions' masks (brain outside the lesions, lesions), in ``_REGIONS`` order.
 
-    The dose map is linear in the time-integrated activity, and the activity is uniform per region, so
-    the map of a sample is Σ (decays per voxel of region) × (this unit map): the convolutions depend only
-    on the phantom and the nuclide and are done once per worker (:mod:`brainrit.cache`).
+    The dose map is linear in the time-integrated activity and the activity is uniform per region, so the
+    low-LET map of a sample is ``Σ_region mask ⊛ (Σ_member decays per voxel × kernel)``: one inverse FFT
+    per sample, with these spectra — which depend only on the phantom — computed once per worker
+    (:mod:`brainrit.cache`).
     """
-    from brainrit.dosimetry.voxel.dosemap import dose_map
-    from brainrit.dosimetry.voxel.kernels import voxel_kernel_components
+    from brainrit.dosimetry.voxel.dosemap import mask_spectra
 
     lesions = phantom.lesions_mask
-    masks = {"brain": phantom.masks["brain"] & ~lesions, "metastasis": lesions}
-    k = voxel_kernel_components(member, tuple(float(v) for v in phantom.voxel_mm), half, material="brain",
-                                chain=False)  # fmt: skip
-    out = {}
-    for region, mask in masks.items():
-        if not mask.any():
+    masks = (phantom.masks["brain"] & ~lesions, lesions)
+    return mask_spectra(masks, (2 * half + 1,) * 3)
+
+
+def _region_kernels(
+    per_voxel: tuple[tuple[str, tuple[float, ...]], ...], voxel_mm: tuple[float, ...], half: int
+) -> tuple[dict[str, np.ndarray | None], dict[str, np.ndarray | None]]:
+    """Per region, the α and low-LET kernels weighted by each member's decays per voxel (Bq·s × mGy/(MBq·s)).
+
+    ``per_voxel``: ``(member, decays per voxel in each of _REGIONS)`` pairs. A region without α (no α
+    emitter with activity there) gets ``None``, and so for low-LET.
+    """
+    from brainrit.dosimetry.voxel.kernels import voxel_kernel_components
+
+    alpha: dict[str, np.ndarray | None] = dict.fromkeys(_REGIONS)
+    low: dict[str, np.ndarray | None] = dict.fromkeys(_REGIONS)
+    for member, decays in per_voxel:
+        if not any(decays):
             continue
-        tia = mask.astype(float)
-        a = dose_map(tia, k["alpha"]) if k["alpha"].any() else None  # None: no α from this member
-        out[region] = (a, dose_map(tia, k["electron"] + k["photon"]))
-    return out
+        k = voxel_kernel_components(member, voxel_mm, half, material="brain", chain=False)
+        low_k = k["electron"] + k["photon"]
+        has_alpha = bool(k["alpha"].any())
+        for region, n in zip(_REGIONS, decays, strict=True):
+            if not n:
+                continue
+            low[region] = n * low_k if low[region] is None else low[region] + n * low_k
+            if has_alpha:
+                alpha[region] = n * k["alpha"] if alpha[region] is None else alpha[region] + n * k["alpha"]
+    return alpha, low
+
+
+@memoize(maxsize=2)
+def _dose_maps(
+    phantom: Phantom, half: int, per_voxel: tuple[tuple[str, tuple[float, ...]], ...]
+) -> tuple[np.ndarray, np.ndarray]:
+    """α and low-LET dose maps (Gy) for ``per_voxel`` decays (Bq·s) of each member in each region.
+
+    Keyed by the decays, so samples of a sweep that change only the radiobiology reuse the maps.
+    """
+    from brainrit.dosimetry.voxel.dosemap import (
+        GY_PER_BQ_S_PER_MGY_PER_MBQ_S,
+        convolve_direct,
+        convolve_masks,
+        trim_kernel,
+    )
+
+    voxel_mm = tuple(float(v) for v in phantom.voxel_mm)
+    alpha_k, low_k = _region_kernels(per_voxel, voxel_mm, half)
+    lesions = phantom.lesions_mask
+    masks = dict(zip(_REGIONS, (phantom.masks["brain"] & ~lesions, lesions), strict=True))
+    # α (range < 0.1 mm: the kernel is the voxel and its neighbours) summed directly; exact zeros stay 0
+    alpha = np.zeros(phantom.shape)
+    for region, k in alpha_k.items():
+        if k is not None and masks[region].any():
+            alpha += convolve_direct(masks[region], trim_kernel(k))
+    alpha *= GY_PER_BQ_S_PER_MGY_PER_MBQ_S
+    if any(k is not None for k in low_k.values()):
+        low = convolve_masks(_region_spectra(phantom, half), [low_k[r] for r in _REGIONS])
+        np.maximum(low, 0.0, out=low)  # FFT round-off can leave -1e-16 where the dose is 0
+        low *= GY_PER_BQ_S_PER_MGY_PER_MBQ_S
+    else:
+        low = np.zeros(phantom.shape)
+    return alpha, low
 
 
 def run(ctx: Context) -> RitDoseMapResult:
@@ -154,18 +205,11 @@ def run(ctx: Context) -> RitDoseMapResult:
     lesions = phantom.lesions_mask
     brain = phantom.masks["brain"] & ~lesions
     half = max(1, int(np.ceil(KERNEL_REACH_MM[phantom.species] / min(voxel_mm))))
-    alpha = np.zeros(phantom.shape)
-    low = np.zeros(phantom.shape)
-    tmp = np.empty(phantom.shape)
-    for member in result.members:
-        per_g = {region: result.decays_per_g(region, member) * voxel_g for region in _REGIONS}  # whole course
-        if not any(per_g.values()):
-            continue
-        for region, (unit_alpha, unit_low) in _unit_region_dose(phantom, member, half).items():
-            if per_g[region]:  # alpha += c·unit without a temporary grid per term (same arithmetic)
-                if unit_alpha is not None:
-                    alpha += np.multiply(unit_alpha, per_g[region], out=tmp)
-                low += np.multiply(unit_low, per_g[region], out=tmp)
+    per_voxel = tuple(  # decays per voxel (Bq·s) of each member in each region, whole course
+        (member, tuple(float(result.decays_per_g(region, member)) * voxel_g for region in _REGIONS))
+        for member in result.members
+    )
+    alpha, low = _dose_maps(phantom, half, per_voxel)
     rbe = sc.radiobiology.rbe_alpha
     weighted = rbe * alpha + low
     structures = {"brain": brain, "hippocampi": phantom.masks["hippocampi"]}
