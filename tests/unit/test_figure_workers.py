@@ -99,3 +99,17 @@ def test_worker_count_from_the_environment(monkeypatch):
         default_workers()
     with pytest.raises(InputError, match="workers"):
         FigureWorkers(None, workers=-1)
+
+
+@linux_only
+def test_stages_without_figures_take_no_child(scenario, monkeypatch):
+    def no_fork(*args, **kwargs):  # pragma: no cover - called only if the class forks
+        raise AssertionError("forked for a stage that draws nothing")
+
+    monkeypatch.setattr(figure_workers, "_child", no_fork)
+    from brainrit.pipeline.core import StageOutcome
+
+    with FigureWorkers(scenario, workers=2) as w:
+        w.submit(StageOutcome("ebrt", "External-beam arms", "the scenario has no external-beam arm"))
+        assert not any(j.proc is not None for j in w._jobs.values())
+        assert w.collect() == {"ebrt": ()}

@@ -34,7 +34,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-from brainrit.report.figures import Figure, stage_figures
+from brainrit.report.figures import Figure, has_figures, stage_figures
 
 __all__ = ["FigureWorkers", "default_workers"]
 
@@ -126,16 +126,25 @@ class FigureWorkers:
 
     def submit(self, result: Any) -> None:
         """Hand a finished stage's result over for drawing (``run_scenario(on_result=...)``)."""
-        self._jobs[result.key] = _Job(result)
+        self._jobs[result.key] = _Job(result, figures=None if has_figures(result) else ())
         self._poll()
         self._launch()
 
     def collect(self) -> dict[str, tuple[Figure, ...]]:
         """Every submitted stage's figures, ``{stage key: figures}``: draws in the parent what no child has
-        taken, then waits for the children."""
-        for job in self._jobs.values():
-            if job.proc is None and job.figures is None:
-                job.figures = stage_figures(job.result, self.scenario)
+        taken, then waits for the children.
+
+        Work is shared: before the parent draws a waiting stage, children that are done are collected and
+        their slots given to the next waiting stages, so no core idles while figures remain to draw.
+        """
+        while True:
+            self._poll()
+            self._launch()
+            waiting = [j for j in self._jobs.values() if j.proc is None and j.figures is None]
+            if not waiting:
+                break
+            waiting[-1].figures = stage_figures(waiting[-1].result, self.scenario)  # the newest: children
+            # took the older ones, in pipeline order
         for job in self._jobs.values():
             if job.figures is None:
                 self._finish(job)

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["STYLE", "Figure", "new_figure", "stage_figures", "to_png"]
+__all__ = ["STYLE", "Figure", "has_figures", "new_figure", "stage_figures", "to_png"]
 
 
 @dataclass(frozen=True)
@@ -129,6 +129,19 @@ def _drawers() -> dict[type, Callable[[Any, Any], tuple[Figure, ...]]]:
         cmp.ComparisonResult: figures_comparison.draw,
         win.TherapeuticWindowResult: figures_window.draw,
     }
+
+
+def has_figures(result: Any) -> bool:
+    """Whether :func:`stage_figures` draws anything for this stage result (a stage that did not run, or
+    one without figures, draws none).
+
+    Examples
+    --------
+    >>> from brainrit.pipeline.core import StageOutcome
+    >>> has_figures(StageOutcome("ebrt", "External-beam arms", "no arm"))
+    False
+    """
+    return type(result) in _drawers()
 
 
 def stage_figures(result: Any, scenario: Any) -> tuple[Figure, ...]:
