@@ -113,3 +113,25 @@ def test_stages_without_figures_take_no_child(scenario, monkeypatch):
         w.submit(StageOutcome("ebrt", "External-beam arms", "the scenario has no external-beam arm"))
         assert not any(j.proc is not None for j in w._jobs.values())
         assert w.collect() == {"ebrt": ()}
+
+
+@linux_only
+def test_children_do_not_repeat_what_the_parent_had_buffered(scenario, tmp_path):
+    """Text written to a block-buffered stdout before a fork appears once, not once per child (the fork
+    start method flushes the parent's streams first; a bare os.fork would not)."""
+    import subprocess
+
+    code = (
+        "import sys\n"
+        "from brainrit.pipeline import run_scenario\n"
+        "from brainrit.scenario import builtin_scenario\n"
+        "from brainrit.report.figure_workers import FigureWorkers\n"
+        "sc = builtin_scenario('mouse-vcam1-pb212')\n"
+        "with FigureWorkers(sc, workers=2) as w:\n"
+        "    sys.stdout.write('MARK\\n')\n"
+        "    run_scenario(sc, stages=['radionuclide', 'kinetics'], on_result=w.submit)\n"
+        "    w.collect()\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.count("MARK") == 1
