@@ -22,6 +22,7 @@ from brainrit.dosimetry.cellular import _kernel as kn
 from brainrit.dosimetry.cellular import _sources as src
 from brainrit.dosimetry.cellular import svalues as sv
 from brainrit.nuclides import VCAM1_COMPARISON_NUCLIDES
+from brainrit.units import MEV_TO_J
 
 GEOMETRIES = ((5.0, 3.0), (6.0, 4.0), (7.5, 5.0), (10.0, 8.0), (4.0, 2.0))
 
@@ -57,7 +58,7 @@ def _numpy_s_nn(nuclide: str, rc: float, rn: float) -> float:
             r0 = np.interp(e, t_e, t_r)
             d = e - np.interp(np.clip(r0 - x, 0, None), t_r, t_e)
         total += w * np.sum(psi * np.diff(d))
-    return total * src.MEV_TO_J / (4 / 3 * np.pi * rn**3 * 1e-15)
+    return total * MEV_TO_J / (4 / 3 * np.pi * rn**3 * 1e-15)
 
 
 def test_bench_one_s_value(benchmark):
@@ -127,7 +128,7 @@ def _numpy_profile(r_um: np.ndarray, kernel, rn: float, r_l: float) -> np.ndarra
         s = np.sqrt(rho**2 + z[None, :] ** 2)
         val = np.interp(s, x, e, right=0.0)
         out[i] = 2 * np.trapezoid(val, z, axis=1).mean()
-    return out * src.MEV_TO_J / (4 / 3 * np.pi * rn**3 * 1e-15)
+    return out * MEV_TO_J / (4 / 3 * np.pi * rn**3 * 1e-15)
 
 
 def test_bench_dose_profile_1000(benchmark):

@@ -64,7 +64,7 @@ def test_no_workers_draws_everything_in_the_parent(scenario, monkeypatch):
 
 @linux_only
 def test_a_failing_child_costs_time_not_figures(scenario, monkeypatch):
-    def dies(conn, result, scenario):  # a child that exits without sending anything
+    def dies(conn, results, scenario):  # a child that exits without sending anything
         os._exit(3)
 
     monkeypatch.setattr(figure_workers, "_child", dies)
@@ -75,13 +75,13 @@ def test_a_failing_child_costs_time_not_figures(scenario, monkeypatch):
 
 @linux_only
 def test_close_stops_children_still_drawing(scenario, monkeypatch):
-    def hangs(conn, result, scenario):
+    def hangs(conn, results, scenario):
         time.sleep(60)
 
     monkeypatch.setattr(figure_workers, "_child", hangs)
     w = FigureWorkers(scenario, workers=1)
     run_scenario(scenario, stages=["radionuclide"], on_result=w.submit)
-    procs = [j.proc for j in w._jobs.values() if j.proc is not None]
+    procs = [c.proc for c in w._children]
     assert procs and procs[0].is_alive()
     t0 = time.perf_counter()
     w.close()
@@ -111,7 +111,7 @@ def test_stages_without_figures_take_no_child(scenario, monkeypatch):
 
     with FigureWorkers(scenario, workers=2) as w:
         w.submit(StageOutcome("ebrt", "External-beam arms", "the scenario has no external-beam arm"))
-        assert not any(j.proc is not None for j in w._jobs.values())
+        assert not w._children
         assert w.collect() == {"ebrt": ()}
 
 

@@ -66,21 +66,21 @@ def _count(field: str, value: Any) -> int:
     return int(whole_numbers(field, value, minimum=0))
 
 
-@dataclass
-class _Job:
-    """One stage's figures: a running child (``proc``/``conn``), or waiting for a free slot."""
+@dataclass(frozen=True)
+class _Child:
+    """A forked child drawing the figures of ``keys`` (stage keys)."""
 
-    result: Any
-    proc: Any = None
-    conn: Any = None
-    figures: tuple[Figure, ...] | None = None
+    proc: Any
+    conn: Any
+    keys: tuple[str, ...]
 
 
-def _child(conn: Any, result: Any, scenario: Any) -> None:
-    """In the forked child: draw, send the pickled figures (or nothing on failure), exit."""
+def _child(conn: Any, results: list[Any], scenario: Any) -> None:
+    """In the forked child: draw, send the pickled ``{key: figures}`` (or nothing on failure), exit."""
     try:
-        payload = pickle.dumps(stage_figures(result, scenario), protocol=pickle.HIGHEST_PROTOCOL)
-    except BaseException:  # the parent draws this stage itself, and sees the error there if it is real
+        drawn = {r.key: stage_figures(r, scenario) for r in results}
+        payload = pickle.dumps(drawn, protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException:  # the parent draws these stages itself, and sees the error there if it is real
         payload = b""
     try:
         conn.send_bytes(payload)
@@ -90,6 +90,10 @@ def _child(conn: Any, result: Any, scenario: Any) -> None:
 
 class FigureWorkers:
     """Draws stage figures in forked child processes as stages finish (see the module docstring).
+
+    While the pipeline runs, a free child slot takes every stage waiting to be drawn (stages finish in
+    bursts, and the parent, busy computing, can hand out work only when a stage ends); in :meth:`collect`
+    the parent shares the rest with the children, one stage at a time.
 
     Parameters
     ----------
@@ -110,7 +114,9 @@ class FigureWorkers:
     def __init__(self, scenario: Any, *, workers: int | None = None) -> None:
         self.scenario = scenario
         self.workers = default_workers() if workers is None else _count("workers", workers)
-        self._jobs: dict[str, _Job] = {}
+        self._results: dict[str, Any] = {}  # submitted stage results, in pipeline order
+        self._figures: dict[str, tuple[Figure, ...]] = {}  # drawn
+        self._children: list[_Child] = []
         self._ctx = multiprocessing.get_context("fork") if self.workers else None
         if self.workers:
             # Import matplotlib and the drawing modules once, here, so that every child inherits them.
@@ -126,72 +132,79 @@ class FigureWorkers:
 
     def submit(self, result: Any) -> None:
         """Hand a finished stage's result over for drawing (``run_scenario(on_result=...)``)."""
-        self._jobs[result.key] = _Job(result, figures=None if has_figures(result) else ())
+        self._results[result.key] = result
+        if not has_figures(result):
+            self._figures[result.key] = ()
         self._poll()
-        self._launch()
+        self._launch(batch=True)
 
     def collect(self) -> dict[str, tuple[Figure, ...]]:
         """Every submitted stage's figures, ``{stage key: figures}``: draws in the parent what no child has
         taken, then waits for the children.
 
         Work is shared: before the parent draws a waiting stage, children that are done are collected and
-        their slots given to the next waiting stages, so no core idles while figures remain to draw.
+        their slots given to the oldest waiting stages; the parent draws the newest.
         """
         while True:
             self._poll()
-            self._launch()
-            waiting = [j for j in self._jobs.values() if j.proc is None and j.figures is None]
+            self._launch(batch=False)
+            waiting = self._waiting()
             if not waiting:
                 break
-            waiting[-1].figures = stage_figures(waiting[-1].result, self.scenario)  # the newest: children
-            # took the older ones, in pipeline order
-        for job in self._jobs.values():
-            if job.figures is None:
-                self._finish(job)
-        return {key: job.figures for key, job in self._jobs.items() if job.figures is not None}
+            self._figures[waiting[-1]] = stage_figures(self._results[waiting[-1]], self.scenario)
+        while self._children:
+            self._finish(self._children[0])
+        return {key: self._figures[key] for key in self._results}
 
     def close(self) -> None:
         """Stop and reap every child still running (after an error or an interrupt)."""
-        for job in self._jobs.values():
-            if job.proc is not None:
-                if job.proc.is_alive():
-                    job.proc.kill()
-                job.proc.join()
-                job.conn.close()
-                job.proc = job.conn = None
+        for child in self._children:
+            if child.proc.is_alive():
+                child.proc.kill()
+            child.proc.join()
+            child.conn.close()
+        self._children.clear()
 
-    def _running(self) -> int:
-        return sum(1 for j in self._jobs.values() if j.proc is not None)
+    def _waiting(self) -> list[str]:
+        """Stages neither drawn nor given to a child, in pipeline order."""
+        taken = {k for c in self._children for k in c.keys}
+        return [k for k in self._results if k not in self._figures and k not in taken]
 
-    def _launch(self) -> None:
-        for job in self._jobs.values():
-            if self._running() >= self.workers:
+    def _launch(self, *, batch: bool) -> None:
+        while len(self._children) < self.workers:
+            waiting = self._waiting()
+            if not waiting:
                 return
-            if job.proc is None and job.figures is None:
-                receive, send = self._ctx.Pipe(duplex=False)
-                proc = self._ctx.Process(target=_child, args=(send, job.result, self.scenario), daemon=True)
-                try:
-                    proc.start()
-                except OSError:  # no process to spare: the parent draws it in collect()
-                    receive.close()
-                    send.close()
-                    return
+            free = self.workers - len(self._children)
+            keys = tuple(waiting[: -(-len(waiting) // free)] if batch else waiting[:1])
+            receive, send = self._ctx.Pipe(duplex=False)
+            results = [self._results[k] for k in keys]
+            proc = self._ctx.Process(target=_child, args=(send, results, self.scenario), daemon=True)
+            try:
+                proc.start()
+            except OSError:  # no process to spare: the parent draws them in collect()
+                receive.close()
                 send.close()
-                job.proc, job.conn = proc, receive
+                return
+            send.close()
+            self._children.append(_Child(proc, receive, keys))
 
     def _poll(self) -> None:
         """Collect the children that are done, so that their slots are free."""
-        for job in self._jobs.values():
-            if job.proc is not None and job.conn.poll():
-                self._finish(job)
+        for child in [c for c in self._children if c.conn.poll()]:
+            self._finish(child)
 
-    def _finish(self, job: _Job) -> None:
+    def _finish(self, child: _Child) -> None:
         """Receive a child's figures (drawing them here if the child failed) and reap it."""
         try:
-            payload = job.conn.recv_bytes()
+            payload = child.conn.recv_bytes()
         except (EOFError, OSError):
             payload = b""
-        job.proc.join()
-        job.conn.close()
-        job.proc = job.conn = None
-        job.figures = pickle.loads(payload) if payload else stage_figures(job.result, self.scenario)
+        child.proc.join()
+        child.conn.close()
+        self._children.remove(child)
+        drawn = pickle.loads(payload) if payload else {}
+        for key in child.keys:
+            self._figures[key] = (
+                drawn[key] if key in drawn else stage_figures(self._results[key], self.scenario)
+            )
