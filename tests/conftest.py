@@ -41,3 +41,28 @@ def forbidden_citations():
         return [line.strip() for line in text.splitlines() if _FORBIDDEN_CITATION.search(line)]
 
     return find
+
+
+#: A mouse with one 1.5 mm lesion and a RIT arm: the smallest scenario that maps RIT dose on a phantom.
+MOUSE_MAP_SCENARIO = """
+[study]
+name = "map"
+species = "mouse"
+[administration]
+activity_MBq = 0.2
+[[lesions]]
+name = "L"
+diameter_mm = 1.5
+position_mm = [0.0, 5.0, 1.0]
+[[arms]]
+name = "RIT"
+type = "rit"
+"""
+
+
+@pytest.fixture
+def mouse_map_scenario():
+    """The validated :data:`MOUSE_MAP_SCENARIO`."""
+    from brainrit.scenario import loads
+
+    return loads(MOUSE_MAP_SCENARIO)

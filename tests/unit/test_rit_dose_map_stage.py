@@ -15,27 +15,12 @@ from brainrit.dosimetry.voxel.dosemap import dose_map
 from brainrit.dosimetry.voxel.kernels import voxel_kernel_components
 from brainrit.physics import get_material
 from brainrit.pipeline import run_scenario
-from brainrit.scenario import loads
 
-SCENARIO = """
-[study]
-name = "map"
-species = "mouse"
-[administration]
-activity_MBq = 0.2
-[[lesions]]
-name = "L"
-diameter_mm = 1.5
-position_mm = [0.0, 5.0, 1.0]
-[[arms]]
-name = "RIT"
-type = "rit"
-"""
 STAGES = ["radionuclide", "kinetics", "rit_dose_map"]
 
 
-def test_region_maps_equal_sum_of_member_dose_maps():
-    r = run_scenario(loads(SCENARIO), stages=STAGES)
+def test_region_maps_equal_sum_of_member_dose_maps(mouse_map_scenario):
+    r = run_scenario(mouse_map_scenario, stages=STAGES)
     st = r.stages["rit_dose_map"]
     assert st.status == "ok", st.message
     phantom = st.voxel_phantom
@@ -62,8 +47,8 @@ def test_region_maps_equal_sum_of_member_dose_maps():
     np.testing.assert_array_equal(st.alpha_Gy == 0, alpha == 0)  # α: exact zeros away from the activity
 
 
-def test_cached_and_uncached_maps_identical():
-    sc = loads(SCENARIO)
+def test_cached_and_uncached_maps_identical(mouse_map_scenario):
+    sc = mouse_map_scenario
     cached = [run_scenario(sc, stages=STAGES).stages["rit_dose_map"] for _ in range(2)]
     with disabled():
         fresh = run_scenario(sc, stages=STAGES).stages["rit_dose_map"]

@@ -13,27 +13,11 @@ import pytest
 from scipy import ndimage
 
 from brainrit.pipeline import run_scenario
-from brainrit.scenario import loads
-
-SCENARIO = """
-[study]
-name = "map"
-species = "mouse"
-[administration]
-activity_MBq = 0.2
-[[lesions]]
-name = "L"
-diameter_mm = 1.5
-position_mm = [0.0, 5.0, 1.0]
-[[arms]]
-name = "RIT"
-type = "rit"
-"""
 
 
-def test_dose_map_interior_equals_local_absorption():
+def test_dose_map_interior_equals_local_absorption(mouse_map_scenario):
     r = run_scenario(
-        loads(SCENARIO), figures=False, stages=["radionuclide", "kinetics", "dosimetry", "rit_dose_map"]
+        mouse_map_scenario, figures=False, stages=["radionuclide", "kinetics", "dosimetry", "rit_dose_map"]
     )
     st = r.stages["rit_dose_map"]
     assert st.status == "ok", st.message
