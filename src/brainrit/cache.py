@@ -39,10 +39,11 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import inspect
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
@@ -147,10 +148,13 @@ class Identity:
 class _Memo:
     """An LRU memo of one function, with hit/miss counts."""
 
-    def __init__(self, fn: Callable[..., Any], maxsize: int, key: Callable[..., Hashable] | None) -> None:
+    def __init__(
+        self, fn: Callable[..., Any], maxsize: int, key: Callable[[Mapping[str, Any]], Hashable] | None
+    ) -> None:
         self.fn = fn
         self.maxsize = maxsize
         self.key = key
+        self.signature = inspect.signature(fn)
         self.data: OrderedDict[Hashable, Any] = OrderedDict()
         self.lock = threading.Lock()
         self.hits = 0
@@ -159,7 +163,13 @@ class _Memo:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if not enabled():
             return self.fn(*args, **kwargs)
-        k = self.key(*args, **kwargs) if self.key is not None else (args, tuple(sorted(kwargs.items())))
+        try:
+            bound = self.signature.bind(*args, **kwargs)
+        except TypeError:  # a wrong call: let the function raise its own error
+            return self.fn(*args, **kwargs)
+        bound.apply_defaults()
+        # one key however the call spells its arguments (positional, by name, defaults left out)
+        k = self.key(bound.arguments) if self.key is not None else tuple(bound.arguments.items())
         if k is None:  # the key function says this call is not cacheable (e.g. a Generator seed)
             return self.fn(*args, **kwargs)
         with self.lock:
@@ -181,7 +191,7 @@ class _Memo:
 
 
 def memoize(
-    maxsize: int = 4, *, key: Callable[..., Hashable] | None = None
+    maxsize: int = 4, *, key: Callable[[Mapping[str, Any]], Hashable] | None = None
 ) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Decorator: keep the last ``maxsize`` results of a pure function, keyed by its arguments.
 
@@ -191,9 +201,11 @@ def memoize(
         Entries kept (least recently used dropped first). Keep it small for grids (a 1 mm human
         phantom's masks and dose grids are tens of MB each).
     key : callable, optional
-        ``key(*args, **kwargs)`` → a hashable key that identifies every input that determines the
-        result, or None for a call that must not be cached (e.g. one that consumes a random
-        Generator). Default: the arguments themselves (which must then be hashable).
+        ``key(arguments)`` → a hashable key that identifies every input that determines the result, or
+        None for a call that must not be cached (e.g. one that consumes a random Generator).
+        ``arguments`` maps every parameter name of the function to its value in this call, defaults
+        included, so a key function never repeats the signature or its defaults. Default: the
+        ``(name, value)`` pairs themselves (the values must then be hashable).
 
     Returns
     -------
@@ -202,10 +214,10 @@ def memoize(
 
     Examples
     --------
-    >>> @memoize(maxsize=1, key=lambda n, *, scale: (n, scale))
-    ... def ramp(n, *, scale):
+    >>> @memoize(maxsize=1, key=lambda a: (a["n"], float(a["scale"])))
+    ... def ramp(n, *, scale=1.0):
     ...     return np.arange(n) * scale
-    >>> ramp(3, scale=2.0) is ramp(3, scale=2.0)
+    >>> ramp(3) is ramp(n=3, scale=1)
     True
     """
     if not isinstance(maxsize, int) or maxsize < 1:

@@ -38,13 +38,27 @@ def test_memoize_hits_and_disable():
 def test_key_none_is_not_cached():
     calls = []
 
-    @cache.memoize(key=lambda x, rng=None: None if rng is not None else x)
+    @cache.memoize(key=lambda a: None if a["rng"] is not None else a["x"])
     def g(x, rng=None):
         calls.append(x)
         return x
 
     g(1), g(1), g(1, rng=np.random.default_rng(0)), g(1, rng=np.random.default_rng(0))
     assert len(calls) == 3
+
+
+def test_one_entry_however_the_call_spells_its_arguments():
+    calls = []
+
+    @cache.memoize(maxsize=4)
+    def h(n, *, scale=1.0):
+        calls.append(n)
+        return n * scale
+
+    assert h(2) == h(n=2) == h(2, scale=1.0) == 2.0
+    assert len(calls) == 1
+    with pytest.raises(TypeError):
+        h(2, 3)  # a wrong call still fails as the function itself would
 
 
 def test_environment_switch(monkeypatch):

@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import csv
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -371,21 +373,13 @@ def spheroid(
     return CellPopulation(c, rc, rn)
 
 
-def _cuff_key(
-    capillary: Capillary,
-    *,
-    cuff_thickness_um: float,
-    cell_radius_um: float,
-    nucleus_radius_um: float,
-    packing_fraction: float,
-    seed: int | np.random.Generator | None = None,
-) -> tuple | None:
-    if not isinstance(capillary, Capillary) or isinstance(seed, np.random.Generator) or seed is None:
+def _cuff_key(a: Mapping[str, Any]) -> tuple | None:
+    c, seed = a["capillary"], a["seed"]
+    if not isinstance(c, Capillary) or isinstance(seed, np.random.Generator) or seed is None:
         return None  # a Generator's state moves on, and None is fresh entropy: never cached
-    c = capillary
-    return (tuple(np.asarray(c.start_um, float)), tuple(np.asarray(c.end_um, float)), c.lumen_radius_um,
-            c.wall_thickness_um, cuff_thickness_um, cell_radius_um, nucleus_radius_um, packing_fraction,
-            int(seed))  # fmt: skip
+    vessel = (tuple(np.asarray(c.start_um, float)), tuple(np.asarray(c.end_um, float)), c.lumen_radius_um,
+              c.wall_thickness_um)  # fmt: skip
+    return (vessel, *(v for k, v in a.items() if k not in ("capillary", "seed")), int(seed))
 
 
 @memoize(maxsize=4, key=_cuff_key)

@@ -34,6 +34,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numba
 import numpy as np
@@ -296,30 +297,20 @@ def _source_kind(source: str) -> int:
     return VESSEL_SOURCES.index(choice("source", source, VESSEL_SOURCES))
 
 
-def _points_key(
-    nuclide: str,
-    points_um,
-    capillaries: Sequence[Capillary],
-    *,
-    source: str = "surface",
-    nucleus_radius_um: float = 4.0,
-    material: str = "water",
-    chain: bool = True,
-    daughter_sources: Mapping[str, str] | None = None,
-    electron_model: str = "cole",
-) -> tuple | None:
+def _points_key(a: Mapping[str, Any]) -> tuple | None:
     # per decay per µm of vessel the dose depends on geometry and nuclide only (not on activity): a key
     # by value of every input (points and capillaries by their coordinates); odd inputs are not cached
     try:
-        pts = np.asarray(points_um, dtype=float)
+        pts = np.asarray(a["points_um"], dtype=float)
         caps = tuple(
             (tuple(np.asarray(c.start_um, float)), tuple(np.asarray(c.end_um, float)), c.lumen_radius_um,
              c.wall_thickness_um)
-            for c in capillaries
+            for c in a["capillaries"]
         )  # fmt: skip
-        extra = None if daughter_sources is None else tuple(sorted(daughter_sources.items()))
-        key = (nuclide, pts.shape, pts.tobytes(), caps, source, nucleus_radius_um, material, chain, extra,
-               electron_model)  # fmt: skip
+        daughters = a["daughter_sources"]
+        extra = None if daughters is None else tuple(sorted(daughters.items()))
+        rest = tuple(v for k, v in a.items() if k not in ("points_um", "capillaries", "daughter_sources"))
+        key = (pts.shape, pts.tobytes(), caps, extra, *rest)
         hash(key)
     except (TypeError, ValueError, AttributeError):
         return None

@@ -362,10 +362,11 @@ def _check_lesions_on_grid(arm: Arm, lesions: Sequence[Lesion]) -> None:
             )
 
 
-def _samples_key(arm: Arm, masks: Mapping[str, np.ndarray], lesions: Sequence[Lesion]) -> tuple | None:
+def _samples_key(a: Mapping[str, Any]) -> tuple | None:
     # The dose samples depend on the arm's grids, the masks and the lesions only (never on the outcome
     # model). Cached by identity only when all three cannot change in place: read-only grids (a cached
     # custom_arm), a read-only mapping of read-only masks (a phantom's) and a tuple of lesions.
+    arm, masks, lesions = a["arm"], a["masks"], a["lesions"]
     frozen = (
         isinstance(arm, Arm)
         and isinstance(masks, MappingProxyType)

@@ -142,22 +142,8 @@ def build_arm(
 _TECHNIQUES = ("wbrt", "ha-wbrt", "srs", "fsrs", "wbrt+srs")
 
 
-def _arm_key(
-    phantom: Phantom,
-    name: str,
-    technique: str,
-    *,
-    dose_Gy: float | None = None,
-    n_fractions: int | None = None,
-    srs_dose_Gy: float | None = None,
-    gradient_index: float = DEFAULT_GRADIENT_INDEX,
-    max_to_prescription: float = 1.0,
-) -> tuple:
-    # the phantom is hashed by identity (Phantom is eq=False): one cached phantom, one set of arm grids
-    return (phantom, name, technique, dose_Gy, n_fractions, srs_dose_Gy, gradient_index, max_to_prescription)
-
-
-@memoize(maxsize=8, key=_arm_key)
+# the phantom is hashed by identity (Phantom is eq=False): one cached phantom, one set of arm grids
+@memoize(maxsize=8)
 def custom_arm(
     phantom: Phantom,
     name: str,

@@ -50,8 +50,9 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -179,8 +180,9 @@ def wbrt_dose(
     return (rel * dose_total).astype(np.float32)
 
 
-def _relative_key(token, brain, vox, org, b, margin, scalp, iso, limit) -> tuple | None:
-    return None if token is None else (token, vox, org, b, margin, scalp, iso, limit)
+def _relative_key(a: Mapping[str, Any]) -> tuple | None:
+    # the brain mask is identified by its token (None: a mask that may change, never cached)
+    return None if a["token"] is None else tuple(v for k, v in a.items() if k != "brain")
 
 
 @memoize(maxsize=4, key=_relative_key)
