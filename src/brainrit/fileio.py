@@ -208,11 +208,10 @@ def csv_safe_cell(value: Any) -> Any:
     if not isinstance(value, str) or not value.startswith(_FORMULA_START):
         return value
     try:
-        if math.isfinite(float(value)) and value.strip() == value:
-            return value
-    except ValueError:
-        pass
-    return "'" + value
+        number = float(value)
+    except ValueError:  # not a number: a formula for a spreadsheet
+        return "'" + value
+    return value if math.isfinite(number) and value.strip() == value else "'" + value
 
 
 def csv_safe_row(row: Iterable[Any]) -> list[Any]:
