@@ -165,20 +165,40 @@ def _linear(asms: Sequence[Assembled], times: np.ndarray, x0: np.ndarray) -> tup
 # saturable: stacked stiff ODE with analytic sparse Jacobian
 
 
-class _Stacked:
-    """Right-hand side and Jacobian of S stacked saturable models (state per set: a, x, y)."""
+class _StackedBinding:
+    """What both stacked saturable systems share: per set, the carrier matrix K and the antigen binding
+    (total antigen, k_on, injected amount; binding pools ``bp``), and the binding rate at given carrier
+    amounts."""
 
     def __init__(self, asms: Sequence[Assembled]) -> None:
         a0 = asms[0]
-        self.S = S = len(asms)
-        self.n_c, self.n_x = n_c, n_x = a0.n_c, a0.n_x
-        self.nz = nz = n_c + 2 * n_x
+        self.S = len(asms)
+        self.n_c = a0.n_c
         self.K = np.stack([a.K_c0 for a in asms])
-        self.M = np.stack([a.M0 for a in asms])
         self.r_tot = np.stack([a.r_tot_mol for a in asms])
         self.kon = np.array([a.kon_per_mol_h for a in asms])[:, None]
         self.n_inj = np.array([a.n_inj_mol for a in asms])[:, None]
-        self.bp, self.p_idx, self.b_idx = a0.b_pool, a0.p_idx, a0.b_idx
+        self.bp = a0.b_pool
+
+    def _kb(self, a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Binding rate per pool (h⁻¹) at carrier amounts ``a`` and its derivative factor (0 if saturated)."""
+        r_free = self.r_tot - a[:, self.bp] * self.n_inj
+        kb = self.kon * np.maximum(r_free, 0.0)
+        g = self.kon * self.n_inj * (r_free > 0)
+        return kb, g
+
+
+class _Stacked(_StackedBinding):
+    """Right-hand side and Jacobian of S stacked saturable models (state per set: a, x, y)."""
+
+    def __init__(self, asms: Sequence[Assembled]) -> None:
+        super().__init__(asms)
+        a0 = asms[0]
+        S, n_c = self.S, self.n_c
+        self.n_x = n_x = a0.n_x
+        self.nz = nz = n_c + 2 * n_x
+        self.M = np.stack([a.M0 for a in asms])
+        self.p_idx, self.b_idx = a0.p_idx, a0.b_idx
         nb, ntr = len(self.bp), len(self.p_idx)
         # sparsity pattern of one block
         kmask = np.any(self.K != 0, axis=0)
@@ -214,12 +234,6 @@ class _Stacked:
         off = (np.arange(S) * nz)[:, None]
         self.g_rows = (rows[None, :] + off).ravel()
         self.g_cols = (cols[None, :] + off).ravel()
-
-    def _kb(self, a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        r_free = self.r_tot - a[:, self.bp] * self.n_inj
-        kb = self.kon * np.maximum(r_free, 0.0)
-        g = self.kon * self.n_inj * (r_free > 0)
-        return kb, g
 
     def rhs(self, t: float, zf: np.ndarray) -> np.ndarray:
         z = zf.reshape(self.S, self.nz)
@@ -311,21 +325,16 @@ def _chain_matrix(asm: Assembled) -> np.ndarray:
     return L
 
 
-class _Carrier:
+class _Carrier(_StackedBinding):
     """Right-hand side and Jacobian of the antibody (carrier) amounts a (n_c per set) of S stacked saturable
     models, and the carrier-retained chain β(t) = exp(L t) e_0 (the same for all sets: chain and release
     are part of the model structure)."""
 
     def __init__(self, asms: Sequence[Assembled]) -> None:
+        super().__init__(asms)
         a0 = asms[0]
-        self.S = S = len(asms)
-        self.n_c = n_c = a0.n_c
+        S, n_c = self.S, self.n_c
         self.n_tr = n_tr = len(a0.p_idx)
-        self.K = np.stack([a.K_c0 for a in asms])
-        self.r_tot = np.stack([a.r_tot_mol for a in asms])
-        self.kon = np.array([a.kon_per_mol_h for a in asms])[:, None]
-        self.n_inj = np.array([a.n_inj_mol for a in asms])[:, None]
-        self.bp = a0.b_pool
         self.L = L = _chain_matrix(a0)
         # β(t) = Σ_j c_j exp(l_j t) from the eigen-decomposition of L (distinct decay constants: Bateman);
         # expm(L t) if two nearly coincide
@@ -350,12 +359,6 @@ class _Carrier:
         if self.c_eig is None:
             return np.stack([expm(self.L * ti)[:, 0] for ti in t], axis=1)
         return np.real(self.c_eig @ np.exp(self.lam_eig[:, None] * t[None, :]))
-
-    def _kb(self, a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        r_free = self.r_tot - a[:, self.bp] * self.n_inj
-        kb = self.kon * np.maximum(r_free, 0.0)
-        g = self.kon * self.n_inj * (r_free > 0)
-        return kb, g
 
     def rhs(self, t: float, zf: np.ndarray) -> np.ndarray:
         a = zf.reshape(self.S, self.n_c)
