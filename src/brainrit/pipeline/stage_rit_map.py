@@ -106,6 +106,12 @@ class RitDoseMapResult(StageResult):
 _REGIONS = ("brain", "metastasis")  # kinetics regions mapped on the phantom
 
 
+def _region_masks(phantom: Phantom) -> dict[str, np.ndarray]:
+    """The mask of each of ``_REGIONS``: brain outside the lesions, and the lesions."""
+    lesions = phantom.lesions_mask
+    return {"brain": phantom.masks["brain"] & ~lesions, "metastasis": lesions}
+
+
 @memoize(maxsize=2)
 def _region_spectra(phantom: Phantom, half: int) -> MaskSpectra:
     """FFT spectra of the mapped regions' masks (brain outside the lesions, lesions), in ``_REGIONS`` order.
@@ -117,9 +123,8 @@ def _region_spectra(phantom: Phantom, half: int) -> MaskSpectra:
     """
     from brainrit.dosimetry.voxel.dosemap import mask_spectra
 
-    lesions = phantom.lesions_mask
-    masks = (phantom.masks["brain"] & ~lesions, lesions)
-    return mask_spectra(masks, (2 * half + 1,) * 3)
+    masks = _region_masks(phantom)
+    return mask_spectra([masks[r] for r in _REGIONS], (2 * half + 1,) * 3)
 
 
 def _region_kernels(
@@ -166,8 +171,7 @@ def _dose_maps(
 
     voxel_mm = tuple(float(v) for v in phantom.voxel_mm)
     alpha_k, low_k = _region_kernels(per_voxel, voxel_mm, half)
-    lesions = phantom.lesions_mask
-    masks = dict(zip(_REGIONS, (phantom.masks["brain"] & ~lesions, lesions), strict=True))
+    masks = _region_masks(phantom)
     # α (range < 0.1 mm: the kernel is the voxel and its neighbours) summed directly; exact zeros stay 0
     alpha = np.zeros(phantom.shape)
     for region, k in alpha_k.items():
@@ -202,8 +206,7 @@ def run(ctx: Context) -> RitDoseMapResult:
 
     density = get_material("brain").density_g_cm3  # the kernels' medium: ICRP brain
     voxel_g = float(np.prod(voxel_mm)) / 1000.0 * density
-    lesions = phantom.lesions_mask
-    brain = phantom.masks["brain"] & ~lesions
+    brain = _region_masks(phantom)["brain"]
     half = max(1, int(np.ceil(KERNEL_REACH_MM[phantom.species] / min(voxel_mm))))
     per_voxel = tuple(  # decays per voxel (Bq·s) of each member in each region, whole course
         (member, tuple(float(result.decays_per_g(region, member)) * voxel_g for region in _REGIONS))
